@@ -1,0 +1,17 @@
+"""审核: rules of the spec evaluated on a Report -> Findings."""
+
+from .engine import check, check_identities, check_numbers, check_previous, evaluate_identity, rule_status
+from .findings import CellRef, Finding, blocking, summary
+
+__all__ = [
+    "CellRef",
+    "Finding",
+    "blocking",
+    "check",
+    "check_identities",
+    "check_numbers",
+    "check_previous",
+    "evaluate_identity",
+    "rule_status",
+    "summary",
+]

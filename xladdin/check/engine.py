@@ -1,0 +1,224 @@
+"""审核: evaluate the spec's rules on a Report (and last year's) and return Findings.
+
+Missing-value policy (stated, as VTL and EBA rules do): an identity instance is evaluated only
+when every operand is a valid number. A blank, "/", text, negative or fractional operand gets
+its own T*-N finding instead, so one bad cell never yields a misleading sum failure too.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..report import Report
+from ..spec import Identity, Rule
+from ..spec.format2021 import T3_COLS, T3_GROUPS
+from ..values import format_value, is_number, problem
+from .findings import CellRef, Finding
+
+NUMBER_RULE = {"t2": "T2-N", "t3": "T3-N", "t4": "T4-N"}
+# Identity rules evaluated on the 200 cells (T3-G* only where a printed subtotal exists).
+IDENTITY_RULES = ("E1", "T3-R", "T3-G3", "T3-G4", "T3-G5", "T3-G6", "T3-T", "T4-1", "T4-2", "T4-3")
+
+
+def _ref(report: Report, key: str) -> CellRef:
+    return CellRef(key, report.address(key), report.value(key))
+
+
+def _term(report: Report, key: str) -> str:
+    name = report.spec.cell(key).short if report.spec.has_cell(key) else _virtual_name(key)
+    return f"{name} {format_value(report.value(key))}"
+
+
+def _terms(report: Report, keys: tuple[str, ...]) -> str:
+    """Operands as "名称 值 + …"; long sums name only the non-zero terms."""
+    if len(keys) <= 6:
+        return " + ".join(_term(report, k) for k in keys)
+    shown = [_term(report, k) for k in keys if report.value(k) != 0]
+    rest = len(keys) - len(shown)
+    text = " + ".join(shown) if shown else "各细项"
+    return f"{text}（其余 {rest} 项为 0）" if rest and shown else text
+
+
+def _virtual_name(key: str) -> str:
+    _, group, col = key.split(".")
+    return f"{T3_GROUPS[group][0]}小计·{dict(T3_COLS)[col]}"
+
+
+def _finding(rule: Rule, report: Report, **kw: object) -> Finding:
+    ref = str(kw.pop("ref", rule.id))
+    return Finding(
+        rule=rule.id,
+        severity=rule.severity,
+        scope=rule.scope,
+        title=rule.title,
+        text=rule.text,
+        ref=ref,
+        explanation=report.explanations.get(ref, ""),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def evaluate_identity(report: Report, rule: Rule, ident: Identity) -> Finding | None:
+    keys = ident.left + ident.right
+    values = [report.value(k) for k in keys]
+    if any(not is_number(v) for v in values):
+        return None  # reported by the N rules (or, for virtual subtotals, not printed)
+    left = sum((report.value(k) for k in ident.left), start=0)  # type: ignore[arg-type]
+    right = sum((report.value(k) for k in ident.right), start=0)  # type: ignore[arg-type]
+    if left == right:
+        return None
+    imbalance = left - right
+    message = rule.message.format(
+        where=ident.where,
+        left_terms=_terms(report, ident.left),
+        right_terms=_terms(report, ident.right),
+        left=format_value(left),
+        right=format_value(right),
+        imbalance=_signed(imbalance),
+    )
+    return _finding(
+        rule,
+        report,
+        ref=ident.ref,
+        message=message,
+        cells=[_ref(report, k) for k in keys],
+        expected=right,
+        actual=left,
+        imbalance=imbalance,
+    )
+
+
+def _signed(v: int | Decimal) -> str:
+    return ("+" if v > 0 else "") + format_value(v)
+
+
+def check_numbers(report: Report) -> list[Finding]:
+    out = []
+    for cell in report.spec.cells:
+        value = report.value(cell.key)
+        why = problem(value, cell.kind)
+        if why is None:
+            continue
+        rule = report.spec.rule(NUMBER_RULE[cell.table])
+        expected = "非负整数" if cell.kind == "count" else "非负数（万元）"
+        where = f"表{report.spec.table(cell.table).number}“{cell.short}”"
+        addr = report.address(cell.key)
+        if addr:
+            where += f"（{addr}）"
+        out.append(
+            _finding(
+                rule,
+                report,
+                ref=f"{rule.id}:{cell.key}",
+                message=rule.message.format(where=where, expected_kind=expected, actual=why),
+                cells=[_ref(report, cell.key)],
+                expected=expected,
+                actual=value,
+            )
+        )
+    return out
+
+
+def check_identities(report: Report) -> list[Finding]:
+    out = []
+    for rule_id in IDENTITY_RULES:
+        rule = report.spec.rule(rule_id)
+        for ident in rule.identities:
+            f = evaluate_identity(report, rule, ident)
+            if f:
+                out.append(f)
+    return out
+
+
+def check_old_format(report: Report) -> list[Finding]:
+    """One finding when the source used 2019-format labels (set by readers in report.notes)."""
+    label = report.notes.get("old_format_label")
+    if not label:
+        return []
+    rule = report.spec.rule("F1")
+    where = report.notes.get("old_format_where", "表格")
+    return [_finding(rule, report, message=rule.message.format(where=where, label=label))]
+
+
+def check_previous(report: Report, previous: Report) -> list[Finding]:
+    """跨期: Y1 (carry-over, 强制) and T2-C (valid documents, 提示)."""
+    out = []
+    y1 = report.spec.rule("Y1")
+    for col, name in T3_COLS:
+        this_key, prev_key = f"t3.carry_in.{col}", f"t3.carry_out.{col}"
+        this, prev = report.value(this_key), previous.value(prev_key)
+        if not (is_number(this) and is_number(prev)) or this == prev:
+            continue
+        prev_ref = CellRef(prev_key, _prev_address(previous, prev_key), prev)
+        out.append(
+            _finding(
+                y1,
+                report,
+                ref=f"Y1:{col}",
+                message=y1.message.format(
+                    where=name,
+                    actual=format_value(this),
+                    expected=format_value(prev),
+                    imbalance=_signed(this - prev),  # type: ignore[operator]
+                ),
+                cells=[_ref(report, this_key), prev_ref],
+                expected=prev,
+                actual=this,
+                imbalance=this - prev,  # type: ignore[operator]
+            )
+        )
+    t2c = report.spec.rule("T2-C")
+    for row, name in (("reg", "规章"), ("norm", "行政规范性文件")):
+        keys = [f"t2.{row}_made", f"t2.{row}_repealed", f"t2.{row}_valid"]
+        made, repealed, valid = (report.value(k) for k in keys)
+        prev = previous.value(f"t2.{row}_valid")
+        if not all(is_number(v) for v in (made, repealed, valid, prev)):
+            continue
+        expected = prev + made - repealed  # type: ignore[operator]
+        if expected == valid:
+            continue
+        prev_ref = CellRef(f"t2.{row}_valid", _prev_address(previous, f"t2.{row}_valid"), prev)
+        out.append(
+            _finding(
+                t2c,
+                report,
+                ref=f"T2-C:{row}",
+                message=t2c.message.format(
+                    where=name,
+                    previous=format_value(prev),
+                    made=format_value(made),
+                    repealed=format_value(repealed),
+                    expected=format_value(expected),
+                    actual=format_value(valid),
+                    imbalance=_signed(valid - expected),  # type: ignore[operator]
+                ),
+                cells=[_ref(report, k) for k in keys] + [prev_ref],
+                expected=expected,
+                actual=valid,
+                imbalance=valid - expected,  # type: ignore[operator]
+            )
+        )
+    return out
+
+
+def _prev_address(previous: Report, key: str) -> str:
+    addr = previous.address(key)
+    label = f"上年{previous.meta.year}" if previous.meta.year else "上年"
+    return f"{label}:{addr}" if addr else label
+
+
+def check(report: Report, previous: Report | None = None) -> list[Finding]:
+    """All table rules (and cross-year rules when last year's report is given), 强制 first."""
+    findings = check_old_format(report) + check_numbers(report) + check_identities(report)
+    if previous is not None:
+        findings += check_previous(report, previous)
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def rule_status(report: Report, rule_id: str, previous: Report | None = None) -> list[Finding]:
+    """Findings of one rule (for the =NB_RULE() UDF and the 校验 sheet)."""
+    return [f for f in check(report, previous) if f.rule == rule_id]
+
+
+__all__ = ["check", "check_identities", "check_numbers", "check_previous", "evaluate_identity", "rule_status"]

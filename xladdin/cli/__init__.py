@@ -1,0 +1,52 @@
+"""Command line: `xladdin <command>`. Each command lives in its own module with `register()`.
+
+Commands are thin: they parse arguments, call the core, print. A user-facing error
+(`XladdinError`) becomes a Chinese message on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .. import __version__
+from ..errors import XladdinError
+
+# Modules under xladdin.cli that define register(subparsers). Add a line to add a command.
+COMMAND_MODULES: list[str] = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xladdin",
+        description="政府信息公开工作年度报告：模板、运算、审核、导出与批量审核（国办公开办函〔2021〕30号格式）",
+    )
+    parser.add_argument("--version", action="version", version=f"xladdin {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except XladdinError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Cell values: what a data cell may hold, and how raw input becomes one.
+
+A value is an `int` (counts), a `Decimal` (万元 amounts, kept exactly, never a float), `None`
+(blank) or a `str` holding raw text that is not a number ("/", "-", "无", "12件"…). Raw text is
+kept, never turned into 0, so the checks can name it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+Value = int | Decimal | str | None
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－，", "0123456789.-,")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+PLACEHOLDERS = {"/", "-", "—", "－", "／", "——", "无", "空", "——/"}
+
+
+def parse_value(raw: object, kind: str = "count") -> Value:
+    """Turn a raw cell content (from a workbook, a web table, a PDF) into a `Value`.
+
+    Floats from a spreadsheet are converted through their shortest repr, so 268.29 stays
+    Decimal("268.29"). Whole numbers in count cells become int; a fraction stays Decimal so
+    the check can report it.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return str(raw)
+    if isinstance(raw, int):
+        return Decimal(raw) if kind == "amount" else raw
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return str(raw)
+        raw = Decimal(repr(raw))
+    if isinstance(raw, Decimal):
+        if kind == "count" and raw == raw.to_integral_value():
+            return int(raw)
+        return raw.normalize() if kind == "count" else raw
+    text = str(raw).strip().translate(_FULLWIDTH).replace(",", "")
+    if text == "":
+        return None
+    if not _NUMBER.match(text):
+        return str(raw).strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - regex guards this
+        return str(raw).strip()
+    return parse_value(number, kind)
+
+
+def is_number(value: Value) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def problem(value: Value, kind: str) -> str | None:
+    """Why `value` is not acceptable for a cell of `kind`, in Chinese; None when it is."""
+    if value is None:
+        return "空白"
+    if isinstance(value, str):
+        if value in PLACEHOLDERS:
+            return f"“{value}”"
+        return f"文字“{value}”"
+    if value < 0:
+        return f"负数 {format_value(value)}"
+    if kind == "count" and isinstance(value, Decimal) and value != value.to_integral_value():
+        return f"小数 {format_value(value)}"
+    return None
+
+
+def format_value(value: Value) -> str:
+    """How a value is shown to users: integers plainly, decimals as written."""
+    if value is None:
+        return "空白"
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text
+    return str(value)
+
+
+def to_json(value: Value) -> int | str | None:
+    """JSON form: int for counts, a decimal string for amounts, None for blank or text."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, int):
+        return value
+    return None
