@@ -1,0 +1,41 @@
+"""One entry point for every kind of input: a filled workbook, a Report JSON, or a published
+report (text, Markdown, HTML, Word, PDF). The CLI, the auditor and the Excel actions use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import InputError
+from .report import Report
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
+PUBLISHED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf"}
+
+
+def load_report(path: str | Path) -> Report:
+    """Read any supported file into a Report; raises InputError with a Chinese message."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("文件不存在", path=str(p))
+    if p.is_dir():
+        raise InputError("这是一个文件夹，不是文件", path=str(p))
+    suffix = p.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES or suffix in {".xls", ".et"}:
+        from .io import read_report
+
+        return read_report(p)
+    if suffix == ".json":
+        try:
+            report = Report.from_json(p.read_text(encoding="utf-8"))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise InputError(f"不是有效的年报 JSON（{exc}）", path=str(p)) from exc
+        report.source = str(p)
+        return report
+    if suffix in PUBLISHED_SUFFIXES:
+        from .ingest import read_published
+
+        return read_published(p)
+    raise InputError(
+        "不支持的文件类型（支持 .xlsx .xlsm 工作簿，.json，以及已发布年报 .txt .md .html .docx .pdf）",
+        path=str(p),
+    )
