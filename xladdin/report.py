@@ -58,6 +58,11 @@ class Report:
     notes: dict[str, str] = field(default_factory=dict)  # cell key -> how the value was obtained
     extra: dict[str, Value] = field(default_factory=dict)  # virtual cells (printed subtotals)
     source: str = ""  # path or description of where the report came from
+    # What a reader of a published report saw, for the structure checks. Keys used:
+    # "title" (printed title), "headings" (list of {"section", "text", "where"} in document
+    # order), "tables" (table keys found), "signature" (agency printed at the end),
+    # "signature_date" (ISO date printed at the end), "old_format_labels" (2019 labels seen).
+    observed: dict[str, Any] = field(default_factory=dict)
     spec: Spec = field(default=SPEC, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -104,6 +109,8 @@ class Report:
             out["extra"] = {k: to_json(v) for k, v in self.extra.items()}
         if self.source:
             out["source"] = self.source
+        if self.observed:
+            out["observed"] = self.observed
         return out
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -123,6 +130,7 @@ class Report:
         for key, raw in data.get("extra", {}).items():
             report.extra[key] = parse_value(raw)
         report.source = data.get("source", "")
+        report.observed = dict(data.get("observed", {}))
         return report
 
     @classmethod
