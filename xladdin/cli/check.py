@@ -1,0 +1,40 @@
+"""`xladdin check FILE [--previous LAST_YEAR_FILE] [--json] [--xlsx OUT]` — 审核."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..check import blocking, check
+from ..load import load_report
+from .findings_view import console, show_findings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check",
+        help="审核：按全部勾稽规则检查年报，列出问题",
+        description="审核年报：表内、表间（及给出上年报告时的跨期）规则逐条检查。"
+        "退出码：0 无强制错误，1 有强制错误，2 文件无法使用。",
+    )
+    p.add_argument("file", metavar="文件", help="年报工作簿（.xlsx/.xlsm）、JSON，或已发布的年报（.docx/.pdf/.html/.txt）")
+    p.add_argument("--previous", metavar="上年文件", help="上年度年报，用于跨期检查（结转、现行有效件数）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出问题列表")
+    p.add_argument("--xlsx", metavar="输出.xlsx", help="另把问题清单写成工作簿")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    report = load_report(args.file)
+    previous = load_report(args.previous) if args.previous else None
+    findings = check(report, previous)
+    if args.xlsx:
+        from ..io.findings_xlsx import write_findings
+
+        path = write_findings(findings, args.xlsx, report, previous)
+        console(stderr=args.json).print(f"问题清单已写入：{path}")
+    if args.json:
+        print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        show_findings(findings, report)
+    return 1 if blocking(findings) else 0

@@ -1,0 +1,51 @@
+"""Findings and fill results on the terminal, in Chinese, with rich."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..check import Finding, blocking, summary
+from ..report import Report
+
+SEVERITY_STYLE = {"强制": "bold red", "提示": "yellow"}
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def cells_text(f: Finding, limit: int = 4) -> str:
+    shown = [c.address or c.key for c in f.cells[:limit]]
+    more = f" 等{len(f.cells)}格" if len(f.cells) > limit else ""
+    return "\n".join(shown) + more
+
+
+def show_findings(findings: list[Finding], report: Report | None = None, out: Console | None = None) -> None:
+    out = out or console()
+    if report is not None:
+        title = report.meta.title if report.meta.agency else (report.source or "年报")
+        out.print(Text(f"审核：{title}", style="bold"))
+        if report.source and report.meta.agency:
+            out.print(Text(f"文件：{report.source}", style="dim"))
+    if findings:
+        table = Table(show_lines=True, header_style="bold")
+        table.add_column("级别", no_wrap=True)
+        table.add_column("规则", no_wrap=True)
+        table.add_column("位置", no_wrap=True)
+        table.add_column("问题")
+        for f in findings:
+            message = f.message
+            if f.explanation:
+                message += f"\n[已说明] {f.explanation}"
+            table.add_row(
+                Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")),
+                f"{f.rule}\n{f.title}" if f.title else f.rule,
+                cells_text(f),
+                message,
+            )
+        out.print(table)
+    hard = blocking(findings)
+    style = "bold red" if hard else ("yellow" if findings else "bold green")
+    out.print(Text(f"结论：{summary(findings)}", style=style))

@@ -1,0 +1,29 @@
+"""Workbook <-> Report.
+
+- `read_report(path)`: a filled template workbook -> Report (openpyxl, via defined names);
+- `write_report(report, path, base=None, keys=None, overwrite=False)`: Report -> workbook,
+  into a copy of the template or of `base`, atomically, macros and ribbon kept for .xlsm;
+- `save_atomic(workbook, path, source=None)`: temp file in the same folder, then os.replace;
+- `read_report_fast(path)`: the same Report through python-calamine, for batch audits;
+- `check_workbook(path)`: the pre-open checks alone (raises InputError).
+"""
+
+from pathlib import Path
+
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "templates" / "政务公开年报模板.xlsx"
+
+from .fast import read_report_fast  # noqa: E402
+from .safety import check_workbook  # noqa: E402
+from .save import restore_ribbon, save_atomic  # noqa: E402
+from .workbook import WriteResult, read_report, write_report  # noqa: E402
+
+__all__ = [
+    "TEMPLATE_PATH",
+    "WriteResult",
+    "check_workbook",
+    "read_report",
+    "read_report_fast",
+    "restore_ribbon",
+    "save_atomic",
+    "write_report",
+]

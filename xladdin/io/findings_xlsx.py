@@ -1,0 +1,164 @@
+"""Findings -> a workbook a user can filter and sort (one row per finding, one sheet per view).
+
+Sheets: 审核结果 (every finding: severity, rule, scope, message, cells, expected, actual,
+imbalance, rule text, 说明), 涉及单元格 (one row per cell of each finding, to look cells up),
+概况 (report, counts per rule). Saved atomically.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from ..check import Finding, blocking, summary
+from ..report import Report
+from ..values import Value, format_value
+from .save import save_atomic
+
+COLUMNS = (
+    ("序号", 6),
+    ("严重程度", 9),
+    ("规则", 8),
+    ("规则名称", 16),
+    ("范围", 7),
+    ("问题说明", 70),
+    ("涉及单元格", 28),
+    ("应为", 12),
+    ("实为", 12),
+    ("差额", 10),
+    ("规则原文", 50),
+    ("规则实例", 20),
+    ("情况说明", 30),
+)
+RED = "FFC7CE"
+AMBER = "FFEB9C"
+GREEN = "C6EFCE"
+HEADER_FILL = "D9E1F2"
+
+
+def _show(value: Value) -> object:
+    """Numbers stay numbers (sortable); Decimal becomes its exact text; text stays text."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    return format_value(value) if not isinstance(value, str) else value
+
+
+def findings_workbook(findings: list[Finding], report: Report | None = None, previous: Report | None = None):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    ov = wb.active
+    ov.title = "概况"
+    title = report.meta.title if report is not None and report.meta.agency else "年报审核结果"
+    ov["A1"] = title
+    ov["A1"].font = Font(bold=True, size=14)
+    rows: list[tuple[str, object]] = []
+    if report is not None:
+        rows.append(("来源文件", report.source))
+    if previous is not None:
+        rows.append(("上年报告", previous.source or previous.meta.title))
+    hard = blocking(findings)
+    rows += [
+        ("结论", summary(findings)),
+        ("强制错误", len(hard)),
+        ("提示", len(findings) - len(hard)),
+    ]
+    for i, (label, value) in enumerate(rows, start=3):
+        ov.cell(i, 1, label).font = bold
+        ov.cell(i, 2, value)
+    conclusion = ov.cell(3 + [r[0] for r in rows].index("结论"), 2)
+    conclusion.fill = PatternFill("solid", fgColor=RED if hard else (AMBER if findings else GREEN))
+    r0 = 4 + len(rows)
+    ov.cell(r0, 1, "规则").font = bold
+    ov.cell(r0, 2, "规则名称").font = bold
+    ov.cell(r0, 3, "严重程度").font = bold
+    ov.cell(r0, 4, "处数").font = bold
+    per_rule = Counter(f.rule for f in findings)
+    first = {f.rule: f for f in reversed(findings)}
+    for i, (rule, n) in enumerate(sorted(per_rule.items()), start=r0 + 1):
+        ov.cell(i, 1, rule)
+        ov.cell(i, 2, first[rule].title)
+        ov.cell(i, 3, first[rule].severity)
+        ov.cell(i, 4, n)
+    ov.column_dimensions["A"].width = 14
+    ov.column_dimensions["B"].width = 60
+
+    ws = wb.create_sheet("审核结果")
+    for c, (name, width) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(1, c, name)
+        cell.font = bold
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.border = border
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for i, f in enumerate(findings, start=1):
+        cells = "\n".join(f"{c.address or c.key}＝{format_value(c.value)}" for c in f.cells)
+        row = (
+            i,
+            f.severity,
+            f.rule,
+            f.title,
+            f.scope,
+            f.message,
+            cells,
+            _show(f.expected),
+            _show(f.actual),
+            _show(f.imbalance),
+            f.text,
+            f.ref,
+            f.explanation,
+        )
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(i + 1, c, value)
+            cell.border = border
+            cell.alignment = wrap
+        ws.cell(i + 1, 2).fill = PatternFill("solid", fgColor=RED if f.severity == "强制" else AMBER)
+    ws.freeze_panes = "A2"
+    if findings:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(findings) + 1}"
+
+    wc = wb.create_sheet("涉及单元格")
+    for c, name in enumerate(("序号", "规则实例", "单元格键", "位置", "值"), start=1):
+        wc.cell(1, c, name).font = bold
+    r = 2
+    for i, f in enumerate(findings, start=1):
+        for ref in f.cells:
+            for c, value in enumerate((i, f.ref, ref.key, ref.address, _show(ref.value)), start=1):
+                wc.cell(r, c, value)
+            r += 1
+    for col, width in zip("ABCDE", (6, 22, 28, 22, 12), strict=True):
+        wc.column_dimensions[col].width = width
+    wc.freeze_panes = "A2"
+    return wb
+
+
+def write_findings(
+    findings: list[Finding], path: str | Path, report: Report | None = None, previous: Report | None = None
+) -> Path:
+    """Write the findings workbook atomically; returns the path."""
+    return save_atomic(findings_workbook(findings, report, previous), path)
+
+
+def summary_text(findings: list[Finding], report: Report | None = None) -> str:
+    """A short Chinese summary in Markdown (for the demo folder and e-mails)."""
+    lines = []
+    title = report.meta.title if report is not None and report.meta.agency else "年报"
+    lines.append(f"# {title} 审核摘要\n")
+    if report is not None and report.source:
+        lines.append(f"- 来源：{report.source}")
+    lines.append(f"- 结论：{summary(findings)}")
+    if not findings:
+        lines.append("\n全部勾稽关系成立，所有数字均为非负整数（收费金额为非负数）。")
+    for f in findings:
+        where = "、".join(c.address or c.key for c in f.cells[:4])
+        more = f" 等 {len(f.cells)} 格" if len(f.cells) > 4 else ""
+        lines.append(f"- 【{f.severity}】{f.rule} {f.title}：{f.message}（{where}{more}）")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,174 @@
+"""Pre-open checks: decide whether a path is a workbook we may hand to openpyxl or calamine.
+
+Everything that can go wrong before parsing is caught here with one Chinese `InputError`
+naming the file: missing path, folder, no permission, empty file, legacy .xls (BIFF), an
+encrypted (password-protected) workbook, a file that is not a zip at all, a corrupt or
+truncated zip, a zip that is not a spreadsheet, and hostile files (zip bombs, XML entity
+declarations). Nothing here writes to the input.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+
+# Limits for a workbook of this report: the template is ~100 KB unzipped. Generous caps still
+# stop a zip bomb before any XML is inflated.
+MAX_ENTRIES = 2_000
+MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, all entries together
+MAX_RATIO = 500  # uncompressed / compressed per entry (ordinary sheet XML is ~5-50)
+RATIO_FLOOR = 10 * 1024 * 1024  # entries smaller than this are never "bombs"
+XML_HEAD = 4096  # bytes of every XML part scanned for a DOCTYPE
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+# Name of the stream an encrypted OOXML file keeps inside its OLE container (UTF-16LE).
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class WorkbookFile:
+    """A path that passed the checks."""
+
+    path: Path
+    macros: bool  # has xl/vbaProject.bin
+    entries: int
+    uncompressed: int
+
+
+def check_path(path: str | Path) -> Path:
+    """The path exists, is a regular file, can be read and is not empty."""
+    p = Path(path)
+    try:
+        if not p.exists():
+            if p.is_symlink():
+                raise InputError("文件不存在（这是一个指向不存在目标的链接）", path=str(p))
+            raise InputError("文件不存在，请检查路径和文件名", path=str(p))
+        if p.is_dir():
+            raise InputError("这是一个文件夹，不是工作簿文件", path=str(p))
+        if not p.is_file():
+            raise InputError("不是普通文件（可能是设备或管道），无法作为工作簿读取", path=str(p))
+        size = p.stat().st_size
+        with open(p, "rb") as fh:
+            fh.read(1)
+    except PermissionError as exc:
+        raise InputError("没有读取权限，请检查文件权限或先关闭占用它的程序", path=str(p)) from exc
+    except OSError as exc:
+        raise InputError(f"无法读取（{exc.strerror or exc}）", path=str(p)) from exc
+    if size == 0:
+        raise InputError("文件为空（0 字节），可能下载或复制不完整", path=str(p))
+    return p
+
+
+def sniff(path: Path) -> str:
+    """What the bytes say the file is: zip, ole, encrypted, html, text or unknown."""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+        if head.startswith(OLE_MAGIC):
+            # The OLE directory is small; the stream name sits within the first sectors
+            # for encrypted OOXML. Read at most 1 MB to stay cheap on huge .xls files.
+            fh.seek(0)
+            blob = fh.read(1024 * 1024)
+            return "encrypted" if ENCRYPTED_STREAM in blob else "ole"
+    if head.startswith(ZIP_MAGICS):
+        return "zip"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<html", b"<!doc", b"<?xml", b"<table", b"<meta", b"<head")):
+        return "html"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    return "unknown"
+
+
+def check_workbook(path: str | Path) -> WorkbookFile:
+    """All pre-open checks; returns facts about the zip or raises InputError."""
+    p = check_path(path)
+    kind = sniff(p)
+    where = str(p)
+    if kind == "encrypted":
+        raise InputError(
+            "工作簿设置了打开密码（已加密），无法读取。请在 Excel/WPS 中打开后于“文件 > 信息 > 保护工作簿”"
+            "取消密码（或另存一份不加密的副本）再试",
+            path=where,
+        )
+    if kind == "ole":
+        raise InputError(
+            "这是旧版 Excel 97-2003 格式（.xls），本工具不读取该格式。请在 Excel/WPS 中打开，"
+            "“另存为”Excel 工作簿（.xlsx）后再试",
+            path=where,
+        )
+    if kind == "html":
+        raise InputError(
+            "文件内容是网页/XML 文本而不是 Excel 工作簿（有些系统导出的“.xls”实为网页）。"
+            "请在 Excel/WPS 中打开后另存为 .xlsx",
+            path=where,
+        )
+    if kind == "pdf":
+        raise InputError("文件内容是 PDF 而不是 Excel 工作簿", path=where)
+    if kind != "zip":
+        raise InputError("不是 Excel 工作簿（文件内容不是 .xlsx/.xlsm 格式）", path=where)
+    try:
+        with zipfile.ZipFile(p) as zf:
+            infos = zf.infolist()
+            facts = _check_entries(zf, infos, where)
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"工作簿已损坏或不完整（压缩包结构错误：{exc}），请重新获取文件", path=where) from exc
+    except (OSError, EOFError, ValueError) as exc:
+        raise InputError(f"工作簿已损坏或不完整（{exc}），请重新获取文件", path=where) from exc
+    return WorkbookFile(p, *facts)
+
+
+def _check_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str) -> tuple[bool, int, int]:
+    names = {i.filename for i in infos}
+    if len(infos) > MAX_ENTRIES:
+        raise InputError(f"压缩包内条目过多（{len(infos)} 个，上限 {MAX_ENTRIES}），疑似恶意文件，已拒绝", path=where)
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise InputError(
+            f"解压后体积过大（{total // (1024 * 1024)} MB，上限 {MAX_UNCOMPRESSED // (1024 * 1024)} MB），"
+            "疑似“压缩炸弹”，已拒绝",
+            path=where,
+        )
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise InputError(
+                f"压缩包条目“{info.filename}”压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），"
+                "疑似“压缩炸弹”，已拒绝",
+                path=where,
+            )
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise InputError("这是 Word 文档（.docx），不是 Excel 工作簿", path=where)
+        if "ppt/presentation.xml" in names:
+            raise InputError("这是 PowerPoint 演示文稿，不是 Excel 工作簿", path=where)
+        if "content.xml" in names and "mimetype" in names:
+            raise InputError("这是 OpenDocument 文件（.ods/.odt），请另存为 .xlsx 后再试", path=where)
+        raise InputError("压缩包里没有 Excel 工作簿内容（缺少 xl/workbook.xml），不是 .xlsx 文件", path=where)
+    if "[Content_Types].xml" not in names:
+        raise InputError("工作簿已损坏（缺少 [Content_Types].xml）", path=where)
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(XML_HEAD)
+        if _DOCTYPE.search(head):
+            raise InputError(
+                f"部件“{info.filename}”含有 XML 文档类型/实体声明（DOCTYPE/ENTITY），"
+                "正常的 Excel 文件不会有，疑似恶意文件，已拒绝",
+                path=where,
+            )
+    return "xl/vbaProject.bin" in names, len(infos), total
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """True when both paths name the same file (so writing b would replace a)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
