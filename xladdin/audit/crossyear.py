@@ -1,0 +1,146 @@
+"""跨期 checks with last year's report: Y1 and T2-C (the table engine's `check_previous`) and S5,
+第五部分 copied from last year; and finding last year's report in a folder.
+
+S5 similarity measure: the share of this year's character trigrams (counted with multiplicity)
+that also occur in last year's 第五部分, after removing spaces and punctuation and replacing
+every digit run by "0" (so "2023年" → "2024年" is not a change). Why this one:
+- it is the 重复率 the local rules mean ("与上年度重复率大于50%"): how much of THIS year's text
+  repeats last year's, so keeping last year's text and deleting a paragraph still scores high,
+  which a symmetric measure (Jaccard, difflib ratio) would hide;
+- trigrams, not bigrams: on real reports of unrelated agencies, bigram containment is already
+  10–27% (政府/信息/公开 are everywhere); trigram containment stays at 4–11%;
+- linear time and order-insensitive (moving paragraphs around does not hide a copy), unlike
+  difflib's ratio.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+from ..check import Finding, check_previous
+from ..report import Report
+from .structure import _finding
+
+S5_THRESHOLD = 0.5
+NGRAM = 3
+SUPPORTED = {".xlsx", ".xlsm", ".json", ".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf"}
+
+
+def _normalize(text: str) -> str:
+    text = re.sub(r"\d+", "0", text)
+    return re.sub(r"[\W_]+", "", text)
+
+
+def _grams(text: str, n: int = NGRAM) -> Counter[str]:
+    t = _normalize(text)
+    return Counter(t[i : i + n] for i in range(len(t) - n + 1))
+
+
+def similarity(this: str, last: str) -> float:
+    """Share of `this` text's character trigrams that also occur in `last` (0..1)."""
+    a, b = _grams(this), _grams(last)
+    total = sum(a.values())
+    if not total:
+        return 0.0
+    return sum((a & b).values()) / total
+
+
+def check_similarity(report: Report, previous: Report) -> list[Finding]:
+    this, last = report.section_text("s5"), previous.section_text("s5")
+    if len(_normalize(this)) < 20 or not last.strip():
+        return []  # empty or "无": S3 reports it
+    score = similarity(this, last)
+    if score <= S5_THRESHOLD:
+        return []
+    year = f"{previous.meta.year} 年" if previous.meta.year else "上年"
+    return [
+        _finding(
+            report, "S5",
+            f"第五部分“存在的主要问题及改进情况”与{year}报告重复率 {score:.0%}，超过 50%"
+            "（重复率 = 本年文字的三字片段中在上年同一部分出现的比例）：问题和改进措施不得年年雷同。",
+            ref="S5", expected="≤50%", actual=f"{score:.0%}", snippet=this.strip()[:120],
+        )
+    ]
+
+
+_T2C_REASON = re.compile(r"[^。\n]*规范性文件[^。\n]*(失效|有效期|届满|清理|修订|修改|宣布)[^。\n]*")
+
+
+def check_cross_year(report: Report, previous: Report) -> list[Finding]:
+    """Y1 (强制, column by column), T2-C (提示) and S5 (提示)."""
+    findings = check_previous(report, previous)
+    for f in findings:
+        if f.rule == "T2-C" and not f.snippet:
+            # A sentence of the narrative that may be the 说明 (documents expired, revised…).
+            m = _T2C_REASON.search("\n".join(report.sections.values()))
+            if m:
+                f.snippet = m.group(0).strip()
+    return findings + check_similarity(report, previous)
+
+
+# --------------------------------------------------------------------------- finding last year
+
+
+def agency_key(name: str) -> str:
+    return re.sub(r"[\s（）()]", "", name)
+
+
+def same_agency(a: str, b: str) -> bool:
+    a, b = agency_key(a), agency_key(b)
+    return bool(a and b) and (a == b or a in b or b in a)
+
+
+def files_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith("~$"))
+
+
+@lru_cache(maxsize=64)
+def _meta_index(folder: str, stamp: float) -> tuple[tuple[str, str, int | None], ...]:
+    """(path, agency, year) of every readable report in a folder (cached per process)."""
+    from ..load import load_report
+
+    out = []
+    for path in files_in(Path(folder)):
+        try:
+            r = load_report(path)
+        except Exception:  # noqa: BLE001 - an unreadable neighbour is not this report's problem
+            continue
+        out.append((str(path), r.meta.agency, r.meta.year))
+    return tuple(out)
+
+
+def find_previous(folder: str | Path, report: Report) -> Report | None:
+    """Last year's report of the same agency in `folder` (recursively), or None.
+
+    File names are tried first (a name holding year−1, then the agency's name), so a folder of
+    many reports is not read whole for every input; the full index is the fallback.
+    """
+    from ..load import load_report
+
+    year, agency = report.meta.year, report.meta.agency
+    if not year or not agency:
+        return None
+    folder = Path(folder)
+    own = Path(report.source).resolve() if report.source else None
+    files = [p for p in files_in(folder) if p.resolve() != own]
+    key = agency_key(agency)
+    named = [p for p in files if str(year - 1) in p.name]
+    named.sort(key=lambda p: (key not in agency_key(p.stem), p.name))
+    for path in named:
+        try:
+            r = load_report(path)
+        except Exception:  # noqa: BLE001
+            continue
+        if r.meta.year == year - 1 and same_agency(r.meta.agency, agency):
+            return r
+    stamp = folder.stat().st_mtime
+    for path, name, y in _meta_index(str(folder), stamp):
+        if y == year - 1 and same_agency(name, agency) and Path(path) not in named:
+            return load_report(path)
+    return None
+
+
+__all__ = ["check_cross_year", "check_similarity", "find_previous", "same_agency", "similarity"]

@@ -1,0 +1,345 @@
+"""Numbers with their meaning, read from the narrative of a report (文字描述部分).
+
+Deterministic and offline: regular expressions over sentences, no model. Each number token
+("10 件", "十二件", "100%") is classified by the keywords nearest BEFORE it:
+
+- its topic (依申请 / 复议 / 诉讼 / 规章 / 规范性文件 / 人大建议·政协提案 / 主动公开) is the
+  topic keyword closest before it in the sentence, else the last topic of the paragraph, else
+  the topic of the narrative part it sits in (s1.request → 依申请…);
+- its measure (收到 / 新收 / 受理 / 办结 / 予以公开 / 废止 / 现行有效 / A类 …) is the measure
+  keyword closest before it within the sentence; some keywords deliberately map to "skip"
+  (备案, 审核, 清理…) because their counts are not table counts (the wording traps).
+
+A `Fact` keeps the part, the character offsets in that part's text and the sentence it came
+from, so every finding can quote its source. Quantifiers (均/全部予以公开, 均已办结) and
+negations (没有发生行政复议和行政诉讼) become facts without a number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..report import Report
+
+# --------------------------------------------------------------------------- numerals
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def chinese_number(text: str) -> int | None:
+    """十二 → 12, 一百零五 → 105, 两千三百 → 2300, 三万五千 → 35000; None if not a numeral."""
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+            continue
+        unit = _CN_UNITS[ch]
+        if unit == 10000:
+            section = (section + (digit or 0)) * unit
+            total += section
+            section, digit = 0, None
+        else:
+            section += (1 if digit is None else digit) * unit
+            digit = None
+    return total + section + (digit or 0)
+
+
+def parse_number(text: str) -> int | Decimal | None:
+    text = text.replace(",", "").replace("，", "")
+    if text and text[0].isdigit():
+        number = Decimal(text)
+        return int(number) if number == number.to_integral_value() and "." not in text else number
+    return chinese_number(text)
+
+
+# --------------------------------------------------------------------------- tokens
+
+_CN = "零〇一二两三四五六七八九十百千万"
+# A number followed by a unit; "第二十条" (an article, not a count) is excluded by the lookbehind.
+TOKEN = re.compile(
+    rf"(?<![第\d.,A-Za-z{_CN}])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|[{_CN}]+)\s*"
+    r"(?P<unit>件|条|个|次|篇|份|项|家|人次|宗|起|部(?![分门署委长])|[%％])"
+)
+# Words that make a number a part, a change or a share of something: never fall back to a
+# measure named in an earlier clause for them ("收到申请 20 件，其中 8 件…", "同比增加 5 件").
+SUBSET_WORDS = re.compile(r"其中|含|包括|同比|增长|增加|减少|下降|上升|较|比上年|比去年|占")
+PERCENT_WORDS = re.compile(r"百分之(?P<num>[零〇一二两三四五六七八九十百]+)")
+SENTENCE_END = re.compile(r"[。！？!?\n]")
+CLAUSE_MARK = "，,；;：:、（）()"
+
+# Topics: (pattern, topic). The match ending nearest before the number wins.
+TOPICS = (
+    (r"行政复议|复议", "review"),
+    (r"行政诉讼|诉讼|起诉", "suit"),
+    (r"规范性文件", "norm"),
+    (r"政府规章|规章", "reg"),
+    (r"依申请|政府信息公开申请|公开申请|申请", "request"),
+    (r"人大代表建议|人大建议|代表建议|政协委员提案|政协提案|提案|议案", "proposal"),
+    (r"主动公开", "active"),
+    (r"信息处理费|处理费", "fee"),
+)
+_TOPIC_RE = [(re.compile(p), t) for p, t in TOPICS]
+
+# Narrative parts whose default topic is known from the format.
+PART_TOPIC = {"s1.request": "request", "s1.active": "active", "s4": "review"}
+
+SKIP = "skip"
+MEASURES: dict[str, tuple[tuple[str, str], ...]] = {
+    "request": (
+        (r"本年新收|新收", "new"),
+        (r"上年结转|上年度结转|结转上年|上一年度结转|上年度遗留", "carry_in"),
+        (r"结转下年|结转至下年|结转到下年|转入下年|结转至下一年|结转到下一年|下年度继续办理|尚在办理|正在办理|未办结", "carry_out"),
+        (r"收到|接收|接到|共有|申请数量|申请量", "received"),
+        (r"受理", "accepted"),
+        (r"办结|办理完结|办理完毕|已办理|完成办理|处理完毕", "done"),
+        (r"答复|回复", "answered"),
+        (r"予以公开|同意公开", "open"),
+        (r"部分公开", "partial"),
+        (r"不予公开", "deny"),
+        (r"无法提供", "unable"),
+        (r"不掌握", "unable_1"),
+        (r"不予处理", "noproc"),
+        (r"信访举报投诉", "noproc_1"),
+        (r"重复申请", "noproc_2"),
+        (r"其他处理", "other"),
+        # Breakdowns by applicant or channel are not table-三 totals.
+        (r"自然人|法人|企业|组织|机构|网络|网上|信函|当面|现场|传真|电子邮件|邮寄", SKIP),
+        (r"复议|诉讼", SKIP),
+    ),
+    "review": (
+        (r"维持", "keep"),
+        (r"纠正|撤销|确认违法|责令", "correct"),
+        (r"其他结果|其他方式", "other"),
+        (r"尚未审结|未审结|正在审理|审理中|尚在审理", "pending"),
+    ),
+    "suit": (
+        (r"维持|驳回", "keep"),
+        (r"纠正|撤销|确认违法|败诉", "correct"),
+        (r"其他结果|撤诉", "other"),
+        (r"尚未审结|未审结|正在审理|审理中|尚在审理|未判决", "pending"),
+    ),
+    "norm": (
+        (r"制发|出台|印发|制定|新制定|发布|新增", "made"),
+        (r"废止|废除|宣布失效", "repealed"),
+        (r"现行有效|有效", "valid"),
+        (r"备案|审核|审查|清理|评估|征求意见|解读|报送|修订|修改|合法性", SKIP),
+    ),
+    "proposal": (
+        (r"(?<![A-D])[A-D]{1,4}类", "class"),
+        (r"人大|代表建议", "npc"),
+        (r"政协|提案", "cppcc"),
+    ),
+}
+MEASURES["reg"] = MEASURES["norm"]
+_MEASURE_RE = {t: [(re.compile(p), m) for p, m in ms] for t, ms in MEASURES.items()}
+
+RATE_WORDS = (
+    (re.compile(r"办结率"), "done_rate"),
+    (re.compile(r"答复率|回复率"), "answered_rate"),
+    (re.compile(r"办复率|办理率|完成率"), "done_rate"),
+    (re.compile(r"占比|占"), "share"),
+)
+
+# "均/全部 + verb" without a number.
+QUANTIFIED = (
+    (re.compile(r"(?:均|全部|全数|悉数|一律)(?:已)?(?:依法)?(?:予以公开|同意公开)"), "request", "open"),
+    (re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:按时|依法|在法定期限内|如期)*(?:办结|办理完毕|办理完结|处理完毕)"), "request", "done"),
+    (re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:按时|依法|在法定期限内|如期)*(?:予以)?(?:答复|回复)"), "request", "answered"),
+)
+NEGATION = re.compile(
+    r"(?:没有|未发生|未出现|未产生|无|未有|不存在|零)[^。；;，,]{0,24}?(?P<what>行政复议|复议|行政诉讼|诉讼)"
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    topic: str  # request | review | suit | reg | norm | proposal | active | fee | ""
+    measure: str  # see MEASURES; "total" when a topic has no measure word; "none" for negations
+    value: int | Decimal | None  # None for quantifier / negation facts
+    unit: str  # 件 条 % …; "" for facts without a number
+    part: str  # narrative part key, e.g. "s1.request"
+    start: int  # offsets in the part's text
+    end: int
+    sentence: str  # the sentence the fact was read from
+    context: str = ""  # the words before the number within its clause
+    share: Decimal | None = None  # a percentage attached to this count ("占 30%")
+    quantifier: str = ""  # 均 / 全部 / 没有 …
+    strict: bool = False  # the wording is the table's own term: a mismatch is 强制
+    sentence_start: int = 0  # offset of `sentence` in the part's text
+
+    @property
+    def offset(self) -> int:
+        """Position of the fact within its sentence."""
+        return self.start - self.sentence_start
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit in ("%", "％")
+
+    def quote(self, report: Report | None = None) -> str:
+        """Source snippet with its position, for Finding.snippet."""
+        title = _PART_TITLES.get(self.part, self.part)
+        return f"{self.sentence.strip()}（{title}，第{self.start + 1}字起）"
+
+
+_PART_TITLES: dict[str, str] = {}
+
+
+def _part_titles(report: Report) -> dict[str, str]:
+    if not _PART_TITLES:
+        _PART_TITLES.update({p.key: p.title for p in report.spec.parts})
+    return _PART_TITLES
+
+
+@dataclass
+class Extraction:
+    facts: list[Fact] = field(default_factory=list)
+
+    def of(self, topic: str, *measures: str) -> list[Fact]:
+        return [f for f in self.facts if f.topic == topic and (not measures or f.measure in measures)]
+
+
+def _nearest(patterns: list[tuple[re.Pattern[str], str]], text: str) -> tuple[str, int] | None:
+    """The label of the pattern whose match ends last in `text` (longest match on ties)."""
+    best: tuple[int, int, str] | None = None
+    for rx, label in patterns:
+        for m in rx.finditer(text):
+            key = (m.end(), m.end() - m.start(), label)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return (best[2], best[0]) if best else None
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _clause_start(sentence: str, pos: int) -> int:
+    i = pos
+    while i > 0 and sentence[i - 1] not in CLAUSE_MARK:
+        i -= 1
+    return i
+
+
+def _paragraph_starts(text: str) -> set[int]:
+    return {0} | {m.end() for m in re.finditer(r"\n", text)}
+
+
+def extract_text(text: str, part: str) -> list[Fact]:
+    facts: list[Fact] = []
+    paragraph_topic = PART_TOPIC.get(part, "")
+    last_topic = paragraph_topic
+    new_paragraph = _paragraph_starts(text)
+    for s0, s1 in _sentences(text):
+        if s0 in new_paragraph or (s0 - 1) in new_paragraph:
+            last_topic = paragraph_topic
+        sentence = text[s0:s1]
+        tokens = list(TOKEN.finditer(sentence))
+        prev_end = 0
+        sentence_topic = last_topic
+        count_facts: list[int] = []  # indexes into facts of this sentence's count facts
+        for tok in tokens:
+            value = parse_number(tok.group("num"))
+            if value is None:
+                continue
+            prefix = sentence[: tok.start()]
+            topic_hit = _nearest(_TOPIC_RE, prefix)
+            topic = topic_hit[0] if topic_hit else sentence_topic
+            sentence_topic = topic or sentence_topic
+            clause = sentence[max(_clause_start(sentence, tok.start()), prev_end) : tok.start()]
+            unit = tok.group("unit")
+            measure, strict = "total", False
+            if unit in ("%", "％"):
+                rate = _nearest(RATE_WORDS, clause)
+                measure = rate[0] if rate else "percent"
+                if measure == "share" and count_facts:
+                    # "予以公开 3 件，占 30%": attach to the last count of the sentence.
+                    i = count_facts[-1]
+                    f = facts[i]
+                    facts[i] = Fact(**{**f.__dict__, "share": Decimal(str(value))})
+            else:
+                if unit == "起" and not tok.group("num")[0].isdigit():
+                    continue  # "一起" means "together"
+                ms = _MEASURE_RE.get(topic, [])
+                hit = _nearest(ms, clause) if ms else None
+                if hit is None and ms and topic != "proposal" and not SUBSET_WORDS.search(clause):
+                    hit = _nearest(ms, prefix)
+                if hit and hit[0] == "class":
+                    m_class = re.search(r"([A-D]{1,4})类\s*$", clause)
+                    measure = f"class_{m_class.group(1)}" if m_class else SKIP
+                elif hit and topic == "proposal" and re.search(r"人大|代表", clause) and re.search(r"政协|提案", clause):
+                    measure = "total"  # "人大建议和政协提案共 29 件"
+                elif hit:
+                    measure = hit[0]
+                strict = measure in ("new", "carry_in", "carry_out") or (
+                    topic == "request" and measure in ("open", "partial", "deny", "unable", "noproc", "other")
+                )
+            if measure == SKIP:
+                prev_end = tok.end()
+                continue
+            fact = Fact(
+                topic=topic or "",
+                measure=measure,
+                value=value,
+                unit=unit,
+                part=part,
+                start=s0 + tok.start(),
+                end=s0 + tok.end(),
+                sentence=sentence,
+                context=clause,
+                strict=strict,
+                sentence_start=s0,
+            )
+            facts.append(fact)
+            if not fact.is_percent:
+                count_facts.append(len(facts) - 1)
+            prev_end = tok.end()
+        for rx, topic, measure in QUANTIFIED:
+            for m in rx.finditer(sentence):
+                facts.append(
+                    Fact(
+                        topic, measure, None, "", part, s0 + m.start(), s0 + m.end(), sentence,
+                        quantifier=m.group(0), sentence_start=s0,
+                    )
+                )
+        for m in NEGATION.finditer(sentence):
+            what = "review" if "复议" in m.group("what") else "suit"
+            whats = [what]
+            rest = sentence[m.end() : m.end() + 12]
+            if what == "review" and re.match(r"^[和及与、或]\s*(行政)?诉讼", rest):
+                whats.append("suit")
+            for w in whats:
+                facts.append(
+                    Fact(
+                        w, "none", None, "", part, s0 + m.start(), s0 + m.end(), sentence,
+                        quantifier=m.group(0), sentence_start=s0,
+                    )
+                )
+        last_topic = sentence_topic
+    return facts
+
+
+def extract(report: Report) -> Extraction:
+    """All facts of all narrative parts, in document order."""
+    _part_titles(report)
+    out = Extraction()
+    for part in report.spec.parts:
+        text = report.sections.get(part.key, "")
+        if text:
+            out.facts.extend(extract_text(text, part.key))
+    return out
+
+
+__all__ = ["Extraction", "Fact", "chinese_number", "extract", "extract_text", "parse_number"]

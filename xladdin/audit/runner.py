@@ -1,0 +1,161 @@
+"""The audit of one report (table + narrative + structure + cross-year rules) and of many files.
+
+`audit(report, previous)` is pure. `audit_paths` loads and audits many files, in a process
+pool when there are several (files are handed out in chunks; a file that cannot be read, or
+that trips a bug in a reader, becomes a record with an "error", never a crash of the batch).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..check import Finding, check
+from ..errors import XladdinError
+from ..report import Report
+from .crossyear import check_cross_year, files_in, find_previous, same_agency
+from .structure import check_structure
+from .textchecks import check_text
+
+
+def audit(report: Report, previous: Report | None = None) -> list[Finding]:
+    """Every rule on one report: 表内 (E1, T3-*, T4-*, *-N, F1), 文表 (X1–X6), 结构 (S1–S4, S6),
+    and with last year's report 跨期 (Y1, T2-C, S5). 强制 first."""
+    findings = check(report) + check_text(report) + check_structure(report)
+    if previous is not None:
+        findings += check_cross_year(report, previous)
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+@dataclass
+class AuditRecord:
+    source: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    error: str = ""  # why the input could not be audited
+    previous: str = ""  # last year's report used for the 跨期 rules, if any
+
+    @property
+    def hard(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "强制")
+
+    @property
+    def soft(self) -> int:
+        return sum(1 for f in self.findings if f.severity != "强制")
+
+    @property
+    def unexplained(self) -> int:
+        return sum(1 for f in self.findings if f.severity != "强制" and not f.explained)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "source": self.source,
+            "meta": self.meta,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if self.previous:
+            out["previous"] = self.previous
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+def meta_dict(report: Report) -> dict[str, Any]:
+    out = asdict(report.meta)
+    out["title"] = report.meta.title
+    return out
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files as given; folders expanded (recursively) to the supported files they hold."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        out.extend(files_in(p) if p.is_dir() else [p])
+    return out
+
+
+def _resolve_previous(report: Report, previous: Report | str | None, single: bool) -> Report | None:
+    if previous is None:
+        return None
+    if isinstance(previous, Report):
+        if single or not previous.meta.agency or same_agency(previous.meta.agency, report.meta.agency):
+            return previous
+        return None
+    return find_previous(previous, report)
+
+
+def audit_path(path: str | Path, previous: Report | str | None = None, single: bool = True) -> AuditRecord:
+    """Load and audit one file. `previous`: last year's Report, or a folder to look for it in."""
+    source = str(path)
+    try:
+        report = _load(source)
+    except XladdinError as exc:
+        return AuditRecord(source, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not stop a batch
+        return AuditRecord(source, error=f"文件“{source}”：读取失败（{type(exc).__name__}: {exc}）")
+    record = AuditRecord(source, meta_dict(report))
+    try:
+        prev = _resolve_previous(report, previous, single)
+        record.previous = prev.source if prev is not None else ""
+        record.findings = audit(report, prev)
+    except Exception as exc:  # noqa: BLE001
+        record.error = f"文件“{source}”：审核失败（{type(exc).__name__}: {exc}）"
+    return record
+
+
+def _load(path: str) -> Report:
+    from ..load import load_report
+
+    return load_report(path)
+
+
+def _worker(args: tuple[str, Report | str | None, bool]) -> AuditRecord:
+    return audit_path(*args)
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def audit_paths(
+    paths: list[str | Path],
+    previous: Report | str | Path | None = None,
+    jobs: int | None = None,
+    chunksize: int | None = None,
+) -> list[AuditRecord]:
+    """Audit many files, in input order. `jobs` processes (default: the CPU count, at most 8);
+    1 or a single file runs in this process."""
+    files = [str(p) for p in paths]
+    prev: Report | str | None = str(previous) if isinstance(previous, Path) else previous
+    single = len(files) == 1
+    tasks = [(f, prev, single) for f in files]
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if jobs == 1 or len(files) <= 1:
+        return [_worker(t) for t in tasks]
+    chunksize = chunksize or max(1, len(files) // (jobs * 4))
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+            return list(pool.map(_worker, tasks, chunksize=chunksize))
+    except BrokenProcessPool:
+        # A worker died (e.g. a native PDF library crashed on one file): redo each file in a
+        # process of its own, so the others still get their result and the culprit is named.
+        return [_isolated(t) for t in tasks]
+
+
+def _isolated(task: tuple[str, Report | str | None, bool]) -> AuditRecord:
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(_worker, task).result()
+    except BrokenProcessPool:
+        return AuditRecord(task[0], error=f"文件“{task[0]}”：读取时处理进程异常退出")
+
+
+__all__ = ["AuditRecord", "audit", "audit_path", "audit_paths", "expand_paths", "meta_dict"]

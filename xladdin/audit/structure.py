@@ -1,0 +1,353 @@
+"""结构 checks of a report: sections, format version, lengths, fees, years, deadline, 其他处理.
+
+S1 six sections present, in order, official titles (report.observed["headings"] when a reader
+saw the printed headings, else the narrative parts and tables the Report holds);
+F1 2019 format (labels a reader saw); S2 第一部分 over 1000 characters; S3 第五部分 empty or
+"无"; X4 第六部分 and 信息处理费; X5 year and agency consistent across title, preface, body,
+signature; S4 publication date against the deadline of the agency's level; S6 share of
+（六）3 其他 in （七）总计.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..check import CellRef, Finding
+from ..report import Report
+from ..values import format_value, is_number
+
+S2_LIMIT = 1000  # characters, "篇幅原则上不超过一千字"
+# S6: 其他 above this share of （七）总计 (and at least S6_MIN applications) is "偏高".
+S6_SHARE = 0.10
+S6_MIN = 2
+EMPTY_S5 = {"", "无", "暂无", "没有", "无问题", "不存在", "本年度无", "无此类情况"}
+
+_TRANS = str.maketrans({"(": "（", ")": "）", " ": "", "\u3000": "", "\t": "", ",": "，", ".": "．"})
+
+
+def _finding(report: Report, rule_id: str, message: str, *, severity: str = "", ref: str = "", **kw: object) -> Finding:
+    rule = report.spec.rule(rule_id)
+    ref = ref or rule_id
+    return Finding(
+        rule=rule.id,
+        severity=severity or rule.severity,
+        scope=rule.scope,
+        message=message,
+        title=rule.title,
+        text=rule.text,
+        ref=ref,
+        explanation=report.explanations.get(ref, ""),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def normalize_heading(text: str) -> str:
+    """"### 一、总体情况（文字描述）" → "总体情况"; half-width brackets and spaces tolerated."""
+    t = re.sub(r"^[#\s]+", "", text).translate(_TRANS)
+    t = re.sub(r"^[一二三四五六七八九十]+[、．.，]", "", t)
+    t = re.sub(r"（文字描述[^）]*）?$", "", t)
+    return t.rstrip("。：:")
+
+
+# --------------------------------------------------------------------------- S1 / F1
+
+
+def check_sections(report: Report) -> list[Finding]:
+    headings = report.observed.get("headings")
+    if headings:
+        return _check_headings(report, headings)
+    out = []
+    for section in report.spec.sections:
+        if _present(report, section.key):
+            continue
+        out.append(
+            _finding(
+                report, "S1", f"缺少第{section.number}部分“{section.title}”的内容。",
+                ref=f"S1:{section.key}",
+            )
+        )
+    return out
+
+
+def _present(report: Report, section: str) -> bool:
+    if report.section_text(section).strip():
+        return True
+    table = next((s.table for s in report.spec.sections if s.key == section), None)
+    if table:
+        return any(report.value(c.key) is not None for c in report.spec.cells_of(table))
+    return False
+
+
+def _check_headings(report: Report, headings: list[dict]) -> list[Finding]:
+    out: list[Finding] = []
+    sections = {s.key: s for s in report.spec.sections}
+    seen = [h for h in headings if h.get("section") in sections]
+    keys = [h["section"] for h in seen]
+    for key, section in sections.items():
+        if key not in keys:
+            out.append(
+                _finding(report, "S1", f"未找到第{section.number}部分标题“{section.title}”。", ref=f"S1:{key}")
+            )
+    order = [int(k[1:]) for k in keys]
+    if order != sorted(order):
+        printed = "、".join(sections[k].number for k in keys)
+        out.append(
+            _finding(report, "S1", f"六个部分的顺序不符合模板：实际顺序为 {printed}。", ref="S1:order")
+        )
+    for h in seen:
+        section = sections[h["section"]]
+        text = str(h.get("text", ""))
+        if normalize_heading(text) != normalize_heading(section.title):
+            where = f"（{h['where']}）" if h.get("where") else ""
+            out.append(
+                _finding(
+                    report, "S1",
+                    f"第{section.number}部分标题“{text.strip()}”{where}与模板标题“{section.title}”不一致。",
+                    severity="提示", ref=f"S1:{section.key}.title", snippet=text.strip(),
+                )
+            )
+    return out
+
+
+def check_old_format_seen(report: Report) -> list[Finding]:
+    """F1 from labels a reader saw (the table checks report it from report.notes already)."""
+    labels = report.observed.get("old_format_labels") or []
+    if not labels or report.notes.get("old_format_label"):
+        return []
+    rule = report.spec.rule("F1")
+    label = labels[0] if isinstance(labels[0], str) else str(labels[0])
+    return [_finding(report, "F1", rule.message.format(where="表格", label=label), ref="F1")]
+
+
+# --------------------------------------------------------------------------- S2 / S3 / X4
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,:/][A-Za-z0-9]+)*")
+
+
+def word_count(text: str) -> int:
+    """字数 as Word and WPS count it: each Chinese character, plus each run of Latin letters or
+    digits as one word; punctuation and spaces are not counted."""
+    return len(_HAN.findall(text)) + len(_WORD.findall(text))
+
+
+def check_lengths(report: Report) -> list[Finding]:
+    out = []
+    n = word_count(report.section_text("s1"))
+    if n > S2_LIMIT:
+        out.append(
+            _finding(
+                report, "S2", f"第一部分“总体情况”共 {n} 字（按 Word/WPS 字数统计口径），超过一千字（格式要求篇幅原则上不超过一千字）。",
+                expected=S2_LIMIT, actual=n, imbalance=n - S2_LIMIT,
+            )
+        )
+    s5 = report.section_text("s5")
+    bare = re.sub(r"[\s。．.，,、；;：:!！]", "", s5)
+    if bare in EMPTY_S5:
+        shown = f"只写“{s5.strip()}”" if bare else "为空"
+        out.append(
+            _finding(report, "S3", f"第五部分“存在的主要问题及改进情况”{shown}：应实事求是写明问题和改进措施。", snippet=s5.strip())
+        )
+    return out
+
+
+FEE_WORDS = re.compile(r"信息处理费|处理费|收费|收取[^。；]{0,12}费|缴费|费用")
+NOTICE_WORDS = re.compile(r"收费通知|缴费通知|缴纳|缴费|交费")
+
+
+def check_fee(report: Report) -> list[Finding]:
+    out = []
+    s6 = report.section_text("s6")
+    other_2 = report.value("t3.other_2.total")
+    cell = [CellRef("t3.other_2.total", report.address("t3.other_2.total"), other_2)]
+    if not FEE_WORDS.search(s6):
+        out.append(
+            _finding(
+                report, "X4",
+                "第六部分未报告信息处理费收取情况（格式要求“收取信息处理费情况在此处报告”；未收取也应写明）。",
+                ref="X4:silent", snippet=s6.strip()[:120],
+            )
+        )
+    if is_number(other_2) and other_2 > 0 and not NOTICE_WORDS.search(s6):  # type: ignore[operator]
+        out.append(
+            _finding(
+                report, "X4",
+                f"表三（六）2“逾期未按收费通知要求缴纳费用”为 {format_value(other_2)} 件，说明发出过收费通知，"
+                "但第六部分没有相应说明。",
+                ref="X4:notice", cells=cell, actual=other_2, snippet=s6.strip()[:120],
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- X5
+
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+PERIOD_START = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+PERIOD_END = re.compile(r"((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def check_years(report: Report) -> list[Finding]:
+    year = report.meta.year
+    if not year:
+        return []
+    out = []
+
+    def add(ref: str, message: str, snippet: str = "", actual: object = None) -> None:
+        out.append(_finding(report, "X5", message, ref=f"X5:{ref}", snippet=snippet, expected=year, actual=actual))
+
+    title = str(report.observed.get("title", ""))
+    m = YEAR.search(title)
+    if m and int(m.group(1)) != year:
+        add("title", f"标题中的年度 {m.group(1)} 与报告年度 {year} 不一致。", title, int(m.group(1)))
+    preface = report.section("preface")
+    for rx, what in ((PERIOD_START, "起始"), (PERIOD_END, "截止")):
+        m = rx.search(preface)
+        if m and int(m.group(1)) != year:
+            add(
+                f"period_{'start' if what == '起始' else 'end'}",
+                f"引言中统计期限的{what}年度 {m.group(1)} 与报告年度 {year} 不一致。",
+                _around(preface, m.start()), int(m.group(1)),
+            )
+    body = report.section_text("s1")
+    years = [int(y) for y in YEAR.findall(body)]
+    if years and year not in years:
+        shown = "、".join(str(y) for y in sorted(set(years)))
+        add("body", f"第一部分提到的年度为 {shown}，没有报告年度 {year}：可能沿用了往年文字。", body[:80], years[0])
+    signature = str(report.observed.get("signature", "")).strip()
+    agency = report.meta.agency.strip()
+    if signature and agency and not _same_agency(signature, agency):
+        out.append(
+            _finding(
+                report, "X5", f"落款机关“{signature}”与报告机关“{agency}”不一致。",
+                ref="X5:signature", snippet=signature,
+            )
+        )
+    signed = str(report.observed.get("signature_date", ""))
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", signed)
+    if m and int(m.group(1)) != year + 1:
+        add("signature_date", f"落款日期 {signed} 不在报告年度的次年（{year + 1} 年）。", signed, int(m.group(1)))
+    return out
+
+
+def _around(text: str, pos: int, width: int = 40) -> str:
+    return text[max(0, pos - 10) : pos + width]
+
+
+def _same_agency(a: str, b: str) -> bool:
+    a, b = _compact(a), _compact(b)
+    return a in b or b in a
+
+
+# --------------------------------------------------------------------------- S4
+
+_PROVINCES = re.compile(r"(省|自治区)人民政府(办公厅)?$")
+_TOWN = re.compile(r"(乡|镇)人民政府$|街道办事处$|(乡|镇)$")
+_COUNTY = re.compile(r"(县|区|旗)人民政府(办公室)?$")
+_CITY = re.compile(r"(市|州|盟)人民政府(办公室|办公厅)?$")
+
+
+def infer_level(agency: str) -> str:
+    """Guess the level from the agency's name; on doubt the later deadline (fewer false alarms).
+
+    A 县级市 ("昆山市人民政府") cannot be told from a 地级市 by its name: it is taken as 市.
+    """
+    name = _compact(agency)
+    if not name:
+        return ""
+    if _TOWN.search(name):
+        return "乡镇"
+    if _PROVINCES.search(name):
+        return "省"
+    if _COUNTY.search(name):
+        return "县"
+    if _CITY.search(name):
+        return "市"
+    return "部门"
+
+
+def check_deadline(report: Report) -> list[Finding]:
+    year = report.meta.year
+    if not year:
+        return []
+    published, how = report.meta.published, "发布日期"
+    if not published and report.observed.get("signature_date"):
+        published, how = str(report.observed["signature_date"]), "落款日期（未取得发布日期）"
+    try:
+        when = date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return [_finding(report, "S4", f"发布日期“{published}”无法识别（应为 YYYY-MM-DD）。", ref="S4:date")]
+    if when is None:
+        return []
+    level_name, guessed = report.meta.level, False
+    if not level_name:
+        level_name, guessed = infer_level(report.meta.agency), True
+    try:
+        level = report.spec.level(level_name)
+    except StopIteration:
+        return []
+    month, day = level.deadline
+    deadline = date(year + 1, month, day)
+    basis = f"机关层级“{level.name}”" + ("（按机关名称推定）" if guessed else "")
+    if when > deadline:
+        late = (when - deadline).days
+        return [
+            _finding(
+                report, "S4",
+                f"{how} {when.isoformat()} 晚于{basis}的发布时限 {deadline.isoformat()}（{level.note}），逾期 {late} 天。",
+                ref="S4:late", expected=deadline.isoformat(), actual=when.isoformat(), imbalance=late,
+            )
+        ]
+    if when <= date(year, 12, 31):
+        return [
+            _finding(
+                report, "S4", f"{how} {when.isoformat()} 早于报告年度 {year} 年结束，请核对发布日期或报告年度。",
+                ref="S4:early", expected=f"{year + 1}-01-01 之后", actual=when.isoformat(),
+            )
+        ]
+    return []
+
+
+# --------------------------------------------------------------------------- S6
+
+
+def check_other_share(report: Report) -> list[Finding]:
+    other, total = report.value("t3.other_3.total"), report.value("t3.total.total")
+    if not (is_number(other) and is_number(total)) or not total or other < S6_MIN:  # type: ignore[operator]
+        return []
+    share = other / total  # type: ignore[operator]
+    if share <= S6_SHARE:
+        return []
+    return [
+        _finding(
+            report, "S6",
+            f"（六）3“其他”{format_value(other)} 件，占（七）总计 {format_value(total)} 件的 {float(share):.1%}，"
+            f"超过 {S6_SHARE:.0%}：原则上申请都应按法定方式处理，请说明“其他”的具体情形。",
+            cells=[
+                CellRef("t3.other_3.total", report.address("t3.other_3.total"), other),
+                CellRef("t3.total.total", report.address("t3.total.total"), total),
+            ],
+            expected=f"≤{S6_SHARE:.0%}", actual=f"{float(share):.1%}",
+        )
+    ]
+
+
+def check_structure(report: Report) -> list[Finding]:
+    return (
+        check_sections(report)
+        + check_old_format_seen(report)
+        + check_lengths(report)
+        + check_fee(report)
+        + check_years(report)
+        + check_deadline(report)
+        + check_other_share(report)
+    )
+
+
+__all__ = ["check_structure", "infer_level", "normalize_heading"]

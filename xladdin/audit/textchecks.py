@@ -1,0 +1,427 @@
+"""文表 checks: the narrative's numbers against the tables (X1–X3) and against each other (X6).
+
+Severity: a mismatch is 提示 (the rule's severity in the spec) unless the narrative used the
+table's own term (本年新收, 上年结转, 结转下年度, 予以公开…) about 政府信息公开申请: then the
+reading is unambiguous and the finding is 强制. Known wording traps are accepted, not flagged:
+"收到/受理 N 件" may mean 新收 or 新收 + 上年结转; "办结/答复" is compared with （七）总计 only.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..check import CellRef, Finding
+from ..report import Report
+from ..spec.format2021 import T3_GROUPS
+from ..values import format_value, is_number
+from .narrative import Extraction, Fact, extract
+
+COUNT_UNITS = {"件", "个", "份", "宗", "起", "部"}
+OUTCOME_ROWS: dict[str, tuple[str, ...]] = {
+    "open": ("open",),
+    "partial": ("partial",),
+    "deny": T3_GROUPS["deny"][1],
+    "unable": T3_GROUPS["unable"][1],
+    "unable_1": ("unable_1",),
+    "noproc": T3_GROUPS["noproc"][1],
+    "noproc_1": ("noproc_1",),
+    "noproc_2": ("noproc_2",),
+    "other": T3_GROUPS["other"][1],
+}
+MEASURE_NAMES = {
+    "new": "本年新收",
+    "carry_in": "上年结转",
+    "carry_out": "结转下年度",
+    "received": "收到",
+    "accepted": "受理",
+    "done": "办结",
+    "answered": "答复",
+    "open": "予以公开",
+    "partial": "部分公开",
+    "deny": "不予公开",
+    "unable": "无法提供",
+    "unable_1": "本机关不掌握相关政府信息",
+    "noproc": "不予处理",
+    "noproc_1": "信访举报投诉类申请",
+    "noproc_2": "重复申请",
+    "other": "其他处理",
+    "keep": "结果维持",
+    "correct": "结果纠正",
+    "pending": "尚未审结",
+    "total": "总计",
+    "made": "本年制发",
+    "repealed": "本年废止",
+    "valid": "现行有效",
+}
+T4_GROUP_NAMES = {"review": "行政复议", "suit_direct": "未经复议直接起诉", "suit_after_review": "复议后起诉"}
+
+
+class _Ctx:
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.out: list[Finding] = []
+        self.seen: set[tuple] = set()
+
+    def v(self, key: str) -> int | Decimal | None:
+        value = self.report.value(key)
+        return value if is_number(value) else None  # type: ignore[return-value]
+
+    def total(self, keys: tuple[str, ...] | list[str]) -> int | Decimal | None:
+        values = [self.v(k) for k in keys]
+        if any(x is None for x in values):
+            return None
+        return sum(values, start=0)  # type: ignore[arg-type]
+
+    def add(
+        self,
+        rule_id: str,
+        fact: Fact,
+        message: str,
+        keys: tuple[str, ...] | list[str] = (),
+        expected: object = None,
+        actual: object = None,
+        strict: bool = False,
+        ref: str = "",
+    ) -> None:
+        sig = (rule_id, fact.topic, fact.measure, str(fact.value), message)
+        if sig in self.seen:
+            return
+        self.seen.add(sig)
+        rule = self.report.spec.rule(rule_id)
+        ref = ref or f"{rule_id}:{fact.part}:{fact.topic}.{fact.measure}"
+        imbalance = None
+        if is_number(actual) and is_number(expected):
+            imbalance = actual - expected  # type: ignore[operator]
+        self.out.append(
+            Finding(
+                rule=rule.id,
+                severity="强制" if strict else rule.severity,
+                scope=rule.scope,
+                message=message,
+                title=rule.title,
+                text=rule.text,
+                ref=ref,
+                cells=[CellRef(k, self.report.address(k), self.report.value(k)) for k in keys],
+                expected=expected,  # type: ignore[arg-type]
+                actual=actual,  # type: ignore[arg-type]
+                imbalance=imbalance,
+                explanation=self.report.explanations.get(ref, ""),
+                snippet=fact.quote(),
+            )
+        )
+
+
+def _said(fact: Fact) -> str:
+    return f"正文“{fact.sentence.strip()[:60]}”"
+
+
+def _percent_ok(shown: Decimal, numerator: int | Decimal, denominator: int | Decimal) -> bool:
+    """Shown percentage agrees with numerator/denominator, rounded or truncated to its decimals."""
+    if denominator == 0:
+        return False
+    exact = Decimal(numerator) * 100 / Decimal(denominator)
+    exponent = shown.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    step = Decimal(1).scaleb(-places)
+    return abs(exact - shown) <= step / 2 or shown <= exact < shown + step
+
+
+def _pct(value: Decimal) -> str:
+    return f"{format_value(value)}%"
+
+
+# --------------------------------------------------------------------------- X1
+
+
+def check_requests(ctx: _Ctx, ex: Extraction) -> None:
+    new, cin = ctx.v("t3.new.total"), ctx.v("t3.carry_in.total")
+    tot, cout = ctx.v("t3.total.total"), ctx.v("t3.carry_out.total")
+    keys_in = ("t3.new.total", "t3.carry_in.total")
+    for f in ex.of("request"):
+        name = MEASURE_NAMES.get(f.measure, f.measure)
+        if f.is_percent:
+            _request_rate(ctx, f, new, cin, tot)
+            continue
+        if f.value is None:
+            _request_quantifier(ctx, f, tot, cout)
+            continue
+        if f.unit not in COUNT_UNITS:
+            continue
+        n = f.value
+        if f.measure in ("received", "accepted") and new is not None:
+            both = new + cin if cin is not None else None
+            if n == new or n == both:
+                continue
+            extra = f"（加上年结转 {format_value(cin)} 件为 {format_value(both)} 件）" if cin else ""
+            ctx.add(
+                "X1", f,
+                f"{_said(f)}称{name}政府信息公开申请 {n} 件，表三本年新收 {format_value(new)} 件{extra}，"
+                f"两者不一致。“{name}”一般指本年新收（有时含上年结转），请核对。",
+                keys_in, expected=new, actual=n,
+            )
+        elif f.measure in ("new", "carry_in", "carry_out"):
+            key = f"t3.{f.measure}.total"
+            table = ctx.v(key)
+            if table is not None and n != table:
+                ctx.add(
+                    "X1", f, f"{_said(f)}称{name} {n} 件，表三“{name}”总计为 {format_value(table)} 件。",
+                    (key,), expected=table, actual=n, strict=f.strict,
+                )
+        elif f.measure in ("done", "answered") and tot is not None and n != tot:
+            ctx.add(
+                "X1", f,
+                f"{_said(f)}称{name} {n} 件，表三（七）总计为 {format_value(tot)} 件"
+                + (f"（另有结转下年度 {format_value(cout)} 件）" if cout else "")
+                + "。“受理/收到”与“办结/答复”口径不同，请核对。",
+                ("t3.total.total",), expected=tot, actual=n,
+            )
+        elif f.measure in OUTCOME_ROWS:
+            keys = tuple(f"t3.{r}.total" for r in OUTCOME_ROWS[f.measure])
+            table = ctx.total(keys)
+            if table is not None and n != table:
+                ctx.add(
+                    "X1", f, f"{_said(f)}称{name} {n} 件，表三“{name}”合计为 {format_value(table)} 件。",
+                    keys, expected=table, actual=n, strict=f.strict,
+                )
+            if f.share is not None and tot:
+                if not _percent_ok(f.share, n, tot):
+                    exact = (Decimal(n) * 100 / Decimal(tot)).quantize(Decimal("0.01"))
+                    ctx.add(
+                        "X1", f,
+                        f"{_said(f)}称{name} {n} 件占 {_pct(f.share)}，按表三（七）总计 {format_value(tot)} 件"
+                        f"计算应为 {exact}%。百分比的分母应为（七）总计。",
+                        ("t3.total.total",) + keys, expected=exact, actual=f.share,
+                        ref=f"X1:{f.part}:{f.measure}.share",
+                    )
+
+
+def _request_rate(ctx: _Ctx, f: Fact, new, cin, tot) -> None:  # type: ignore[no-untyped-def]
+    if f.measure != "done_rate" or new is None or cin is None or tot is None:
+        return
+    assert isinstance(f.value, (int, Decimal))
+    shown = Decimal(f.value)
+    received = new + cin
+    if received and _percent_ok(shown, tot, received):
+        return
+    if not received:
+        return
+    exact = (Decimal(tot) * 100 / Decimal(received)).quantize(Decimal("0.01"))
+    ctx.add(
+        "X1", f,
+        f"{_said(f)}称办结率 {_pct(shown)}，表三（七）总计 {format_value(tot)} 件 ÷（本年新收 + 上年结转）"
+        f"{format_value(received)} 件 = {exact}%。",
+        ("t3.total.total", "t3.new.total", "t3.carry_in.total"), expected=exact, actual=shown,
+    )
+
+
+def _request_quantifier(ctx: _Ctx, f: Fact, tot, cout) -> None:  # type: ignore[no-untyped-def]
+    if f.measure == "open":
+        open_ = ctx.v("t3.open.total")
+        if open_ is not None and tot is not None and open_ != tot:
+            ctx.add(
+                "X1", f,
+                f"{_said(f)}称申请“{f.quantifier}”，但表三予以公开 {format_value(open_)} 件，"
+                f"（七）总计 {format_value(tot)} 件。",
+                ("t3.open.total", "t3.total.total"), expected=tot, actual=open_,
+            )
+    elif f.measure in ("done", "answered") and cout:
+        ctx.add(
+            "X1", f,
+            f"{_said(f)}称申请“{f.quantifier}”，但表三结转下年度继续办理 {format_value(cout)} 件。",
+            ("t3.carry_out.total",), expected=0, actual=cout,
+        )
+
+
+# --------------------------------------------------------------------------- X2
+
+
+def check_litigation(ctx: _Ctx, ex: Extraction) -> None:
+    review = ctx.v("t4.review_total")
+    suits = ctx.total(("t4.suit_direct_total", "t4.suit_after_review_total"))
+    for f in ex.of("review") + ex.of("suit"):
+        if f.measure == "none":
+            keys = ("t4.review_total",) if f.topic == "review" else ("t4.suit_direct_total", "t4.suit_after_review_total")
+            table = review if f.topic == "review" else suits
+            what = "行政复议" if f.topic == "review" else "行政诉讼"
+            if table:
+                ctx.add(
+                    "X2", f, f"{_said(f)}称“{f.quantifier}”，但表四{what}总计为 {format_value(table)} 件。",
+                    keys, expected=table, actual=0,
+                )
+            continue
+        if f.value is None or f.is_percent or f.unit not in COUNT_UNITS:
+            continue
+        suffix = f.measure if f.measure in ("keep", "correct", "other", "pending", "total") else None
+        if suffix is None:
+            continue
+        if f.topic == "review":
+            groups = ["review"]
+        elif "复议后" in f.context:
+            groups = ["suit_after_review"]
+        elif "直接" in f.context:
+            groups = ["suit_direct"]
+        else:
+            groups = ["suit_direct", "suit_after_review"]
+        keys = tuple(f"t4.{g}_{suffix}" for g in groups)
+        table = ctx.total(keys)
+        if table is None or f.value == table:
+            continue
+        what = "、".join(T4_GROUP_NAMES[g] for g in groups)
+        ctx.add(
+            "X2", f,
+            f"{_said(f)}称{what}{MEASURE_NAMES[suffix] if suffix != 'total' else ''} {f.value} 件，"
+            f"表四为 {format_value(table)} 件。",
+            keys, expected=table, actual=f.value,
+        )
+
+
+# --------------------------------------------------------------------------- X3
+
+
+def check_documents(ctx: _Ctx, ex: Extraction) -> None:
+    for f in ex.of("norm") + ex.of("reg"):
+        if f.measure not in ("made", "repealed", "valid") or f.value is None or f.unit not in COUNT_UNITS:
+            continue
+        row = "norm" if f.topic == "norm" else "reg"
+        key = f"t2.{row}_{f.measure}"
+        table = ctx.v(key)
+        if table is None or table == f.value:
+            continue
+        name = "行政规范性文件" if row == "norm" else "规章"
+        ctx.add(
+            "X3", f,
+            f"{_said(f)}称{MEASURE_NAMES[f.measure]}{name} {f.value} 件，表二“{name}·{MEASURE_NAMES[f.measure]}件数”"
+            f"为 {format_value(table)} 件。",
+            (key,), expected=table, actual=f.value,
+        )
+
+
+# --------------------------------------------------------------------------- X6
+
+TOTAL_WORDS = re.compile(r"共|合计|总计|累计|全年|总数|总量")
+OTHER_WORDS = re.compile(r"其他|其余|其它")
+CHANGE_WORDS = re.compile(r"同比|增长|增加|减少|下降|上升|较|比上年|比去年")
+
+
+def check_internal(ctx: _Ctx, ex: Extraction) -> None:
+    counts = [f for f in ex.facts if f.value is not None and not f.is_percent and f.topic != "request"]
+    sentences: dict[tuple[str, str], list[Fact]] = {}
+    for f in counts:
+        sentences.setdefault((f.part, f.sentence), []).append(f)
+    last_total: dict[tuple[str, str], Fact] = {}
+    for (part, sentence), facts in sentences.items():
+        _enumeration(ctx, sentence, facts)
+        _channels(ctx, part, sentence, facts, last_total)
+        for f in facts:
+            if TOTAL_WORDS.search(f.context) and not CHANGE_WORDS.search(f.context):
+                last_total[(part, f.unit)] = f
+    _proposals(ctx, ex)
+
+
+def _enumeration(ctx: _Ctx, sentence: str, facts: list[Fact]) -> None:
+    """"共 N 条，其中 A 条，B 条…": the parts may not exceed N, and with an 其他 part must equal it."""
+    for i, total in enumerate(facts):
+        if not TOTAL_WORDS.search(total.context) or CHANGE_WORDS.search(total.context):
+            continue
+        k = sentence.find("其中", total.offset)
+        if k < 0:
+            continue
+        parts = [
+            f for f in facts[i + 1 :]
+            if f.unit == total.unit and f.offset > k and not CHANGE_WORDS.search(f.context)
+        ]
+        if len(parts) < 2:
+            return
+        got = sum(f.value for f in parts)  # type: ignore[misc]
+        exhaustive = any(OTHER_WORDS.search(f.context) for f in parts)
+        if got > total.value or (exhaustive and got != total.value):  # type: ignore[operator]
+            terms = " + ".join(f"{f.value}" for f in parts)
+            ctx.add(
+                "X6", total,
+                f"{_said(total)}：合计 {total.value}{total.unit}，其中各项 {terms} = {got}{total.unit}，"
+                + ("分项之和超过合计。" if got > total.value else "分项（含“其他”）之和与合计不一致。"),  # type: ignore[operator]
+                expected=total.value, actual=got, ref=f"X6:{total.part}:{total.start}",
+            )
+        return
+
+
+def _channels(
+    ctx: _Ctx, part: str, sentence: str, facts: list[Fact], last_total: dict[tuple[str, str], Fact]
+) -> None:
+    """A channel breakdown ("通过网站 A 条，微信 B 条，其他方式 C 条") of an earlier stated total.
+
+    Channels overlap (one item on the website and on WeChat), so a sum above the total is
+    normal; a complete breakdown (it has an 其他 item) below the total is not.
+    """
+    if not re.search(r"渠道|途径|平台|方式|通过", sentence) or len(facts) < 3:
+        return
+    unit = facts[0].unit
+    if any(f.unit != unit for f in facts) or not OTHER_WORDS.search(facts[-1].context):
+        return
+    total = last_total.get((part, unit))
+    if total is None or any(TOTAL_WORDS.search(f.context) for f in facts):
+        return
+    got = sum(f.value for f in facts)  # type: ignore[misc]
+    if got < total.value:  # type: ignore[operator]
+        ctx.add(
+            "X6", facts[0],
+            f"{_said(facts[0])}：各渠道（含“其他”）合计 {got}{unit}，少于前文所述总数 {total.value}{unit}。",
+            expected=total.value, actual=got, ref=f"X6:{part}:channels",
+        )
+
+
+def _proposals(ctx: _Ctx, ex: Extraction) -> None:
+    by_part: dict[str, list[Fact]] = {}
+    for f in ex.of("proposal"):
+        if f.value is not None and not f.is_percent:
+            by_part.setdefault(f.part, []).append(f)
+    for facts in by_part.values():
+        npc = next((f for f in facts if f.measure == "npc"), None)
+        cppcc = next((f for f in facts if f.measure == "cppcc"), None)
+        total = next((f for f in facts if f.measure == "total"), None)
+        classes = [f for f in facts if f.measure.startswith("class_")]
+        if npc and cppcc and total and npc.value + cppcc.value != total.value:  # type: ignore[operator]
+            ctx.add(
+                "X6", total,
+                f"{_said(total)}：人大代表建议 {npc.value} 件 + 政协提案 {cppcc.value} 件 = "
+                f"{npc.value + cppcc.value} 件，与所述合计 {total.value} 件不一致。",  # type: ignore[operator]
+                expected=npc.value + cppcc.value, actual=total.value, ref=f"X6:{total.part}:proposals",  # type: ignore[operator]
+            )
+        if not classes:
+            continue
+        if total:
+            whole = total.value
+            what = f"所述合计 {whole} 件"
+        elif npc or cppcc:
+            whole = (npc.value if npc else 0) + (cppcc.value if cppcc else 0)  # type: ignore[operator]
+            what = " + ".join(
+                x for x in (f"人大代表建议 {npc.value} 件" if npc else "", f"政协提案 {cppcc.value} 件" if cppcc else "") if x
+            ) + f" = {whole} 件"
+        else:
+            continue
+        got = sum(f.value for f in classes)  # type: ignore[misc]
+        if got != whole:
+            terms = " + ".join(f"{f.measure[6:]}类 {f.value}" for f in classes)
+            ctx.add(
+                "X6", classes[0],
+                f"{_said(classes[0])}：办理结果 {terms} = {got} 件，与{what}不一致。",
+                expected=whole, actual=got, ref=f"X6:{classes[0].part}:proposal_classes",
+            )
+
+
+# --------------------------------------------------------------------------- entry
+
+
+def check_text(report: Report, extraction: Extraction | None = None) -> list[Finding]:
+    """X1, X2, X3 and X6 on one report."""
+    ex = extraction or extract(report)
+    ctx = _Ctx(report)
+    check_requests(ctx, ex)
+    check_litigation(ctx, ex)
+    check_documents(ctx, ex)
+    check_internal(ctx, ex)
+    return ctx.out
+
+
+__all__ = ["check_text"]
