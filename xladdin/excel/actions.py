@@ -1,0 +1,352 @@
+"""Ribbon actions: one dispatcher, `run(control_id, book=None)`, and a handler per button.
+
+The VBA callback passes the button id of macros/customUI.xml here; `ACTIONS` maps every id
+to its handler (a test checks that ids and handlers match both ways). Handlers talk to the
+workbook only through the book interface, so each runs on Excel (XlBook) and on a file
+(FileBook, for tests and `xladdin addin run`). They return a short Chinese summary, which is
+also shown to the user.
+
+Last year's figures that the cross-year rules need (Y1: 结转下年度 -> 上年结转; T2-C: 现行有效件数)
+are kept in the hidden sheet 上年数据 written by 导入上年数据: one row per cell key, so a user
+can unhide it and see where each figure came from, and 校验 can check against it later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import InputError, XladdinError
+from ..names import SHEET_RESULTS
+from ..report import LEVEL_NAMES, META_LABELS, Meta, Report
+from ..spec import SPEC
+from ..spec.format2021 import T3_COLS
+from ..values import format_value, is_number
+from .book import NOTES_HEADER_REF, NOTES_HEADER_TEXT, TITLE, Book
+
+PREVIOUS_SHEET = "上年数据"
+PREVIOUS_HEADER = ["键", "项目", "数值", "来源"]
+# What 导入上年数据 keeps from last year: the seven 结转下年度 cells and the two 现行有效件数.
+CARRY = tuple((f"t3.carry_out.{col}", f"t3.carry_in.{col}") for col, _ in T3_COLS)
+VALID_KEYS = ("t2.reg_valid", "t2.norm_valid")
+CARRIED_META = ("agency", "level", "contact_address", "contact_phone", "website", "office")
+RESULT_HEADER = ["序号", "级别", "规则", "规则名称", "问题", NOTES_HEADER_TEXT, NOTES_HEADER_REF, "涉及单元格"]
+DOCS_URL = "https://github.com/xladdin/xladdin/blob/main/docs/excel.md"
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    handler: Callable[[Book], str]
+
+
+def _require_report(book: Book) -> None:
+    if not book.is_report():
+        raise InputError("当前工作簿不是年报模板生成的工作簿（缺少 NB_ 定义名称）；请先点“新建年报”", path=book.path)
+
+
+# ---------------------------------------------------------------------- 新建年报
+
+
+def new_report(book: Book) -> str:
+    agency = book.ask_text("agency", "机关名称（如：某某市人力资源和社会保障局）：")
+    if not agency:
+        return "已取消"
+    default_year = str(dt.date.today().year - 1)
+    year_text = book.ask_text("year", "报告年度：", default_year)
+    if not year_text:
+        return "已取消"
+    try:
+        year = int(str(year_text).strip().rstrip("年"))
+    except ValueError as exc:
+        raise InputError(f"报告年度应为四位数字，收到“{year_text}”") from exc
+    level = book.ask_text("level", f"机关层级（{'、'.join(LEVEL_NAMES)}）：", LEVEL_NAMES[0])
+    if not level:
+        return "已取消"
+    level = level.strip()
+    if level not in LEVEL_NAMES:
+        raise InputError(f"机关层级应为 {'、'.join(LEVEL_NAMES)} 之一，收到“{level}”")
+    meta = Meta(agency=agency.strip(), year=year, level=level)
+    path = book.ask_file("new_path", "保存新年报为：", mode="save", suffix=".xlsx")
+    if not path:
+        return "已取消"
+    from ..io import write_report
+
+    write_report(Report(meta=meta), path)
+    book.open_workbook(path)
+    return f"已新建：{meta.title}（{path}）"
+
+
+# ---------------------------------------------------------------------- 导入上年数据
+
+
+def import_previous(book: Book) -> str:
+    _require_report(book)
+    path = book.ask_file("previous", "选择上年度年报工作簿：", mode="open")
+    if not path:
+        return "已取消"
+    if Path(path).resolve() == Path(book.path).resolve() if book.path else False:
+        raise InputError("选择的是当前工作簿本身，请选择上年度的年报", path=path)
+    previous = book.open_other(path).read_report()
+    this = book.read_report()
+    changed, kept, missing = [], [], []
+    for prev_key, this_key in CARRY:
+        value = previous.value(prev_key)
+        name = SPEC.cell(this_key).short
+        if not is_number(value):
+            missing.append(f"{SPEC.cell(prev_key).short}（{format_value(value)}）")
+            continue
+        addr = book.require(SPEC.cell(this_key).xl_name)
+        if book.formula(addr):
+            kept.append(name)  # a formula (the 总计 column) computes itself
+            continue
+        book.set(addr, int(value) if SPEC.cell(this_key).kind == "count" else value)
+        changed.append(name)
+    carried = []
+    for field in CARRIED_META:
+        if not getattr(this.meta, field) and getattr(previous.meta, field):
+            setattr(this.meta, field, getattr(previous.meta, field))
+            carried.append(META_LABELS[field])
+    if this.meta.year is None and previous.meta.year:
+        this.meta.year = previous.meta.year + 1
+        carried.append(META_LABELS["year"])
+    book.write_meta(this.meta, only=tuple(f for f in CARRIED_META + ("year",)))
+    write_previous(book, previous)
+    book.done()
+    parts = [f"已从 {previous.meta.year or '上年'} 年报转入上年结转 {len(changed)} 格"]
+    if kept:
+        parts.append(f"{'、'.join(kept)}由公式计算")
+    if missing:
+        parts.append(f"上年缺少：{'、'.join(missing)}")
+    if carried:
+        parts.append(f"带入{'、'.join(carried)}")
+    parts.append("上年现行有效件数已保存在隐藏工作表“上年数据”，供校验使用")
+    return "；".join(parts)
+
+
+def write_previous(book: Book, previous: Report) -> None:
+    rows: list[list[Any]] = [PREVIOUS_HEADER]
+    rows.append(["meta.agency", META_LABELS["agency"], previous.meta.agency, previous.source])
+    rows.append(["meta.year", META_LABELS["year"], previous.meta.year, previous.source])
+    for key in [k for k, _ in CARRY] + list(VALID_KEYS):
+        value = previous.value(key)
+        cell_value = value if not is_number(value) else (float(value) if SPEC.cell(key).kind == "amount" else value)
+        rows.append([key, SPEC.cell(key).short, cell_value, previous.address(key)])
+    book.write_rows(PREVIOUS_SHEET, rows, widths=[24, 36, 12, 40], hidden=True)
+
+
+def read_previous(book: Book) -> Report | None:
+    """Last year's figures kept by 导入上年数据, as a partial Report (None if never imported)."""
+    rows = book.read_rows(PREVIOUS_SHEET)
+    if not rows or [str(v) for v in rows[0][:4]] != PREVIOUS_HEADER:
+        return None
+    previous = Report()
+    for row in rows[1:]:
+        row = list(row) + [None] * 4
+        key, value, address = row[0], row[2], row[3]
+        if key == "meta.agency":
+            previous.meta.agency = str(value or "")
+        elif key == "meta.year":
+            previous.meta.year = int(value) if value not in (None, "") else None
+        elif isinstance(key, str) and SPEC.has_cell(key):
+            previous.set(key, value)
+            if address:
+                previous.addresses[key] = str(address)
+    return previous
+
+
+# ---------------------------------------------------------------------- 填充合计
+
+
+def fill_totals(book: Book) -> str:
+    from ..fill import fill
+
+    _require_report(book)
+    report = book.read_report()
+    result = fill(report)
+    for key in result.filled:
+        value = report.values[key]
+        book.write_key(key, float(value) if SPEC.cell(key).kind == "amount" else value)
+    book.done()
+    text = result.summary()
+    if result.conflicts:
+        text += "。不一致：" + "；".join(f.message for f in result.conflicts[:5])
+        if len(result.conflicts) > 5:
+            text += f"……（共 {len(result.conflicts)} 处，点“校验”查看全部）"
+    return text
+
+
+# ---------------------------------------------------------------------- 校验 / 清除标记
+
+
+def check_book(book: Book) -> str:
+    from ..check import check, summary
+
+    _require_report(book)
+    book.clear_marks()
+    report = book.read_report()
+    findings = check(report, read_previous(book))
+    names_here = set(book.sheet_names())
+    rows: list[list[Any]] = [RESULT_HEADER]
+    links: list[tuple[str, str, str]] = []  # (cell in 校验结果, target, text)
+    marks: dict[str, tuple[str, list[str]]] = {}
+    first_cell_col = RESULT_HEADER.index("涉及单元格")
+    for i, f in enumerate(findings, start=1):
+        row: list[Any] = [i, f.severity, f.rule, f.title, f.message, f.explanation, f.ref]
+        for j, ref in enumerate(f.cells):
+            local = ref.address and "!" in ref.address and ref.address.rsplit("!", 1)[0] in names_here
+            text = f"{SPEC.cell(ref.key).short if SPEC.has_cell(ref.key) else ref.key}：{ref.address or '—'}"
+            row.append(text)
+            if local:
+                links.append((_a1(i + 1, first_cell_col + j + 1), ref.address, text))
+                severity, texts = marks.get(ref.address, (f.severity, []))
+                if f.severity == "强制":
+                    severity = "强制"
+                marks[ref.address] = (severity, texts + [f"{f.rule} {f.message}"])
+        rows.append(row)
+    if not findings:
+        rows.append(["", "", "", "", "通过：未发现问题", "", "", ""])
+    widths = [6, 6, 8, 18, 70, 30, 16] + [28] * max([len(f.cells) for f in findings] + [1])
+    book.write_rows(SHEET_RESULTS, rows, widths=widths)
+    for address, target, text in links:
+        book.add_link(f"{SHEET_RESULTS}!{address}", target, text)
+    book.mark_many({a: (sev, "\n".join(texts)) for a, (sev, texts) in marks.items()})
+    if report.explanations:
+        book.save_explanations(report.explanations)
+    book.done()
+    return f"{summary(findings)}；详见“{SHEET_RESULTS}”工作表，标色单元格 {len(marks)} 个"
+
+
+def _a1(row: int, col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col)}{row}"
+
+
+def clear_marks(book: Book) -> str:
+    n = book.clear_marks()
+    book.done()
+    return f"已清除 {n} 个单元格的校验标记"
+
+
+# ---------------------------------------------------------------------- 导出报告
+
+
+def export_report(book: Book) -> str:
+    _require_report(book)
+    raise InputError("导出功能尚未接入")  # replaced when xladdin.export lands (see module docstring)
+
+
+# ---------------------------------------------------------------------- 设置 / 帮助
+
+
+def settings_path() -> Path:
+    from ..export.settings import SETTINGS_ENV
+
+    env = os.environ.get(SETTINGS_ENV)
+    if env:
+        return Path(env)
+    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return home / "xladdin" / "export.json"
+
+
+def load_user_settings() -> dict[str, Any]:
+    path = settings_path()
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"设置文件不是有效的 JSON（{exc}）", path=str(path)) from exc
+    return data if isinstance(data, dict) else {}
+
+
+def settings(book: Book) -> str:
+    from ..export.files import atomic_write
+    from ..export.settings import DEFAULT_FONTS
+
+    data = load_user_settings()
+    folder = book.ask_file("output_dir", "选择导出文件夹：", mode="folder")
+    if folder:
+        if not Path(folder).is_dir():
+            raise InputError("文件夹不存在", path=folder)
+        data["output_dir"] = str(folder)
+    fonts = {**DEFAULT_FONTS, **data.get("fonts", {})}
+    current = "；".join(f"{k}={v}" for k, v in fonts.items())
+    answer = book.ask_text("fonts", "导出字体（角色=字体名，用分号分隔；角色：" + "、".join(DEFAULT_FONTS) + "）：", current)
+    if answer:
+        parsed = {}
+        for item in answer.replace(";", "；").split("；"):
+            if not item.strip():
+                continue
+            role, sep, font = item.partition("=")
+            role, font = role.strip(), font.strip()
+            if not sep or role not in DEFAULT_FONTS or not font:
+                raise InputError(f"无法识别“{item.strip()}”：应为 角色=字体名，角色为 {'、'.join(DEFAULT_FONTS)} 之一")
+            parsed[role] = font
+        data["fonts"] = {k: v for k, v in parsed.items() if DEFAULT_FONTS[k] != v}
+    if not folder and not answer:
+        return "设置未改变"
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2))
+    return f"设置已保存到 {path}"
+
+
+def help_action(book: Book) -> str:
+    return f"xladdin {__version__}（政府信息公开工作年度报告，国办公开办函〔2021〕30号格式）\n使用说明：{DOCS_URL}"
+
+
+# ---------------------------------------------------------------------- dispatcher
+
+ACTIONS: dict[str, Action] = {
+    "xladdin_new": Action("新建年报", new_report),
+    "xladdin_import": Action("导入上年数据", import_previous),
+    "xladdin_fill": Action("填充合计", fill_totals),
+    "xladdin_check": Action("校验", check_book),
+    "xladdin_clear": Action("清除标记", clear_marks),
+    "xladdin_export": Action("导出报告", export_report),
+    "xladdin_settings": Action("设置", settings),
+    "xladdin_help": Action("帮助", help_action),
+}
+
+
+def run(control_id: str, book: Book | None = None) -> str:
+    """Run the action of a ribbon button. In Excel (book None) errors become a message box."""
+    action = ACTIONS.get(control_id)
+    in_excel = book is None
+    if in_excel:
+        from .xlbook import XlBook
+
+        book = XlBook.caller()
+    assert book is not None
+    if action is None:
+        text = f"未知的按钮：{control_id}（加载项与 Python 包版本不一致？请重新运行 xladdin addin install）"
+        book.message(text)
+        return text
+    try:
+        text = action.handler(book)
+    except XladdinError as exc:
+        text = f"{action.label}失败：{exc}"
+        book.message(text, title=f"{TITLE} · {action.label}")
+        if not in_excel:
+            raise
+        return text
+    except Exception:
+        if not in_excel:
+            raise
+        text = f"{action.label}出错（程序错误，请把以下内容发给维护人员）：\n{traceback.format_exc(limit=3)}"
+        book.message(text, title=f"{TITLE} · {action.label}")
+        return text
+    book.message(text, title=f"{TITLE} · {action.label}")
+    return text
+
+
+__all__ = ["ACTIONS", "Action", "read_previous", "run", "write_previous"]

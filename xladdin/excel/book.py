@@ -1,0 +1,330 @@
+"""The book interface: everything the ribbon actions need from a workbook, and nothing more.
+
+Two implementations: `XlBook` (xlwings, the workbook open in Excel) and `FileBook` (openpyxl,
+a file on disk: tests and the CLI). Cells are found through the template's defined names
+(`xladdin.names`), never through coordinates. Addresses are "表三!D7" (sheet!A1, no $).
+
+A subclass implements the primitives (get/set a cell, fill colour, comment, hyperlink, rows of a
+sheet, dialogs, messages, save); the helpers here (read/write by key, the whole Report, marks)
+are written once on top of them, so every action runs the same on both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from abc import ABC, abstractmethod
+from dataclasses import fields
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from ..names import SHEET_META, SHEET_NOTES, SHEET_RESULTS, cell_name, meta_name, section_name
+from ..report import Meta, Report
+from ..spec import SPEC
+
+MARKS_SHEET = "_xladdin_marks"  # very hidden: address | original fill | original comment
+MARK_COLORS = {"强制": "FFC7CE", "提示": "FFEB9C"}  # Excel's "bad" red and "neutral" yellow
+MARK_PREFIX = "【校验】"  # first line of every comment the 校验 action writes
+TITLE = "政务公开年报"
+NOTES_HEADER_REF, NOTES_HEADER_TEXT = "规则实例", "说明"  # the 说明 sheet's columns (as xladdin.io)
+
+_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def split_ref(ref: str) -> tuple[str, str] | None:
+    """"='表 三'!$D$7" or "表三!D7" -> ("表 三", "D7"); None for ranges, constants, #REF!."""
+    m = _REF.match(ref.strip())
+    if not m:
+        return None
+    sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
+    return sheet, f"{m.group(3)}{m.group(4)}"
+
+
+def join_ref(sheet: str, cell: str) -> str:
+    return f"{sheet}!{cell}"
+
+
+def quoted(address: str) -> str:
+    """"表三!D7" -> "'表三'!D7" (the form Excel wants in hyperlinks and formulas)."""
+    sheet, cell = address.rsplit("!", 1)
+    return "'" + sheet.replace("'", "''") + "'!" + cell
+
+
+def rgb_hex(color: Any) -> str:
+    """Normalise a colour to "RRGGBB" ("" for none): (r, g, b), "#rrggbb", "FFrrggbb"."""
+    if color is None or color == "":
+        return ""
+    if isinstance(color, tuple):
+        return "".join(f"{int(c):02X}" for c in color[:3])
+    text = str(color).lstrip("#").upper()
+    return text[-6:] if len(text) >= 6 else ""
+
+
+class Book(ABC):
+    """A workbook as the ribbon actions see it."""
+
+    # ------------------------------------------------------------ primitives
+
+    @property
+    @abstractmethod
+    def path(self) -> str:
+        """Full path of the workbook ("" if never saved)."""
+
+    @abstractmethod
+    def defined_names(self) -> dict[str, str]:
+        """Workbook-level defined names -> "sheet!A1" (names of single cells only)."""
+
+    @abstractmethod
+    def sheet_names(self) -> list[str]: ...
+
+    @abstractmethod
+    def get(self, address: str) -> Any:
+        """The value shown in the cell (for a formula: its result, None when not computed)."""
+
+    @abstractmethod
+    def formula(self, address: str) -> str:
+        """The cell's formula ("=SUM(...)"), "" when it holds a plain value."""
+
+    @abstractmethod
+    def set(self, address: str, value: Any) -> None: ...
+
+    @abstractmethod
+    def fill(self, address: str) -> str:
+        """Solid fill colour "RRGGBB", "" for none."""
+
+    @abstractmethod
+    def set_fill(self, address: str, color: str) -> None:
+        """Solid fill "RRGGBB"; "" removes the fill."""
+
+    @abstractmethod
+    def comment(self, address: str) -> str:
+        """Comment (note) text, "" for none."""
+
+    @abstractmethod
+    def set_comment(self, address: str, text: str) -> None:
+        """Replace the comment; "" deletes it."""
+
+    @abstractmethod
+    def read_rows(self, sheet: str) -> list[list[Any]]:
+        """The used range of a sheet, from A1, as rows of values ([] if the sheet is missing)."""
+
+    @abstractmethod
+    def write_rows(self, sheet: str, rows: list[list[Any]], widths: list[int] | None = None,
+                   hidden: bool = False) -> None:
+        """Replace a sheet's content with rows from A1 (created, after the others, if missing).
+        The first row is a header (bold, frozen)."""
+
+    @abstractmethod
+    def add_link(self, address: str, target: str, text: str) -> None:
+        """Put an internal hyperlink to `target` ("sheet!A1") in the cell at `address`."""
+
+    @abstractmethod
+    def ask_file(self, question: str, prompt: str, mode: str = "open", suffix: str = ".xlsx") -> str | None:
+        """Ask for a path; mode is open, save or folder. None when the user cancels."""
+
+    @abstractmethod
+    def ask_text(self, question: str, prompt: str, default: str = "") -> str | None:
+        """Ask for a line of text. None when the user cancels."""
+
+    @abstractmethod
+    def message(self, text: str, title: str = TITLE) -> None: ...
+
+    @abstractmethod
+    def save(self) -> None: ...
+
+    def done(self) -> None:
+        """End of an action: the file implementation saves; in Excel the user decides."""
+        self.save()
+
+    def open_workbook(self, path: str) -> None:
+        """Show a workbook just written (Excel opens it; nothing to do for a file)."""
+        return None
+
+    def open_other(self, path: str) -> Book:
+        """The workbook at `path` as a Book (Excel opens it; the file implementation reads it)."""
+        from .filebook import FileBook
+
+        return FileBook(path)
+
+    # ------------------------------------------------------------ by key
+
+    def address_of(self, name: str) -> str | None:
+        return self.defined_names().get(name)
+
+    def require(self, name: str) -> str:
+        addr = self.address_of(name)
+        if addr is None:
+            from ..errors import InputError
+
+            raise InputError(f"缺少定义名称 {name}：这不是年报模板生成的工作簿", path=self.path)
+        return addr
+
+    def is_report(self) -> bool:
+        names = self.defined_names()
+        return all(c.xl_name in names for c in SPEC.cells)
+
+    def read_key(self, key: str) -> Any:
+        return self.get(self.require(cell_name(key)))
+
+    def write_key(self, key: str, value: Any) -> None:
+        self.set(self.require(cell_name(key)), value)
+
+    def read_report(self) -> Report:
+        """Meta, narrative and the 200 values through the defined names; addresses recorded."""
+        names = self.defined_names()
+        report = Report(source=self.path)
+        uncomputed = []
+        for cell in SPEC.cells:
+            addr = names.get(cell.xl_name)
+            if addr is None:
+                continue
+            report.addresses[cell.key] = addr
+            formula = self.formula(addr)
+            if formula:
+                report.formulas[cell.key] = formula
+            raw = self.get(addr)
+            if formula and raw is None:
+                uncomputed.append(cell.key)
+            report.set(cell.key, raw)
+        if uncomputed:
+            _compute_formulas(report, uncomputed)
+        for f in fields(Meta):
+            addr = names.get(meta_name(f.name))
+            if addr is not None:
+                raw = self.get(addr)
+                if f.name == "year":
+                    report.meta.year = _year(raw)
+                elif isinstance(raw, (dt.date, dt.datetime)):
+                    setattr(report.meta, f.name, (raw.date() if isinstance(raw, dt.datetime) else raw).isoformat())
+                else:
+                    setattr(report.meta, f.name, "" if raw is None else str(raw).strip())
+        for part in SPEC.parts:
+            addr = names.get(section_name(part.key))
+            if addr is not None:
+                raw = self.get(addr)
+                report.sections[part.key] = "" if raw is None else str(raw)
+        report.explanations.update(self.read_explanations())
+        return report
+
+    def read_explanations(self) -> dict[str, str]:
+        """说明 by rule instance: the 说明 sheet, then the 说明 column of 校验结果 (which wins)."""
+        out: dict[str, str] = {}
+        for sheet in (SHEET_NOTES, SHEET_RESULTS):
+            rows = self.read_rows(sheet)
+            table = find_header(rows, (NOTES_HEADER_REF, NOTES_HEADER_TEXT))
+            if table is None:
+                continue
+            header, ref_col, text_col = table
+            for row in rows[header + 1 :]:
+                ref = row[ref_col] if ref_col < len(row) else None
+                text = row[text_col] if text_col < len(row) else None
+                if ref not in (None, "") and text not in (None, "") and str(text).strip():
+                    out[str(ref).strip()] = str(text).strip()
+        return out
+
+    def save_explanations(self, explanations: dict[str, str]) -> int:
+        """Write 说明 into the template's 说明 sheet (update a row or append one), cell by cell,
+        so the file readers (xladdin.io) see them too. Returns how many were written."""
+        rows = self.read_rows(SHEET_NOTES)
+        table = find_header(rows, (NOTES_HEADER_REF, NOTES_HEADER_TEXT))
+        if table is None:
+            return 0
+        header, ref_col, text_col = table
+        where = {str(r[ref_col]).strip(): i for i, r in enumerate(rows) if i > header and ref_col < len(r)
+                 and r[ref_col] not in (None, "")}
+        next_row = len(rows)
+        written = 0
+        for ref, text in explanations.items():
+            current = rows[where[ref]][text_col] if ref in where and text_col < len(rows[where[ref]]) else None
+            if current is not None and str(current).strip() == text:
+                continue
+            i = where.get(ref)
+            if i is None:
+                i, next_row = next_row, next_row + 1
+                self.set(f"{SHEET_NOTES}!{get_column_letter(ref_col + 1)}{i + 1}", ref)
+            self.set(f"{SHEET_NOTES}!{get_column_letter(text_col + 1)}{i + 1}", text)
+            written += 1
+        return written
+
+    def write_meta(self, meta: Meta, only: tuple[str, ...] | None = None) -> None:
+        names = self.defined_names()
+        for f in fields(Meta):
+            if only is not None and f.name not in only:
+                continue
+            addr = names.get(meta_name(f.name))
+            value = getattr(meta, f.name)
+            if addr is not None and value not in (None, ""):
+                self.set(addr, value)
+
+    # ------------------------------------------------------------ marks
+
+    def marks(self) -> dict[str, tuple[str, str]]:
+        """Marked cells -> (original fill, original comment)."""
+        out = {}
+        for row in self.read_rows(MARKS_SHEET)[1:]:
+            if row and row[0]:
+                row = list(row) + ["", ""]
+                out[str(row[0])] = (str(row[1] or ""), str(row[2] or ""))
+        return out
+
+    def mark(self, address: str, severity: str, text: str) -> None:
+        """Colour a cell by severity and comment it; the original look is kept for clear_marks."""
+        self.mark_many({address: (severity, text)})
+
+    def mark_many(self, marks: dict[str, tuple[str, str]]) -> None:
+        saved = self.marks()
+        for address, (severity, text) in marks.items():
+            if address not in saved:
+                saved[address] = (self.fill(address), self.comment(address))
+            self.set_fill(address, MARK_COLORS.get(severity, MARK_COLORS["提示"]))
+            original = saved[address][1]
+            note = f"{MARK_PREFIX}\n{text}"
+            self.set_comment(address, f"{note}\n\n{original}" if original else note)
+        self._write_marks(saved)
+
+    def clear_marks(self) -> int:
+        """Restore every marked cell's fill and comment. Returns how many cells were restored."""
+        saved = self.marks()
+        for address, (fill, comment) in saved.items():
+            self.set_fill(address, fill)
+            self.set_comment(address, comment)
+        if saved or MARKS_SHEET in self.sheet_names():
+            self._write_marks({})
+        return len(saved)
+
+    def _write_marks(self, saved: dict[str, tuple[str, str]]) -> None:
+        rows: list[list[Any]] = [["address", "fill", "comment"]]
+        rows += [[a, f, c] for a, (f, c) in saved.items()]
+        self.write_rows(MARKS_SHEET, rows, hidden=True)
+
+
+def find_header(rows: list[list[Any]], wanted: tuple[str, str], depth: int = 20) -> tuple[int, int, int] | None:
+    """(row index, column of wanted[0], column of wanted[1]) of the first row holding both."""
+    for i, row in enumerate(rows[:depth]):
+        cols = {str(v).strip(): j for j, v in enumerate(row) if isinstance(v, str)}
+        if wanted[0] in cols and wanted[1] in cols:
+            return i, cols[wanted[0]], cols[wanted[1]]
+    return None
+
+
+def _compute_formulas(report: Report, keys: list[str]) -> None:
+    """Formula cells without a computed value: computed from their parts on a scratch copy,
+    so blank typed totals are not filled as a side effect (the same rule as xladdin.io)."""
+    from ..fill import fill
+
+    scratch = Report(values=dict(report.values), formulas=dict(report.formulas), spec=report.spec)
+    fill(scratch)
+    for key in keys:
+        report.values[key] = scratch.values.get(key)
+
+
+def _year(raw: Any) -> int | None:
+    if raw is None or raw == "":
+        return None
+    m = re.search(r"\d{4}", str(int(raw)) if isinstance(raw, float) else str(raw))
+    return int(m.group()) if m else None
+
+
+__all__ = ["Book", "MARKS_SHEET", "MARK_COLORS", "MARK_PREFIX", "SHEET_META", "join_ref", "quoted",
+           "rgb_hex", "split_ref"]

@@ -1,0 +1,181 @@
+"""FileBook: the book interface over a workbook file (openpyxl), for tests and the CLI.
+
+Dialog answers come from `answers` (question id -> path or text) instead of a window; a
+question without an answer counts as "cancelled". Messages are collected in `messages`.
+Saving is atomic, keeps macros (keep_vba for .xlsm/.xltm) and re-attaches the ribbon that
+openpyxl drops.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from ..errors import InputError, OutputError
+from . import package
+from .book import TITLE, Book, quoted, rgb_hex, split_ref
+
+MACRO_SUFFIXES = {".xlsm", ".xltm"}
+COMMENT_AUTHOR = "xladdin校验"  # not "xladdin": xladdin.io reads comments by that author as notes
+
+
+def _is_formula(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.startswith("=") and len(value) > 1
+    return isinstance(getattr(value, "text", None), str)  # ArrayFormula
+
+
+class FileBook(Book):
+    def __init__(self, path: str | Path, answers: dict[str, str] | None = None,
+                 workbook: Workbook | None = None) -> None:
+        self._path = Path(path)
+        self.answers = dict(answers or {})
+        self.messages: list[str] = []
+        self._loaded_from = self._path  # its ribbon goes into whatever file we save to
+        if workbook is not None:
+            self.wb = workbook
+            return
+        if not self._path.exists():
+            raise InputError("文件不存在", path=str(self._path))
+        if self._path.suffix.lower() == ".xlam":
+            raise InputError("加载项文件（.xlam）不能作为年报工作簿打开", path=str(self._path))
+        try:
+            self.wb = load_workbook(self._path, keep_vba=self._path.suffix.lower() in MACRO_SUFFIXES)
+        except Exception as exc:  # openpyxl raises many kinds for a bad file
+            raise InputError(f"无法作为 Excel 工作簿打开（{exc}）", path=str(self._path)) from exc
+
+    # ------------------------------------------------------------ primitives
+
+    @property
+    def path(self) -> str:
+        return str(self._path)
+
+    def defined_names(self) -> dict[str, str]:
+        out = {}
+        for name, dn in self.wb.defined_names.items():
+            ref = split_ref(dn.attr_text or "")
+            if ref and ref[0] in self.wb.sheetnames:
+                out[name] = f"{ref[0]}!{ref[1]}"
+        return out
+
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def _cell(self, address: str):  # noqa: ANN202 - openpyxl Cell
+        sheet, coord = address.rsplit("!", 1)
+        if sheet not in self.wb.sheetnames:
+            raise InputError("找不到工作表", path=self.path, sheet=sheet)
+        return self.wb[sheet][coord]
+
+    def get(self, address: str) -> Any:
+        value = self._cell(address).value
+        return None if _is_formula(value) else value  # not computed here: see Book.read_report
+
+    def formula(self, address: str) -> str:
+        value = self._cell(address).value
+        if _is_formula(value):
+            return value if isinstance(value, str) else str(getattr(value, "text", ""))
+        return ""
+
+    def set(self, address: str, value: Any) -> None:
+        self._cell(address).value = value
+
+    def fill(self, address: str) -> str:
+        f = self._cell(address).fill
+        if f is None or f.fill_type != "solid":
+            return ""
+        rgb = f.fgColor.rgb if f.fgColor is not None else None
+        return rgb_hex(rgb) if isinstance(rgb, str) else ""
+
+    def set_fill(self, address: str, color: str) -> None:
+        cell = self._cell(address)
+        cell.fill = PatternFill("solid", fgColor="FF" + color) if color else PatternFill(fill_type=None)
+
+    def comment(self, address: str) -> str:
+        c = self._cell(address).comment
+        return c.text if c is not None else ""
+
+    def set_comment(self, address: str, text: str) -> None:
+        cell = self._cell(address)
+        if not text:
+            cell.comment = None
+            return
+        note = Comment(text, COMMENT_AUTHOR)
+        note.width, note.height = 300, 160
+        cell.comment = note
+
+    def read_rows(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self.wb.sheetnames:
+            return []
+        rows = [list(r) for r in self.wb[sheet].iter_rows(values_only=True)]
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()
+        return rows
+
+    def write_rows(self, sheet: str, rows: list[list[Any]], widths: list[int] | None = None,
+                   hidden: bool = False) -> None:
+        if sheet in self.wb.sheetnames:
+            index = self.wb.sheetnames.index(sheet)
+            self.wb.remove(self.wb[sheet])
+            ws = self.wb.create_sheet(sheet, index)
+        else:
+            ws = self.wb.create_sheet(sheet)
+        for row in rows:
+            ws.append(list(row))
+        if rows:
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            ws.freeze_panes = "A2"
+        for i, width in enumerate(widths or [], start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        if hidden:
+            ws.sheet_state = "veryHidden"
+
+    def add_link(self, address: str, target: str, text: str) -> None:
+        cell = self._cell(address)
+        cell.value = text
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=quoted(target), display=text)
+        cell.style = "Hyperlink"
+
+    def ask_file(self, question: str, prompt: str, mode: str = "open", suffix: str = ".xlsx") -> str | None:
+        return self.answers.get(question)
+
+    def ask_text(self, question: str, prompt: str, default: str = "") -> str | None:
+        return self.answers.get(question)
+
+    def message(self, text: str, title: str = TITLE) -> None:
+        self.messages.append(text)
+
+    def save(self) -> None:
+        self.save_as(self._path)
+
+    def save_as(self, path: str | Path) -> None:
+        """Atomic save; macros kept for .xlsm, the ribbon re-attached if the file had one."""
+        target = Path(path)
+        source = self._loaded_from
+        original = package.read_parts(source) if source.exists() and source.suffix.lower() in MACRO_SUFFIXES else None
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+        os.close(fd)
+        try:
+            self.wb.save(tmp)
+            if original is not None:
+                package.carry_over(original, tmp)
+            os.replace(tmp, target)
+        except PermissionError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise OutputError("无法写入（文件是否正在 Excel 中打开？）", path=str(target)) from exc
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._path = target
+
+    def open_other(self, path: str) -> Book:
+        return FileBook(path, answers=self.answers)

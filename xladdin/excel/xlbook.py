@@ -1,0 +1,182 @@
+"""XlBook: the book interface over the workbook open in Excel (xlwings).
+
+Runs inside the Python process that the ribbon's RunPython starts; `XlBook.caller()` wraps
+`xw.Book.caller()`, the active workbook. Nothing here can run on Linux (no Excel): it is
+exercised by the manual Windows smoke test (docs/excel.md). Dialogs use Excel's own on
+Windows (GetOpenFilename, FileDialog, InputBox) and tkinter on macOS.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from .book import TITLE, Book, quoted, rgb_hex, split_ref
+
+XL_SHEET_VERY_HIDDEN = 2
+
+
+def _rgb(color: str) -> tuple[int, int, int] | None:
+    if not color:
+        return None
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
+class XlBook(Book):
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self._names: dict[str, str] | None = None
+
+    @classmethod
+    def caller(cls) -> XlBook:
+        import xlwings as xw
+
+        return cls(xw.Book.caller())
+
+    # ------------------------------------------------------------ primitives
+
+    @property
+    def path(self) -> str:
+        return str(self.book.fullname)
+
+    def defined_names(self) -> dict[str, str]:
+        if self._names is None:
+            out = {}
+            for name in self.book.names:
+                if "!" in name.name:  # sheet-scoped
+                    continue
+                ref = split_ref(str(name.refers_to))
+                if ref:
+                    out[name.name] = f"{ref[0]}!{ref[1]}"
+            self._names = out
+        return self._names
+
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.book.sheets]
+
+    def _range(self, address: str) -> Any:
+        sheet, cell = address.rsplit("!", 1)
+        return self.book.sheets[sheet].range(cell)
+
+    def get(self, address: str) -> Any:
+        return self._range(address).value
+
+    def formula(self, address: str) -> str:
+        f = self._range(address).formula
+        return f if isinstance(f, str) and f.startswith("=") else ""
+
+    def set(self, address: str, value: Any) -> None:
+        self._range(address).value = value
+
+    def fill(self, address: str) -> str:
+        return rgb_hex(self._range(address).color)
+
+    def set_fill(self, address: str, color: str) -> None:
+        self._range(address).color = _rgb(color)
+
+    def comment(self, address: str) -> str:
+        note = self._range(address).note
+        return note.text if note is not None else ""
+
+    def set_comment(self, address: str, text: str) -> None:
+        rng = self._range(address)
+        if rng.note is not None:
+            rng.note.delete()
+        if text:
+            if hasattr(rng, "add_note"):
+                rng.add_note(text)
+            else:  # xlwings < 0.37
+                rng.api.AddComment(text)
+
+    def read_rows(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self.sheet_names():
+            return []
+        ws = self.book.sheets[sheet]
+        last = ws.used_range.last_cell
+        values = ws.range((1, 1), (last.row, last.column)).options(ndim=2).value
+        return [list(r) for r in values or []]
+
+    def write_rows(self, sheet: str, rows: list[list[Any]], widths: list[int] | None = None,
+                   hidden: bool = False) -> None:
+        if sheet in self.sheet_names():
+            ws = self.book.sheets[sheet]
+            ws.clear()
+        else:
+            ws = self.book.sheets.add(sheet, after=self.book.sheets[-1])
+        width = max((len(r) for r in rows), default=0)
+        if rows and width:
+            ws.range("A1").value = [list(r) + [None] * (width - len(r)) for r in rows]
+            ws.range((1, 1), (1, width)).font.bold = True
+        for i, w in enumerate(widths or [], start=1):
+            ws.range((1, i)).column_width = w
+        if hidden:
+            if sys.platform == "win32":
+                ws.api.Visible = XL_SHEET_VERY_HIDDEN
+            else:
+                ws.visible = False
+
+    def add_link(self, address: str, target: str, text: str) -> None:
+        rng = self._range(address)
+        if sys.platform == "win32":
+            rng.api.Hyperlinks.Add(Anchor=rng.api, Address="", SubAddress=quoted(target), TextToDisplay=text)
+        else:
+            rng.add_hyperlink("#" + quoted(target), text, target)
+
+    def ask_file(self, question: str, prompt: str, mode: str = "open", suffix: str = ".xlsx") -> str | None:
+        if sys.platform == "win32":
+            api = self.book.app.api
+            if mode == "folder":
+                dialog = api.FileDialog(4)  # msoFileDialogFolderPicker
+                dialog.Title = prompt
+                return str(dialog.SelectedItems(1)) if dialog.Show() == -1 else None
+            filters = "Excel 工作簿 (*.xlsx;*.xlsm),*.xlsx;*.xlsm" if suffix == ".xlsx" else f"*{suffix},*{suffix}"
+            if mode == "save":
+                answer = api.GetSaveAsFilename(InitialFileName="", FileFilter=filters, Title=prompt)
+            else:
+                answer = api.GetOpenFilename(FileFilter=filters, Title=prompt)
+            return str(answer) if answer not in (False, None, "False") else None
+        return _tk_file(prompt, mode, suffix)
+
+    def ask_text(self, question: str, prompt: str, default: str = "") -> str | None:
+        if sys.platform == "win32":
+            answer = self.book.app.api.InputBox(prompt, TITLE, default)
+            return None if answer in (False, None, "False") else str(answer)
+        from tkinter import Tk, simpledialog
+
+        root = Tk()
+        root.withdraw()
+        try:
+            return simpledialog.askstring(TITLE, prompt, initialvalue=default, parent=root)
+        finally:
+            root.destroy()
+
+    def message(self, text: str, title: str = TITLE) -> None:
+        self.book.app.alert(text, title)
+
+    def save(self) -> None:
+        self.book.save()
+
+    def done(self) -> None:
+        """In Excel the user decides when to save."""
+
+    def open_workbook(self, path: str) -> None:
+        import xlwings as xw
+
+        xw.Book(path)
+
+
+def _tk_file(prompt: str, mode: str, suffix: str) -> str | None:
+    from tkinter import Tk, filedialog
+
+    root = Tk()
+    root.withdraw()
+    try:
+        if mode == "folder":
+            answer = filedialog.askdirectory(title=prompt)
+        elif mode == "save":
+            answer = filedialog.asksaveasfilename(title=prompt, defaultextension=suffix)
+        else:
+            answer = filedialog.askopenfilename(title=prompt, filetypes=[("Excel", "*.xlsx *.xlsm")])
+        return answer or None
+    finally:
+        root.destroy()
