@@ -20,6 +20,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "-o", "--output", type=Path, default=TEMPLATE_PATH, metavar="路径",
         help=f"输出文件（默认 {TEMPLATE_PATH}）",
     )
+    p.add_argument(
+        "--check", action="store_true",
+        help="不写文件，只核对已有模板是否与按格式新生成的一致（不一致时退出码 1）",
+    )
     p.set_defaults(func=handler)
 
 
@@ -27,6 +31,8 @@ def handler(args: argparse.Namespace) -> int:
     from ..template import write_template
 
     out: Path = args.output
+    if args.check:
+        return check(out)
     if out.suffix.lower() not in (".xlsx",):
         raise InputError("模板只能保存为 .xlsx 文件", path=str(out))
     if out.exists() and out.is_dir():
@@ -37,3 +43,27 @@ def handler(args: argparse.Namespace) -> int:
         raise OutputError(f"无法写入模板：{exc.strerror or exc}", path=str(out)) from exc
     print(f"已生成模板：{path}")
     return 0
+
+
+def check(path: Path) -> int:
+    import zipfile
+
+    import openpyxl
+
+    from ..template import build_workbook
+    from ..template.snapshot import differences, snapshot
+
+    if not path.is_file():
+        raise InputError("模板文件不存在", path=str(path))
+    try:
+        existing = openpyxl.load_workbook(path)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"无法读取模板：{exc}", path=str(path)) from exc
+    diff = differences(snapshot(build_workbook()), snapshot(existing))
+    if not diff:
+        print(f"模板与格式一致：{path}")
+        return 0
+    print(f"模板已过期，请运行 xladdin template 重新生成：{path}")
+    for line in diff:
+        print(f"  {line}")
+    return 1

@@ -19,7 +19,7 @@ from ..spec.format2021 import T3_COLS, T3_GROUPS
 from . import styles as st
 from .formulas import IDENTITY_RULES, named_args, qualified, rectangles, sum_of
 from .layout import CHECK_STATUS_NAME, cell_positions
-from .sheets import input_positions, print_setup, protect
+from .sheets import LINE_HEIGHT, input_positions, print_setup, protect, text_lines
 
 PASS, FAIL, SKIP, INCOMPLETE = "通过", "不符", "未核对", "未填完"
 COLUMNS = ("规则实例", "规则", "核对内容", "等式", "左边合计", "右边合计", "差额", "结果", "数值格", "应有数值格")
@@ -29,11 +29,24 @@ TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
 
 
 def equation_text(ident: Identity, spec: Spec = SPEC) -> str:
-    def side(keys: tuple[str, ...]) -> str:
-        names = [spec.cell(k).short for k in keys]
-        if len(names) > 6:
-            return f"{names[0]} + … + {names[-1]}（{len(names)} 项）"
-        return " + ".join(names)
+    """The instance as an equation of short names; the part every term shares (the row or the
+    column, already named in 核对内容) is left out: 本年新收 + 上年结转 = （七）总计 + 结转下年度."""
+    keys = ident.left + ident.right
+    parts = [spec.cell(k).short.split("·", 1) for k in keys]
+    if all(len(p) == 2 for p in parts):
+        if len({p[0] for p in parts}) == 1:
+            names = {k: p[1] for k, p in zip(keys, parts, strict=True)}
+        elif len({p[1] for p in parts}) == 1:
+            names = {k: p[0] for k, p in zip(keys, parts, strict=True)}
+        else:
+            names = {k: spec.cell(k).short for k in keys}
+    else:
+        names = {k: spec.cell(k).short for k in keys}
+
+    def side(ks: tuple[str, ...]) -> str:
+        if len(ks) > 6:
+            return f"{names[ks[0]]} + … + {names[ks[-1]]}（{len(ks)} 项）"
+        return " + ".join(names[k] for k in ks)
 
     return f"{side(ident.left)} = {side(ident.right)}"
 
@@ -108,6 +121,7 @@ def build_checks_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
         c.alignment = st.LEFT
         c.border = st.GRID
         ws.merge_cells(f"A{row}:{last_col}{row}")
+        ws.row_dimensions[row].height = text_lines(c.value, sum(WIDTHS)) * LINE_HEIGHT + 4
         for ident in rule.identities:
             row += 1
             _instance_row(ws, row, rule.title, ident, spec)
@@ -174,6 +188,8 @@ def _instance_row(ws: Worksheet, row: int, title: str, ident: Identity, spec: Sp
         _cell(c)
         if col in (3, 4):
             c.alignment = st.LEFT
+    lines = max(text_lines(str(values[2]), WIDTHS[2]), text_lines(str(values[3]), WIDTHS[3]))
+    ws.row_dimensions[row].height = max(lines * LINE_HEIGHT + 4, 18)
 
 
 def _key_at(p, spec: Spec) -> str:  # type: ignore[no-untyped-def]

@@ -36,6 +36,11 @@ COLUMN_WIDTHS = {
 }
 LANDSCAPE = {"t4"}
 LINE_HEIGHT = 14.0  # points per text line at 10.5 pt
+TEXT_LABEL_WIDTH = 24
+TEXT_WIDTH = 100
+# Empty narrative cells get a box of several lines; `fit_text_rows` grows it to the text, as
+# neither Excel nor LibreOffice re-fits stored row heights when a file is opened.
+TEXT_ROW_HEIGHT = 90.0
 
 
 def protect(ws: Worksheet) -> None:
@@ -294,7 +299,7 @@ def build_meta_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
         h.font = st.NOTE
         h.alignment = st.LEFT
         h.border = st.GRID
-        ws.row_dimensions[row].height = 22
+        ws.row_dimensions[row].height = max(22, text_lines(hint, 60 * 1.15) * 12 + 6)
     for dv in (level_dv, year_dv, date_dv):
         ws.add_data_validation(dv)
 
@@ -330,8 +335,8 @@ def build_meta_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
 
 def build_text_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     ws = wb.create_sheet(SHEET_TEXT)
-    ws.column_dimensions["A"].width = 20
-    ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["A"].width = TEXT_LABEL_WIDTH
+    ws.column_dimensions["B"].width = TEXT_WIDTH
     title = ws.cell(1, 1, "正文（每个部分填一格；段落之间用 Alt+Enter 换行）")
     title.font = st.TITLE
     ws.merge_cells("A1:B1")
@@ -355,10 +360,29 @@ def build_text_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
             _input(c)
             c.alignment = st.TOP_LEFT
             c.number_format = st.TEXT_FORMAT
+            ws.cell(row, 1).alignment = st.TOP_LEFT
+            ws.row_dimensions[row].height = TEXT_ROW_HEIGHT
     ws.freeze_panes = "A3"
     print_setup(ws, landscape=False, title_rows="2:2")
     protect(ws)
     return ws
+
+
+def text_row_height(text: str, width: float = TEXT_WIDTH) -> float:
+    """Row height (points) that shows all of `text` wrapped in a column `width` units wide."""
+    lines = sum(text_lines(p, width * 1.1) for p in (text or "").split("\n"))
+    return min(409.0, max(TEXT_ROW_HEIGHT, lines * LINE_HEIGHT + 6))  # 409 pt: Excel's maximum
+
+
+def fit_text_rows(wb: Workbook, spec: Spec = SPEC) -> None:
+    """Grow the 正文 rows to their text (call after writing narrative into a template copy)."""
+    if SHEET_TEXT not in wb.sheetnames:
+        return
+    ws = wb[SHEET_TEXT]
+    for i, (kind, _key, _title) in enumerate(text_rows(spec)):
+        if kind == "part":
+            row = TEXT_FIRST_ROW + i
+            ws.row_dimensions[row].height = text_row_height(str(ws.cell(row, 2).value or ""))
 
 
 # --------------------------------------------------------------------------- 说明
