@@ -1,0 +1,126 @@
+"""`xladdin audit PATH... [--previous PATH] [--json] [--xlsx OUT] [--jobs N]` — 批量审核."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+
+from ..audit.runner import AuditRecord, audit_paths, expand_paths
+from ..errors import InputError
+from ..load import load_report
+from .findings_view import console, show_findings
+
+EPILOG = (
+    "退出码：0 所有文件均无强制错误；1 至少一个文件有强制错误；2 至少一个文件无法读取"
+    "（同时出现时取 2）。无法读取的文件不会中断批量审核，在结果中记为错误。"
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "audit",
+        help="批量审核：工作簿与已发布年报（文本/网页/Word/PDF）的表格、文字、结构与跨期检查",
+        description="审核一个或多个年报：表内勾稽、正文与表格一致（文表）、结构与时限，"
+        "给出上年报告时另查跨期衔接与第五部分雷同。文件夹会展开为其中所有受支持的文件。",
+        epilog=EPILOG,
+    )
+    p.add_argument("paths", nargs="+", metavar="路径", help="年报文件或文件夹（.xlsx .xlsm .json .txt .md .html .docx .pdf）")
+    p.add_argument(
+        "--previous", metavar="上年",
+        help="上年度年报文件（用于同一机关），或存放上年年报的文件夹（按机关名称和年度自动查找；可以就是本次审核的文件夹）",
+    )
+    p.add_argument("--json", action="store_true", help="以 JSON 输出：每个文件一个对象 {source, meta, findings}")
+    p.add_argument("--xlsx", metavar="输出.xlsx", help="另写审核工作簿：“汇总”表每个年报一行，“明细”表每个问题一行")
+    p.add_argument("--jobs", type=int, metavar="N", help="并行进程数（默认为 CPU 核数，最多 8；1 表示不并行）")
+    p.add_argument("--detail", action="store_true", help="多个文件时也逐条列出每个文件的问题")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    err = console(stderr=True)
+    files: list[Path] = []
+    empty: list[AuditRecord] = []
+    for raw in args.paths:
+        p = Path(raw)
+        found = expand_paths([p])
+        if p.is_dir() and not found:
+            empty.append(AuditRecord(str(p), error=f"文件夹“{p}”：其中没有可审核的文件"))
+        files.extend(found)
+    previous = None
+    if args.previous:
+        prev_path = Path(args.previous)
+        if prev_path.is_dir():
+            previous = str(prev_path)
+        elif not prev_path.exists():
+            raise InputError("上年报告不存在", path=str(prev_path))
+        else:
+            previous = load_report(prev_path)
+    records = audit_paths(files, previous=previous, jobs=args.jobs) + empty
+    if args.xlsx:
+        from ..audit.xlsx import write_audit_xlsx
+
+        path = write_audit_xlsx(records, args.xlsx)
+        err.print(f"审核工作簿已写入：{path}")
+    if args.json:
+        print(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+    else:
+        show_summary(records, detail=args.detail)
+    if any(r.error for r in records):
+        return 2
+    return 1 if any(r.hard for r in records) else 0
+
+
+def show_summary(records: list[AuditRecord], detail: bool = False) -> None:
+    out = console()
+    if len(records) == 1 and not records[0].error:
+        r = records[0]
+        _print_single(r, out)
+        return
+    table = Table(title="年报审核汇总", header_style="bold", show_lines=False)
+    for name in ("文件", "机关", "年度", "层级", "强制", "提示", "结论"):
+        table.add_column(name, no_wrap=name in ("年度", "层级", "强制", "提示"))
+    for r in records:
+        if r.error:
+            table.add_row(Path(r.source).name, "", "", "", "", "", Text(r.error, style="magenta"))
+            continue
+        m = r.meta
+        conclusion = (
+            Text("有强制错误", style="bold red") if r.hard
+            else Text("有提示", style="yellow") if r.findings else Text("通过", style="green")
+        )
+        table.add_row(
+            Path(r.source).name, m.get("agency", ""), str(m.get("year") or ""), m.get("level", ""),
+            str(r.hard), str(r.soft), conclusion,
+        )
+    out.print(table)
+    usable = [r for r in records if not r.error]
+    rules = Counter(f.rule for r in usable for f in r.findings)
+    if rules:
+        out.print("按规则统计：" + "，".join(f"{k} {v} 处" for k, v in sorted(rules.items())))
+    bad = sum(1 for r in records if r.error)
+    out.print(
+        Text(
+            f"共 {len(records)} 个文件：{sum(1 for r in usable if r.hard)} 个有强制错误，"
+            f"{sum(1 for r in usable if r.findings and not r.hard)} 个只有提示，"
+            f"{sum(1 for r in usable if not r.findings)} 个通过，{bad} 个无法读取。",
+            style="bold",
+        )
+    )
+    if detail:
+        for r in usable:
+            if r.findings:
+                _print_single(r, out)
+
+
+def _print_single(r: AuditRecord, out) -> None:  # type: ignore[no-untyped-def]
+    from ..report import Meta, Report
+
+    report = Report(meta=Meta(**{k: v for k, v in r.meta.items() if k in Meta.__dataclass_fields__}), source=r.source)
+    show_findings(r.findings, report, out)
+    if r.previous:
+        out.print(Text(f"上年报告：{r.previous}", style="dim"))
