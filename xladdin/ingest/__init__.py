@@ -1,0 +1,67 @@
+"""Published reports (text, Markdown, HTML, Word, PDF) -> Report.
+
+`read_published(path)` dispatches on the suffix; every reader produces a list of `Line`s with
+provenance and `reader.parse_lines` does the rest: outline, metadata, narrative, tables and
+constraint repair of mangled tables (see `repair`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..report import Report
+from .lines import Line, text_lines
+from .reader import parse_lines
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".shtml"}
+
+
+def parse_text(text: str, source: str = "", previous: Report | None = None) -> Report:
+    """A report given as plain text or Markdown (tables as tab- or |-separated rows, or as PDF
+    text with labels and numbers on lines)."""
+    return parse_lines(text_lines(text), source, previous)
+
+
+def read_lines(path: str | Path) -> list[Line]:
+    p = Path(path)
+    suffix = p.suffix.lower()
+    try:
+        if suffix in TEXT_SUFFIXES:
+            from .decode import decode_bytes
+
+            return text_lines(decode_bytes(p.read_bytes()))
+        if suffix in HTML_SUFFIXES:
+            from .html import html_lines
+
+            return html_lines(p.read_bytes())
+        if suffix == ".docx":
+            from .docx import docx_lines
+
+            return docx_lines(p)
+        if suffix == ".pdf":
+            from .pdf import pdf_lines
+
+            return pdf_lines(p)
+    except InputError:
+        raise
+    except OSError as exc:
+        raise InputError(f"无法读取文件（{exc.strerror or exc}）", path=str(p)) from exc
+    except Exception as exc:  # corrupt files: a Chinese message, never a traceback
+        raise InputError(f"文件已损坏或不是有效的{suffix.lstrip('.').upper()}文件（{type(exc).__name__}）", path=str(p)) from exc
+    raise InputError("不支持的已发布年报类型（支持 .txt .md .html .htm .shtml .docx .pdf）", path=str(p))
+
+
+def read_published(path: str | Path, previous: Report | None = None) -> Report:
+    """Read a published report file into a Report; InputError (Chinese) for unreadable files."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("文件不存在", path=str(p))
+    lines = read_lines(p)
+    if not any(ln.text for ln in lines):
+        raise InputError("文件中没有可读取的文字（扫描件 PDF 需先做文字识别）", path=str(p))
+    return parse_lines(lines, str(p), previous)
+
+
+__all__ = ["Line", "parse_lines", "parse_text", "read_lines", "read_published"]

@@ -1,0 +1,154 @@
+"""Lines of a published report -> Report: outline, metadata, narrative, tables, repair."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..report import Meta, Report
+from ..spec import SPEC
+from ..spec.format2021 import T3_COLS
+from ..values import Value, is_number
+from . import repair, sections, tables
+from .labels import norm
+from .lines import Line
+
+_T2_WORDS = (("norm", "(?:行政)?规范性文件"), ("reg", "规章"))
+_T2_VERBS = (
+    ("made", r"(?:制发|印发|出台|制定|新制定|发布)(?:了)?"),
+    ("repealed", r"废止(?:了)?"),
+    ("valid", r"现行有效(?:的)?"),
+)
+
+
+def narrative_clues(text: str) -> list[tuple[str, int, str]]:
+    """(cell key, value, snippet) for table 二 figures the narrative states plainly."""
+    t = norm(text)
+    out = []
+    for row, word in _T2_WORDS:
+        for col, verb in _T2_VERBS:
+            for m in re.finditer(verb + word + r"(?:共|合计)?(\d+)(?:件|个|份|部)", t):
+                out.append((f"t2.{row}_{col}", int(m.group(1)), m.group(0)))
+            if col == "valid":
+                for m in re.finditer(word + r"现行有效(?:的)?(?:共)?(\d+)(?:件|个|份|部)", t):
+                    out.append((f"t2.{row}_{col}", int(m.group(1)), m.group(0)))
+    return out
+
+
+def _eq_clue(key: str, value: Value) -> Callable[[dict], bool | None]:
+    def clue(vals: dict) -> bool | None:
+        v = vals.get(key)
+        return (v == value) if is_number(v) else None
+
+    return clue
+
+
+def _t2c_clue(row: str, previous_valid: Value) -> Callable[[dict], bool | None]:
+    def clue(vals: dict) -> bool | None:
+        made, rep, valid = (vals.get(f"t2.{row}_{c}") for c in ("made", "repealed", "valid"))
+        if not all(is_number(v) for v in (made, rep, valid)):
+            return None
+        return valid == previous_valid + made - rep  # type: ignore[operator]
+
+    return clue
+
+
+def parse_lines(lines: list[Line], source: str = "", previous: Report | None = None) -> Report:
+    out = sections.outline(lines)
+    report = Report(source=source)
+    agency, year = sections.title_parts(out.title) if out.title else ("", None)
+    if not agency and out.signature:
+        agency = out.signature
+    preface_paras = sections.paragraphs(out.preface)
+    preface_text = "\n".join(t for t, _ in preface_paras)
+    all_text = "\n".join(ln.text for ln in lines)
+    if year is None:
+        m = re.search(r"(\d{4})\s*年\s*1\s*月\s*1\s*日", preface_text) or re.search(r"(\d{4})\s*年", preface_text)
+        year = int(m.group(1)) if m else None
+    meta = Meta(agency=agency, year=year, level=sections.level_of(agency), published=out.signature_date)
+    info = sections.contacts(preface_text or all_text, agency)
+    if not info["contact_address"] and not info["contact_phone"]:
+        info = sections.contacts(all_text, agency)
+    for k, v in info.items():
+        setattr(meta, k, v)
+    report.meta = meta
+
+    # narrative
+    report.sections["preface"] = preface_text
+    s1 = sections.split_s1(sections.paragraphs(out.sections.get("s1", [])))
+    for key, paras in s1.items():
+        report.sections[key] = "\n".join(paras)
+    for key in ("s2", "s3", "s4"):
+        prose = [ln for ln in out.sections.get(key, []) if ln.cells is None and "。" in ln.text]
+        report.sections[key] = "\n".join(t for t, _ in sections.paragraphs(prose))
+    for key in ("s5", "s6"):
+        report.sections[key] = "\n".join(t for t, _ in sections.paragraphs(out.sections.get(key, [])))
+
+    # tables
+    region = {k: out.sections.get(k) for k in ("s2", "s3", "s4")}
+    body = [ln for k in ("s1", "s2", "s3", "s4", "s5", "s6") for ln in out.sections.get(k, [])] or lines
+    t2 = tables.read_t2(region["s2"] if region["s2"] else body)
+    t3 = tables.read_t3(region["s3"] if region["s3"] else body)
+    t4 = tables.read_t4(region["s4"] if region["s4"] else body)
+    old = tables.old_format_labels(region["s2"] or body)
+    narrative = "\n".join(report.sections.get(p.key, "") for p in SPEC.parts)
+    clues2: list = []
+    for key, value, _ in narrative_clues(narrative):
+        clues2.append(_eq_clue(key, value))
+    clues3: list = []
+    if previous is not None:
+        for col, _ in T3_COLS:
+            prev = previous.value(f"t3.carry_out.{col}")
+            if is_number(prev):
+                clues3.append(_eq_clue(f"t3.carry_in.{col}", prev))
+        for row in ("reg", "norm"):
+            prev = previous.value(f"t2.{row}_valid")
+            if is_number(prev):
+                clues2.append(_t2c_clue(row, prev))
+    summary: dict[str, list[str]] = {"repaired": [], "ambiguous": [], "unreadable": []}
+    for read, clues in ((t2, clues2), (t3, clues3), (t4, [])):
+        if read is t2 and old:
+            for k in (c.key for c in SPEC.cells_of("t2")):
+                report.values[k] = None
+                report.notes[k] = "原文表二为 2019 年格式，栏目含义不同，未读取"
+            continue
+        result = repair.solve(read.rows, clues=clues)
+        for key, value in result.values.items():
+            if key in read.virtual:
+                report.extra[key] = value
+            else:
+                report.values[key] = value  # type: ignore[assignment]
+        for key, where in read.where.items():
+            if key not in read.virtual:
+                report.addresses[key] = where
+        for key, note in read.notes.items():
+            if key in SPEC._by_key or key in read.virtual:
+                report.notes[key] = note
+        for key, note in result.notes.items():
+            prev = report.notes.get(key)
+            report.notes[key] = f"{prev}；{note}" if prev and note not in prev else note
+        summary["ambiguous"] += sorted(k for k in result.ambiguous if k not in read.virtual)
+        summary["unreadable"] += sorted(k for k in result.unreadable if k not in read.virtual)
+        summary["repaired"] += [
+            k for k in result.notes if k not in result.ambiguous and k not in result.unreadable and k not in read.virtual
+        ]
+    for key in SPEC.keys:
+        if report.values.get(key) is None and key not in report.addresses and key not in report.notes:
+            report.notes[key] = "原文未找到此格"
+    if old:
+        label, where = old[0]
+        report.notes["old_format_label"] = label
+        report.notes["old_format_where"] = f"表二（{where}）"
+
+    report.observed = {
+        "title": out.title,
+        "title_where": out.title_where,
+        "headings": out.headings,
+        "tables": [k for k, r in (("t2", t2), ("t3", t3), ("t4", t4)) if r.found],
+        "signature": out.signature,
+        "signature_date": out.signature_date,
+        "old_format_labels": sorted({lb for lb, _ in old}),
+        "t3_rows": 23 if t3.variant23 else 25,
+        "repair": summary,
+    }
+    return report

@@ -1,0 +1,270 @@
+"""The document's outline: title, preface, the six sections (by their titles, tolerating
+variants), section 一's five parts, the signature; and the metadata printed in them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from ..spec import SPEC
+from .labels import norm
+from .lines import Line, is_page_number
+
+_CN = "一二三四五六七八九十"
+_HEADING = re.compile(r"^(?:第([一二三四五六])部分[、:：.\s]*|([一二三四五六])\s*[、.．]\s*)(.{2,60})$")
+_SUFFIX = re.compile(r"[（(]文字描述.*$")
+# heuristics: one of these words must appear in a heading of that section (besides the number)
+_KEYWORDS = {
+    "s1": ("总体",),
+    "s2": ("主动公开",),
+    "s3": ("申请",),
+    "s4": ("复议", "诉讼"),
+    "s5": ("问题",),
+    "s6": ("其他", "事项"),
+}
+TERMINAL = tuple("。！？；!?;")
+_MARKERS = (
+    ("paren", re.compile(r"^[（(]([一二三四五六七八九十]{1,2})[）)]")),
+    ("cn", re.compile(r"^([一二三四五六七八九十]{1,2})[、.．]")),
+    ("digit", re.compile(r"^(\d{1,2})[.、．](?!\d)")),
+    ("paren_digit", re.compile(r"^[（(](\d{1,2})[）)]")),
+)
+_PART_WORDS = (
+    ("s1.active", ("主动公开",)),
+    ("s1.request", ("依申请",)),
+    ("s1.management", ("信息管理", "管理")),
+    ("s1.platform", ("平台",)),
+    ("s1.oversight", ("监督", "保障", "考核")),
+)
+_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$|^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9.\-_/%?=&#:~]+")
+
+
+def _num(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN.index(text[1]) + 1
+    return _CN.index(text[0]) + 1
+
+
+@dataclass
+class Outline:
+    title: str = ""
+    title_where: str = ""
+    preface: list[Line] = field(default_factory=list)
+    sections: dict[str, list[Line]] = field(default_factory=dict)  # s1..s6 -> lines after heading
+    headings: list[dict[str, str]] = field(default_factory=list)
+    signature: str = ""
+    signature_date: str = ""  # ISO
+    signature_where: str = ""
+
+
+def heading_of(line: Line) -> tuple[str, str] | None:
+    """(section key, heading text) when the line is one of the six section headings."""
+    if line.cells is not None and sum(1 for c in line.cells if c) > 1:
+        return None
+    text = line.text.lstrip("#").strip()
+    m = _HEADING.match(text)
+    if not m:
+        return None
+    number = m.group(1) or m.group(2)
+    body = _SUFFIX.sub("", m.group(3)).strip()
+    if any(p in body for p in "。，；") or len(body) > 40:
+        return None
+    nb = norm(body)
+    best, best_score = None, 0.0
+    for sec in SPEC.sections:
+        r = SequenceMatcher(None, nb, norm(sec.heading), autojunk=False).ratio()
+        keyword = any(k in nb for k in _KEYWORDS[sec.key])
+        if sec.number == number and keyword:
+            r = max(r, 0.8)
+        elif sec.number != number and r < 0.9:
+            r = 0.0
+        if r > best_score:
+            best, best_score = sec.key, r
+    if best is None or best_score < 0.6:
+        return None
+    return best, text
+
+
+def outline(lines: list[Line]) -> Outline:
+    out = Outline()
+    body = [ln for ln in lines if not is_page_number(ln.text)]
+    # title: the first lines up to the one naming the report (skip source annotations)
+    i = 0
+    content = [j for j, ln in enumerate(body) if ln.text and not _annotation(ln.text)]
+    for n, j in enumerate(content[:5]):
+        if "年度报告" in body[j].text and heading_of(body[j]) is None:
+            first = content[0] if n < 3 else j
+            parts = [body[k].text.lstrip("#").strip() for k in content if first <= k <= j]
+            out.title = re.sub(r"(?<=\d)\s+(?=年)", "", "".join(parts))
+            out.title_where = body[first].where
+            i = j + 1
+            break
+    else:
+        i = content[0] if content else 0
+    current: list[Line] = out.preface
+    last = 0
+    order = [s.key for s in SPEC.sections]
+    for ln in body[i:]:
+        h = heading_of(ln)
+        if h is not None and order.index(h[0]) + 1 > last:
+            key, text = h
+            last = order.index(key) + 1
+            out.headings.append({"section": key, "text": text, "where": ln.where})
+            current = out.sections.setdefault(key, [])
+            continue
+        current.append(ln)
+    _signature(out, current)
+    return out
+
+
+def _annotation(text: str) -> bool:
+    t = text.strip()
+    return (t.startswith("[") and t.endswith("]")) or bool(re.match(r"^(https?://|www\.|github\.com)\S*", t))
+
+
+def _signature(out: Outline, tail: list[Line]) -> None:
+    """Remove the closing agency name and date from the last part and record them."""
+    while tail and not tail[-1].text:
+        tail.pop()
+    if not tail:
+        return
+    m = _DATE.match(re.sub(r"\s+", "", tail[-1].text))
+    if not m:
+        return
+    y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+    out.signature_date = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+    out.signature_where = tail[-1].where
+    tail.pop()
+    while tail and not tail[-1].text:
+        tail.pop()
+    if tail and len(tail[-1].text) <= 40 and not tail[-1].text.endswith(TERMINAL) and "，" not in tail[-1].text:
+        out.signature = tail[-1].text.strip()
+        tail.pop()
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+def starts_with_marker(text: str) -> bool:
+    return any(rx.match(text) for _, rx in _MARKERS)
+
+
+def paragraphs(lines: list[Line]) -> list[tuple[str, str]]:
+    """(paragraph text, where of its first line): hard-wrapped lines joined (PDF, pasted text)."""
+    out: list[tuple[str, str]] = []
+    buf, where = "", ""
+    for ln in lines:
+        t = ln.text.strip()
+        if not t or is_page_number(t):
+            continue
+        t = t.lstrip("#").strip() if t.startswith("#") else t
+        if buf and (buf.endswith(TERMINAL) or starts_with_marker(t) or len(buf) < 15 or _heading_like(buf)):
+            out.append((buf, where))
+            buf = ""
+        if not buf:
+            buf, where = t, ln.where
+        else:
+            sep = " " if (buf[-1].isascii() and buf[-1].isalnum() and t[0].isascii() and t[0].isalnum()) else ""
+            buf += sep + t
+    if buf:
+        out.append((buf, where))
+    return out
+
+
+def _heading_like(text: str) -> bool:
+    return starts_with_marker(text) and len(text) <= 30 and not any(p in text for p in "。；，")
+
+
+def split_s1(paras: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Section 一 into intro + five parts where the report numbers them; else all intro."""
+    parts: dict[str, list[str]] = {p.key: [] for p in SPEC.parts if p.section == "s1"}
+    best: list[int] = []
+    for _, rx in _MARKERS:
+        hits, expect = [], 1
+        for i, (t, _) in enumerate(paras):
+            m = rx.match(t)
+            if m and _num(m.group(1)) == expect:
+                hits.append(i)
+                expect += 1
+        if len(hits) > len(best):
+            best = hits
+    if len(best) < 2:
+        parts["s1.intro"] = [t for t, _ in paras]
+        return parts
+    keys = [p.key for p in SPEC.parts if p.section == "s1" and p.key != "s1.intro"]
+    parts["s1.intro"] = [t for t, _ in paras[: best[0]]]
+    bounds = best + [len(paras)]
+    current = "s1.intro"
+    for n, start in enumerate(best):
+        text = paras[start][0]
+        head = text[:30]
+        if len(best) == len(keys):
+            current = keys[n]
+        else:
+            found = next((k for k, words in _PART_WORDS if any(w in head for w in words)), None)
+            current = found or current
+        parts[current] += [t for t, _ in paras[start : bounds[n + 1]]]
+    return parts
+
+
+# --------------------------------------------------------------------------- metadata
+
+def _tidy(text: str) -> str:
+    """Metadata value without the spaces PDF text puts between CJK and digits."""
+    t = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\d\u4e00-\u9fff])|(?<=\d)\s+(?=[\u4e00-\u9fff])", "", text)
+    return t.strip(" ，,。；;：:（）()<>")
+
+
+def title_parts(title: str) -> tuple[str, int | None]:
+    """(agency, year) from a title such as 威海市人力资源和社会保障局2024年政府信息公开工作年度报告."""
+    t = re.sub(r"\s+", "", title)
+    m = re.search(r"(\d{4})年(?:度)?", t)
+    if not m:
+        return _tidy(t.split("政府信息公开")[0]), None
+    return _tidy(t[: m.start()]), int(m.group(1))
+
+
+def level_of(agency: str) -> str:
+    a = agency
+    if re.search(r"(乡|镇|街道|街道办事处)(人民政府)?$", a) or re.search(r"(乡|镇)人民政府", a):
+        return SPEC.level("town").name
+    if a.endswith("人民政府") or a.endswith(("人民政府办公室", "人民政府办公厅")):
+        core = a.replace("办公室", "").replace("办公厅", "")
+        if re.search(r"(县|区|旗)人民政府$", core):
+            return SPEC.level("county").name
+        if re.search(r"(省|自治区)人民政府$", core):
+            return SPEC.level("province").name
+        if core.endswith("市人民政府"):
+            return SPEC.level("city").name
+    if re.search(r"(局|委|办|厅|中心|委员会|办公室|署|院|所|站|队|会)$", a):
+        return SPEC.level("dept").name
+    return ""
+
+
+def contacts(text: str, agency: str) -> dict[str, str]:
+    """Address, phone, website and office from the preface (or the whole text)."""
+    out = {"contact_address": "", "contact_phone": "", "website": "", "office": ""}
+    m = re.search(r"(?:联系)?地址[:：]\s*([^，,；;）)\n]+)", text)
+    if m:
+        out["contact_address"] = _tidy(m.group(1))
+    m = re.search(r"(?:联系|咨询)?电话[:：]\s*([0-9０-９\-—－–()（） ]{6,})", text)
+    if m:
+        phone = re.sub(r"[—－–]", "-", m.group(1)).strip()
+        out["contact_phone"] = re.sub(r"\s+", "", phone).strip("()（）")
+    urls = [(u.start(), u.group(0).rstrip(".>)")) for u in _URL.finditer(text)]
+    if urls:
+        own = [u for pos, u in urls if agency and agency in text[max(0, pos - 40) : pos]]
+        out["website"] = (own or [urls[0][1]])[0]
+    m = re.search(r"请与([^，,。；]{2,40}?)联系", text)
+    if m and agency and m.group(1).startswith(agency):
+        out["office"] = m.group(1)[len(agency) :].strip()
+    elif m is None:
+        m = re.search(r"由" + re.escape(agency) + r"([^，,。；]{2,10}?(?:办公室|办公厅|科|处|股))", text) if agency else None
+        if m:
+            out["office"] = m.group(1)
+    return out

@@ -1,0 +1,373 @@
+"""Find the table cells in the lines of sections 二, 三 and 四 by their labels (from SPEC).
+
+Each line becomes an event: a label (matched to a spec row, a group heading, a header, or
+nothing) and the value tokens printed with it. Labels and numbers are then paired in document
+order: in PDF text the numbers of a row often sit on the line before or after its label, but
+they always keep the order of the rows. Pairings that are not certain become alternative
+readings for `repair.solve`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from ..spec import SPEC
+from ..spec.format2021 import T2_BLOCKS, T3_COLS, T3_GROUPS, T3_ROWS, T4_GROUPS, T4_SUFFIXES
+from ..values import PLACEHOLDERS
+from .labels import Target, header_words, match, norm, t2_rows, t2_targets, t3_targets
+from .lines import Line, is_page_number
+from .repair import UNKNOWN, Candidate, Row, token_candidates
+
+_VALUE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_GLUED = re.compile(r"^(.*?\D)(\d+(?:\.\d+)?)$")
+MAX_ALTERNATIVES = 200
+
+
+def is_value(token: str) -> bool:
+    t = token.strip().translate(str.maketrans("０１２３４５６７８９．，", "0123456789.,"))
+    return bool(_VALUE.match(t)) or t in PLACEHOLDERS
+
+
+def _fw(token: str) -> str:
+    return token.strip().translate(str.maketrans("０１２３４５６７８９．，", "0123456789.,")).replace(",", "")
+
+
+@dataclass
+class Event:
+    line: Line
+    label: str
+    tokens: list[str]  # value tokens; "" is a printed blank cell
+    blank_row: bool = False  # explicit cells, all blank
+    target: Target | None = None
+    earlier: list[Target] = field(default_factory=list)
+
+
+def split_line(line: Line, width: int) -> tuple[str, list[str], bool]:
+    """A line as (label text, value tokens, all-blank explicit row)."""
+    if line.cells is not None:
+        cells = list(line.cells)
+        last_label = -1
+        for i, c in enumerate(cells):
+            if c and not is_value(c):
+                last_label = i
+        label_cells = [c for c in cells[: last_label + 1] if c]
+        values = cells[last_label + 1 :]
+        if label_cells and not any(values):
+            m = _GLUED.match(label_cells[-1])
+            if m and m.group(1).strip():
+                label_cells[-1] = m.group(1)
+                values = [m.group(2)] + values
+        while len(values) > width and values and values[0] == "":
+            values.pop(0)
+        while len(values) > width and values and values[-1] == "":
+            values.pop()
+        blank = bool(values) and not any(values)
+        if not label_cells and not any(values):
+            return "", [], False
+        return " ".join(label_cells), [_fw(v) for v in values] if any(values) else [], blank
+    words = line.text.split()
+    values: list[str] = []
+    while words and is_value(words[-1]):
+        values.insert(0, _fw(words.pop()))
+    if words and not values:
+        m = _GLUED.match(words[-1])
+        if m and m.group(1).strip() and not m.group(1).endswith((".", "、")):
+            words[-1] = m.group(1)
+            values = [m.group(2)]
+    return " ".join(words), values, False
+
+
+def events(lines: list[Line], targets: tuple[Target, ...], width: int) -> list[Event]:
+    out = []
+    headers = header_words()
+    for line in lines:
+        if not line.text or is_page_number(line.text):
+            continue
+        label, tokens, blank = split_line(line, width)
+        ev = Event(line, label, tokens, blank)
+        if label:
+            t, s, earlier = match(label, targets)
+            if t is not None and s > 0:
+                ev.target, ev.earlier = t, earlier
+            elif all(norm(w) in headers for w in label.split()):
+                ev.target = Target("header", "", "", norm(label))
+        out.append(ev)
+    return out
+
+
+@dataclass
+class TableRead:
+    """What was found in one table region, ready for the solver."""
+
+    rows: list[Row] = field(default_factory=list)
+    where: dict[str, str] = field(default_factory=dict)  # cell key -> provenance
+    notes: dict[str, str] = field(default_factory=dict)
+    virtual: list[str] = field(default_factory=list)  # virtual keys read (printed subtotals)
+    found: bool = False
+    variant23: bool = False
+
+
+def _row(keys: tuple[str, ...], ev: Event | None, kinds: list[str], where: str = "") -> Row:
+    if ev is None:
+        return Row(keys, [Candidate(tuple([UNKNOWN] * len(keys)), "未找到此行的数字")], "", where)
+    if ev.blank_row and not ev.tokens:
+        return Row(keys, [Candidate(tuple([None] * len(keys)))], "", ev.line.where)
+    cands = token_candidates(ev.tokens, len(keys), kinds)
+    raw = " ".join(t if t else "空" for t in ev.tokens)
+    return Row(keys, cands, raw, ev.line.where)
+
+
+# --------------------------------------------------------------------------- table 三
+
+T3_ORDER = [r for r, _, _ in T3_ROWS]
+_FIRST_MEMBER = {members[0]: g for g, (_, members) in T3_GROUPS.items()}
+
+
+def t3_keys(row: str) -> tuple[str, ...]:
+    return tuple(f"t3.{row}.{c}" for c, _ in T3_COLS)
+
+
+def read_t3(lines: list[Line]) -> TableRead:
+    width = len(T3_COLS)
+    evs = events(lines, t3_targets(), width)
+    out = TableRead()
+    # start at the first data row; header lines before it are ignored
+    start = next((i for i, e in enumerate(evs) if e.target and e.target.kind == "row"), None)
+    if start is None:
+        return out
+    out.found = True
+    evs = evs[start:]
+    seen_rows = {e.target.key for e in evs if e.target and e.target.kind == "row"}
+    items: list[tuple[str, str, Event]] = []  # (kind, key, event): A anchored row, L label, G numbers, S subtotal
+    for i, e in enumerate(evs):
+        t = e.target
+        if t is not None and t.kind == "row":
+            items.append(("A" if (e.tokens or e.blank_row) else "L", t.key, e))
+        elif t is not None and t.kind == "group" and e.tokens:
+            members = T3_GROUPS[t.key][1]
+            nxt = next((x for x in evs[i + 1 :] if x.target is not None or x.tokens), None)
+            if not any(m in seen_rows for m in members):
+                items.append(("S", t.key, e))  # 23-row table: (六) printed as one row
+                out.variant23 = out.variant23 or t.key == "other"
+            elif nxt is not None and nxt.target and nxt.target.key == members[0] and not nxt.tokens:
+                # the first member's numbers printed on the group's line (its own line blank)
+                e2 = Event(e.line, e.label, e.tokens, False, nxt.target)
+                nxt.blank_row = False
+                nxt.target = None
+                items.append(("A", members[0], e2))
+                out.notes[members[0]] = f"“{T3_GROUPS[t.key][0]}”行印有数字而其下第 1 项空白，视为第 1 项的数字"
+            else:
+                items.append(("S", t.key, e))
+        elif e.tokens and (t is None or t.kind in ("header", "result")):
+            items.append(("G", "", e))
+    assigned: dict[str, Event] = {}
+    segment: list[tuple[str, str, Event]] = []
+    alternatives: list[list[dict[str, Event | None]]] = []
+    subtotals: dict[str, Event] = {}
+
+    def flush() -> None:
+        labels = [k for kind, k, _ in segment if kind == "L"]
+        groups = [e for kind, _, e in segment if kind == "G"]
+        if not labels and not groups:
+            return
+        groups = _merge_short(groups, len(labels), width)
+        if len(labels) == len(groups):
+            for k, g in zip(labels, groups, strict=True):
+                assigned[k] = g
+            return
+        options: list[dict[str, Event | None]] = []
+        if len(groups) < len(labels):
+            for chosen in itertools.combinations(labels, len(groups)):
+                opt: dict[str, Event | None] = {k: None for k in labels}
+                opt.update(zip(chosen, groups, strict=True))
+                options.append(opt)
+        else:
+            for chosen in itertools.combinations(groups, len(labels)):
+                options.append(dict(zip(labels, chosen, strict=True)))
+        alternatives.append(options[:MAX_ALTERNATIVES])
+
+    for kind, key, e in items:
+        if kind == "A":
+            flush()
+            segment = []
+            if key in assigned:
+                continue
+            # a short anchored row continued on the next line(s)
+            assigned[key] = e
+        elif kind == "S":
+            flush()
+            segment = []
+            subtotals[key] = e
+        else:
+            segment.append((kind, key, e))
+    flush()
+    # short anchored rows followed by loose numbers: join when that fills the row
+    kinds = ["count"] * width
+    label_rows: set[str] = {k for alt in alternatives for opt in alt for k in opt}
+    for row in T3_ORDER:
+        keys = t3_keys(row)
+        if row in assigned:
+            ev = assigned[row]
+            r = _row(keys, ev, kinds)
+            out.rows.append(r)
+            for k in keys:
+                out.where[k] = ev.line.where
+        elif row in label_rows:
+            continue
+        elif out.variant23 and row.startswith("other_"):
+            out.rows.append(_row(keys, None, kinds, "（六）其他处理只印一行"))
+            for k in keys:
+                out.notes[k] = "原文“（六）其他处理”只印一行（2019 年格式的 23 行表），无细项"
+        else:
+            out.rows.append(_row(keys, None, kinds))
+            for k in keys:
+                out.notes.setdefault(k, "原文未找到此行")
+    for alt in alternatives:
+        out.rows.append(_meta_row(alt, kinds))
+        for opt in alt:
+            for row, ev in opt.items():
+                if ev is not None:
+                    for k in t3_keys(row):
+                        out.where.setdefault(k, ev.line.where)
+    for group, ev in subtotals.items():
+        keys = tuple(f"t3.{group}.{c}" for c, _ in T3_COLS)
+        out.rows.append(_row(keys, ev, kinds))
+        out.virtual += list(keys)
+        for k in keys:
+            out.where[k] = ev.line.where
+    return out
+
+
+def _meta_row(alt: list[dict[str, Event | None]], kinds: list[str]) -> Row:
+    """Several rows whose pairing with the printed numbers is uncertain, as one solver row whose
+    candidates are every pairing times every reading of each row's numbers."""
+    labels = list(alt[0])
+    keys = tuple(k for row in labels for k in t3_keys(row))
+    cands: list[Candidate] = []
+    raws = []
+    for opt in alt:
+        rows = [_row(t3_keys(row), opt[row], kinds) for row in labels]
+        for combo in itertools.product(*(r.candidates for r in rows)):
+            values = tuple(v for c in combo for v in c.values)
+            reason = "，".join(["数字与行标签的对应不唯一"] + [c.reason for c in combo if c.reason])
+            cands.append(Candidate(values, reason))
+            if len(cands) > 20000:
+                break
+        raws += [r.raw for r in rows if r.raw]
+    raw = " / ".join(dict.fromkeys(raws))
+    return Row(keys, cands, raw, "")
+
+
+def _merge_short(groups: list[Event], labels: int, width: int) -> list[Event]:
+    """Numbers of one row broken over two lines: join neighbours while there are too many."""
+    groups = list(groups)
+    while len(groups) > labels:
+        for i in range(len(groups) - 1):
+            if len(groups[i].tokens) + len(groups[i + 1].tokens) <= width:
+                a, b = groups[i], groups[i + 1]
+                groups[i : i + 2] = [Event(a.line, a.label, a.tokens + b.tokens)]
+                break
+        else:
+            break
+    return groups
+
+
+# --------------------------------------------------------------------------- table 二
+
+def read_t2(lines: list[Line]) -> TableRead:
+    rows = t2_rows()
+    targets = t2_targets()
+    evs = events(lines, targets, 3)
+    out = TableRead()
+    order = list(rows)
+    pending: list[str] = []
+    loose: list[Event] = []
+    assigned: dict[str, Event] = {}
+    for e in evs:
+        t = e.target
+        if t is not None and t.kind == "row":
+            out.found = True
+            if e.tokens or e.blank_row:
+                assigned.setdefault(t.key, e)
+            else:
+                pending.append(t.key)
+        elif e.tokens and (t is None or t.kind in ("header", "title")) and (pending or out.found):
+            loose.append(e)
+        if pending and loose:
+            assigned.setdefault(pending.pop(0), loose.pop(0))
+    for label in order:
+        keys = rows[label]
+        kinds = [SPEC.cell(k).kind for k in keys]
+        ev = assigned.get(label)
+        if ev is not None:
+            tokens = ev.tokens
+            while len(tokens) > len(keys) and tokens[-1] == "":
+                tokens = tokens[:-1]
+            ev = Event(ev.line, ev.label, tokens, ev.blank_row, ev.target)
+        out.rows.append(_row(keys, ev, kinds))
+        for k in keys:
+            if ev is not None:
+                out.where[k] = ev.line.where
+            else:
+                out.notes[k] = "原文未找到此行"
+    return out
+
+
+# --------------------------------------------------------------------------- table 四
+
+def t4_keys() -> tuple[str, ...]:
+    return tuple(f"t4.{g}_{s}" for g, _, _ in T4_GROUPS for s, _ in T4_SUFFIXES)
+
+
+def read_t4(lines: list[Line]) -> TableRead:
+    keys = t4_keys()
+    headers = header_words() | {"总计", "件数", "数量", "结果", "维持", "纠正", "其他", "尚未", "审结", "总"}
+    tokens: list[str] = []
+    where: list[str] = []
+    out = TableRead()
+    for line in lines:
+        if not line.text or is_page_number(line.text):
+            continue
+        label, toks, blank = split_line(line, len(keys))
+        words = [norm(w) for w in label.split()]
+        if any(w in headers for w in words):
+            out.found = True
+        if not toks:
+            if blank and not label:
+                toks = [""] * len(keys)
+            else:
+                continue
+        if label and not all(w in headers or len(w) <= 2 for w in words):
+            continue  # prose with numbers, not the table
+        tokens += toks
+        where.append(line.where)
+        out.found = True
+        if len(tokens) >= len(keys):
+            break
+    if not tokens:
+        out.rows.append(_row(keys, None, ["count"] * len(keys)))
+        for k in keys:
+            out.notes[k] = "原文未找到表四的数字"
+        return out
+    ev = Event(Line(" ".join(tokens), "、".join(where)), "", tokens)
+    out.rows.append(_row(keys, ev, ["count"] * len(keys)))
+    for k in keys:
+        out.where[k] = ev.line.where
+    return out
+
+
+def old_format_labels(lines: list[Line]) -> list[tuple[str, str]]:
+    """(label, where) for every 2019-format label printed in these lines."""
+    found = []
+    wanted = [(lb, norm(lb)) for lb in SPEC.old_format_labels]
+    for line in lines:
+        t = norm(line.text)
+        for label, n in wanted:
+            if n in t:
+                found.append((label, line.where))
+    return found
+
+
+__all__ = ["TableRead", "read_t2", "read_t3", "read_t4", "old_format_labels", "T2_BLOCKS"]
