@@ -1,0 +1,96 @@
+"""`xladdin export FILE... --format docx|html|md|pdf [-o OUT] [--fragment] [--force]` — 导出."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..check import blocking, check
+from ..errors import InputError, XladdinError
+from ..export import FORMATS, export_many, load_settings
+from ..load import load_report
+from ..report import Report
+
+EPILOG = (
+    "退出码：0 全部导出；1 有年报存在强制错误而未导出（可加 --force 强制导出）；2 有文件无法读取或无法写出。"
+    "PDF 由 LibreOffice 生成（多个文件只启动一次），中文字体按导出设置映射到已安装的字体。"
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export",
+        help="导出年报：Word（公文格式）、网页、Markdown、PDF",
+        description="把年报（工作簿、JSON 或已发布年报）导出为 Word（GB/T 9704 公文格式）、HTML、Markdown 或 PDF。"
+        "导出前先审核：存在强制错误时拒绝导出并列出错误，除非加 --force。",
+        epilog=EPILOG,
+    )
+    p.add_argument("files", nargs="+", metavar="文件", help="年报文件（.xlsx .xlsm .json .txt .md .html .docx .pdf）")
+    p.add_argument("--format", "-f", required=True, choices=list(FORMATS), dest="fmt", help="导出格式")
+    p.add_argument(
+        "-o", "--output", metavar="输出",
+        help="输出文件（仅一个输入时）或文件夹；默认写在输入文件旁，文件名相同、扩展名不同",
+    )
+    p.add_argument("--fragment", action="store_true", help="HTML 只输出可粘贴到网站内容管理系统的片段（无 <html>/<head>）")
+    p.add_argument("--force", action="store_true", help="即使存在强制错误也导出（表格按原样印出单元格内容）")
+    p.add_argument("--font-dir", metavar="文件夹", help="存放正版字体（如仿宋_GB2312、方正小标宋简体）的文件夹，用于生成 PDF")
+    p.add_argument("--settings", metavar="设置.json", help="导出设置文件（字体名称映射、字体文件夹、soffice 路径）")
+    p.set_defaults(func=run)
+
+
+def _targets(files: list[Path], fmt: str, output: str | None) -> list[Path]:
+    ext = FORMATS[fmt]
+    out = Path(output) if output else None
+    if out is not None and len(files) == 1 and not out.is_dir() and out.suffix:
+        return [out]
+    if out is not None and out.exists() and not out.is_dir():
+        raise InputError("有多个输入文件时，-o 应为文件夹", path=str(out))
+    targets: list[Path] = []
+    for f in files:
+        folder = out if out is not None else f.parent
+        target = folder / (f.stem + ext)
+        if target.resolve() == f.resolve():  # never overwrite the input
+            target = folder / f"{f.stem}-导出{ext}"
+        n = 2
+        while target in targets:
+            target = folder / f"{f.stem}-{n}{ext}"
+            n += 1
+        targets.append(target)
+    return targets
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.fragment and args.fmt != "html":
+        raise InputError("--fragment 只适用于 --format html")
+    settings = load_settings(args.settings, args.font_dir)
+    files = [Path(f) for f in args.files]
+    targets = _targets(files, args.fmt, args.output)
+    status = 0
+    accepted: list[tuple[Report, Path]] = []
+    for path, target in zip(files, targets, strict=True):
+        try:
+            report = load_report(path)
+        except XladdinError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            status = 2
+            continue
+        hard = blocking(check(report))
+        if hard:
+            verb = "仍按 --force 导出" if args.force else "未导出（改正后重试，或加 --force 强制导出）"
+            print(f"文件“{path}”有 {len(hard)} 处强制错误，{verb}：", file=sys.stderr)
+            for f in hard:
+                print(f"  [{f.ref or f.rule}] {f.message}", file=sys.stderr)
+            if not args.force:
+                status = max(status, 1)
+                continue
+        accepted.append((report, target))
+    if accepted:
+        try:
+            written = export_many(accepted, args.fmt, settings=settings, fragment=args.fragment)
+        except XladdinError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        for path in written:
+            print(f"已导出：{path}")
+    return status
