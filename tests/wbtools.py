@@ -1,0 +1,72 @@
+"""Helpers for the workbook I/O tests: content snapshots and zip surgery on real files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+
+from xladdin.io.fast import _workbook_part
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def content(path: Path) -> dict:
+    """Everything a user sees of a workbook (values, formulas, merges, names, comments,
+    validations), without zip timestamps, so two builds can be compared."""
+    wb = openpyxl.load_workbook(path)
+    out: dict = {"sheets": wb.sheetnames, "names": {n: d.value for n, d in wb.defined_names.items()}}
+    for ws in wb.worksheets:
+        cells = {}
+        comments = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    cells[c.coordinate] = c.value
+                if c.comment is not None:
+                    comments[c.coordinate] = (c.comment.author, c.comment.text)
+        out[ws.title] = {
+            "cells": cells,
+            "comments": comments,
+            "merged": sorted(str(m) for m in ws.merged_cells.ranges),
+            "validations": sorted(str(v.sqref) for v in ws.data_validations.dataValidation),
+            "protected": bool(ws.protection.sheet),
+        }
+    return out
+
+
+def rewrite(path: Path, out: Path, edit) -> Path:
+    """Copy a zip entry by entry; `edit(name, data) -> bytes | None` (None drops the entry)."""
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = edit(name, zin.read(name))
+            if data is not None:
+                zout.writestr(name, data)
+    return out
+
+
+def sheet_part(path: Path, sheet: str) -> str:
+    with zipfile.ZipFile(path) as zf:
+        return _workbook_part(zf)[0][sheet]
+
+
+def set_cached(path: Path, out: Path, address: str, value: str) -> Path:
+    """Give the formula cell at "表三!J30" a cached value, as Excel would have saved it."""
+    sheet, coord = address.split("!")
+    part = sheet_part(path, sheet)
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        text = data.decode("utf-8")
+        pattern = re.compile(rf'(<c r="{coord}"[^>]*>)(<f>[^<]*</f>)<v\s*/?>(</v>)?')
+        new, n = pattern.subn(rf"\1\2<v>{value}</v>", text)
+        assert n == 1, f"no formula cell {address}"
+        return new.encode("utf-8")
+
+    return rewrite(path, out, edit)
