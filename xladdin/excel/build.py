@@ -1,0 +1,167 @@
+"""Build the add-in (`xladdin.xlam`) and the macro-enabled template (`政务公开年报模板.xlsm`).
+
+Both carry the same parts:
+- a config sheet `xladdin.conf` (xlwings settings that do not depend on the machine: the UDF
+  module, and not adding the workbook's folder to sys.path; the interpreter is per user and is
+  written by `xladdin addin install` into %USERPROFILE%\\.xladdin\\xladdin.conf);
+- the ribbon `customUI/customUI.xml` from macros/ with its relationship in `_rels/.rels`;
+- `xl/vbaProject.bin` compiled from macros/*.bas plus xlwings' own RunPython module (vba.py).
+
+The add-in holds only the config sheet (Excel hides an add-in's sheets); the .xlsm is the full
+template workbook, for users who want the buttons without installing the add-in.
+
+`via_excel=True` (Windows with Excel) builds the VBA project through Excel itself
+(VBProject.VBComponents.Import, needs "信任对 VBA 工程对象模型的访问"): the authoritative path,
+which cannot run on Linux and has only been written, not run, here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from ..errors import OutputError
+from . import package
+from .vba import MACROS_DIR, PROJECT_NAME, compile_project, project_modules, xlwings_dir
+
+ADDIN_NAME = "xladdin.xlam"
+TEMPLATE_XLSM = "政务公开年报模板.xlsm"
+CONF_SHEET = f"{PROJECT_NAME}.conf"
+UDF_MODULE = "xladdin.excel.udfs"
+# Machine-independent settings; keys exactly as xlwings spells them (upper case, spaces).
+CONF = (
+    ("UDF MODULES", UDF_MODULE),
+    ("ADD_WORKBOOK_TO_PYTHONPATH", "false"),
+)
+
+
+@dataclass
+class Built:
+    addin: Path
+    template: Path
+
+
+def ribbon_xml(macros_dir: Path = MACROS_DIR) -> bytes:
+    return (macros_dir / "customUI.xml").read_bytes()
+
+
+def add_conf_sheet(wb: Workbook) -> None:
+    ws = wb.create_sheet(CONF_SHEET)
+    for key, value in CONF:
+        ws.append([key, value])
+    ws.column_dimensions["A"].width = 32
+    ws.column_dimensions["B"].width = 40
+    ws.sheet_state = "hidden"
+
+
+def addin_workbook() -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "说明"
+    ws.append(["xladdin 加载项：功能区“政务公开年报”选项卡。本工作表不会显示。"])
+    add_conf_sheet(wb)
+    return wb
+
+
+def template_workbook() -> Workbook:
+    from ..template import build_workbook
+
+    wb = build_workbook()
+    add_conf_sheet(wb)
+    wb.active = 0
+    return wb
+
+
+def _set_codenames(wb: Workbook) -> list[str]:
+    """Excel pairs document modules with sheets by code name; give every sheet one."""
+    wb.code_name = "ThisWorkbook"
+    names = []
+    for i, ws in enumerate(wb.worksheets, start=1):
+        ws.sheet_properties.codeName = f"Sheet{i}"
+        names.append(f"Sheet{i}")
+    return names
+
+
+def package_workbook(wb: Workbook, target: Path, macros_dir: Path = MACROS_DIR) -> Path:
+    """Save `wb` as .xlsm/.xlam at `target` with VBA project and ribbon (atomic)."""
+    suffix = target.suffix.lower()
+    codenames = _set_codenames(wb)
+    vba = compile_project(project_modules(macros_dir), codenames)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=target.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        parts = package.read_parts(tmp)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    package.attach_vba(parts, vba, suffix)
+    package.attach_ribbon(parts, ribbon_xml(macros_dir))
+    package.write_parts(target, parts)
+    return target
+
+
+def build(out_dir: str | Path, via_excel: bool = False, macros_dir: Path = MACROS_DIR) -> Built:
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出文件夹（{exc}）", path=str(out)) from exc
+    if via_excel:
+        return build_via_excel(out, macros_dir)
+    addin = package_workbook(addin_workbook(), out / ADDIN_NAME, macros_dir)
+    template = package_workbook(template_workbook(), out / TEMPLATE_XLSM, macros_dir)
+    return Built(addin, template)
+
+
+# --------------------------------------------------------------------------- Windows + Excel
+
+XL_ADDIN_FORMAT = 55  # xlOpenXMLAddIn
+XL_XLSM_FORMAT = 52  # xlOpenXMLWorkbookMacroEnabled
+
+
+def build_via_excel(out: Path, macros_dir: Path = MACROS_DIR) -> Built:  # pragma: no cover - Excel only
+    """Build through Excel's own VBA project (Windows, Excel installed, VBA object model trusted).
+
+    Not runnable on Linux: written from the Excel object model documentation, untested here.
+    """
+    if sys.platform != "win32":
+        raise OutputError("--via-excel 只能在装有 Excel 的 Windows 上使用；本机请用默认的纯 Python 构建")
+    import xlwings as xw
+
+    from .vba import _read_source
+
+    sources = sorted(macros_dir.glob("*.bas")) + [xlwings_dir() / "xlwings_custom_addin.bas",
+                                                  xlwings_dir() / "addin" / "Dictionary.cls"]
+    results = []
+    app = xw.App(visible=False, add_book=False)
+    try:
+        for wb_builder, name, fmt in ((addin_workbook, ADDIN_NAME, XL_ADDIN_FORMAT),
+                                      (template_workbook, TEMPLATE_XLSM, XL_XLSM_FORMAT)):
+            with tempfile.TemporaryDirectory() as tmp:
+                plain = Path(tmp) / "base.xlsx"
+                wb_builder().save(plain)
+                book = app.books.open(str(plain))
+                components = book.api.VBProject.VBComponents
+                for src in sources:
+                    code = _read_source(src)
+                    if src.name == "xlwings_custom_addin.bas":
+                        code = code.replace('PROJECT_NAME As String = "myaddin"',
+                                            f'PROJECT_NAME As String = "{PROJECT_NAME}"')
+                    patched = Path(tmp) / (src.stem.replace("xlwings_custom_addin", "xlwings") + src.suffix)
+                    patched.write_text(code.replace("\n", "\r\n"), encoding="ascii", newline="")
+                    components.Import(str(patched))
+                target = out / name
+                book.api.SaveAs(str(target), FileFormat=fmt)
+                book.close()
+            parts = package.read_parts(target)  # Excel keeps no ribbon we did not give it
+            package.attach_ribbon(parts, ribbon_xml(macros_dir))
+            package.write_parts(target, parts)
+            results.append(target)
+    finally:
+        app.quit()
+    return Built(results[0], results[1])
