@@ -232,6 +232,10 @@ def read_t3(lines: list[Line]) -> TableRead:
                     for k in t3_keys(row):
                         out.where.setdefault(k, ev.line.where)
     for group, ev in subtotals.items():
+        if out.variant23 and group == "other":
+            for row in T3_GROUPS["other"][1]:
+                for k in t3_keys(row):
+                    out.where.setdefault(k, ev.line.where)
         keys = tuple(f"t3.{group}.{c}" for c, _ in T3_COLS)
         out.rows.append(_row(keys, ev, kinds))
         out.virtual += list(keys)

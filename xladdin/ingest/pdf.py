@@ -1,0 +1,44 @@
+"""PDF -> lines with page numbers (pdfplumber, pure Python). Ruled tables are read as cells
+(merged cells once); other text line by line, in reading order; "- N -" page numbers dropped
+later by the table and section readers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+
+from .lines import Line, clean_cell, row_line
+
+
+def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def pdf_lines(path: str | Path, tables: bool = True) -> list[Line]:
+    out: list[Line] = []
+    with pdfplumber.open(str(path)) as pdf:
+        for pno, page in enumerate(pdf.pages, start=1):
+            items: list[tuple[float, int, list[str] | str]] = []
+            found = page.find_tables() if tables else []
+            boxes = [t.bbox for t in found]
+            for t in found:
+                for r, row in enumerate(t.extract()):
+                    top = t.rows[r].bbox[1] if r < len(t.rows) else t.bbox[1]
+                    cells = [c for c in row if c is not None]
+                    if any(clean_cell(c) for c in cells):
+                        items.append((top, 1, cells))
+            text_page = page.filter(lambda o, b=boxes: not (o.get("object_type") == "char" and _inside(o, b))) if boxes else page
+            for ln in text_page.extract_text_lines(strip=True):
+                if ln["text"].strip():
+                    items.append((ln["top"], 0, ln["text"]))
+            items.sort(key=lambda it: (round(it[0], 1), it[1]))
+            for i, (_, kind, content) in enumerate(items, start=1):
+                where = f"第{pno}页第{i}行"
+                if kind:
+                    out.append(row_line(content, where, pno))  # type: ignore[arg-type]
+                else:
+                    out.append(Line(clean_cell(content), where, None, pno))  # type: ignore[arg-type]
+    return out
