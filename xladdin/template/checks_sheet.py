@@ -23,7 +23,7 @@ from .sheets import LINE_HEIGHT, input_positions, print_setup, protect, text_lin
 
 PASS, FAIL, SKIP, INCOMPLETE = "通过", "不符", "未核对", "未填完"
 COLUMNS = ("规则实例", "规则", "核对内容", "等式", "左边合计", "右边合计", "差额", "结果", "数值格", "应有数值格")
-WIDTHS = (15, 14, 24, 52, 10, 10, 8, 8, 7, 9)
+WIDTHS = (15, 14, 24, 64, 10, 10, 8, 8, 7, 9)
 STATUS_COL = 8  # H
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
 

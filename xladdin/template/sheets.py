@@ -308,7 +308,7 @@ def build_meta_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     suffix = Meta().title  # the title without agency and year
     agency, year, level = meta_name("agency"), meta_name("year"), meta_name("level")
     _label(ws.cell(row, 1, "报告标题"))
-    c = ws.cell(row, 2, f'={agency}&IF({year}<>"",{year}&"年","")&"{suffix}"')
+    c = ws.cell(row, 2, f'=IF({agency}="","",{agency}&IF({year}<>"",{year}&"年","")&"{suffix}")')
     _derived(c)
     c.alignment = st.LEFT
     ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
