@@ -83,7 +83,8 @@ def show_summary(records: list[AuditRecord], detail: bool = False) -> None:
         return
     table = Table(title="年报审核汇总", header_style="bold", show_lines=False)
     for name in ("文件", "机关", "年度", "层级", "强制", "提示", "结论"):
-        table.add_column(name, no_wrap=name in ("年度", "层级", "强制", "提示"))
+        short = name in ("年度", "层级", "强制", "提示")
+        table.add_column(name, no_wrap=short, overflow="ellipsis" if short else "fold")
     for r in records:
         if r.error:
             table.add_row(Path(r.source).name, "", "", "", "", "", Text(r.error, style="magenta"))
