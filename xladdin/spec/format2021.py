@@ -145,7 +145,7 @@ T3_ROWS = (
     ("carry_out", "", "四、结转下年度继续办理"),
 )
 T3_RESULT_LABEL = "三、本年度办理结果"
-T3_DETAIL_ROWS = tuple(r for r, _, _ in T3_ROWS[2:-2])  # the 22 result rows summed by （七）
+T3_DETAIL_ROWS = tuple(r for r, _, _ in T3_ROWS[2:-2])  # the 21 result rows summed by （七） (2 + 8 + 3 + 5 + 3)
 T3_GROUPS = {
     "deny": ("（三）不予公开", tuple(f"deny_{i}" for i in range(1, 9))),
     "unable": ("（四）无法提供", tuple(f"unable_{i}" for i in range(1, 4))),
@@ -477,7 +477,7 @@ RULES = (
         "办理结果总计",
         "表内",
         "强制",
-        "（七）总计 = （一）予以公开 + （二）部分公开 + （三）至（六）全部细项（22 个细项行之和）",
+        "（七）总计 = （一）予以公开 + （二）部分公开 + （三）至（六）全部细项（21 个细项行之和；格式说明文件写作“22个”，实为 2+8+3+5+3=21）",
         SUM_MESSAGE,
         "【推导】表结构",
         _t3_t(),
