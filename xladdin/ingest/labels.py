@@ -129,6 +129,8 @@ def score(num: str, core: str, target: Target) -> float:
         return 0.85  # truncated or split label
     if core.startswith(tc):
         return 0.9  # label with trailing noise
+    if num and num == target.num and tc.startswith(core):
+        return 0.5  # a numbered label cut short (narrow PDF column): "3.补"
     threshold = 0.6 if (num and num == target.num) else 0.8
     ratio = _similar(core, tc, threshold)
     return ratio if ratio >= threshold else 0.0

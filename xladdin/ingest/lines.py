@@ -21,6 +21,7 @@ class Line:
     where: str  # provenance, e.g. "第57行", "第3页第12行", "第2个表格第5行"
     cells: tuple[str, ...] | None = None  # explicit cells, when the source had them
     page: int | None = None
+    wrapped: bool | None = None  # PDF: the line runs to the right margin (its paragraph goes on)
 
     @property
     def is_row(self) -> bool:

@@ -31,14 +31,17 @@ def pdf_lines(path: str | Path, tables: bool = True) -> list[Line]:
                     if any(clean_cell(c) for c in cells):
                         items.append((top, 1, cells))
             text_page = page.filter(lambda o, b=boxes: not (o.get("object_type") == "char" and _inside(o, b))) if boxes else page
-            for ln in text_page.extract_text_lines(strip=True):
-                if ln["text"].strip():
-                    items.append((ln["top"], 0, ln["text"]))
+            text_lines = [ln for ln in text_page.extract_text_lines(strip=True) if ln["text"].strip()]
+            right = max((ln["x1"] for ln in text_lines), default=0)
+            for ln in text_lines:
+                size = (ln["bottom"] - ln["top"]) or 10
+                items.append((ln["top"], 0, (ln["text"], ln["x1"] >= right - 1.5 * size)))
             items.sort(key=lambda it: (round(it[0], 1), it[1]))
             for i, (_, kind, content) in enumerate(items, start=1):
                 where = f"第{pno}页第{i}行"
                 if kind:
                     out.append(row_line(content, where, pno))  # type: ignore[arg-type]
                 else:
-                    out.append(Line(clean_cell(content), where, None, pno))  # type: ignore[arg-type]
+                    text, wrapped = content  # type: ignore[misc]
+                    out.append(Line(clean_cell(text), where, None, pno, wrapped))
     return out

@@ -155,29 +155,43 @@ def starts_with_marker(text: str) -> bool:
 
 
 def paragraphs(lines: list[Line]) -> list[tuple[str, str]]:
-    """(paragraph text, where of its first line): hard-wrapped lines joined (PDF, pasted text)."""
+    """(paragraph text, where of its first line): hard-wrapped lines joined (PDF, pasted text).
+    PDF lines know whether they ran to the right margin; other text is judged by punctuation."""
     out: list[tuple[str, str]] = []
     buf, where = "", ""
+    last: Line | None = None
     for ln in lines:
         t = ln.text.strip()
         if not t or is_page_number(t):
             continue
         t = t.lstrip("#").strip() if t.startswith("#") else t
-        if buf and (buf.endswith(TERMINAL) or starts_with_marker(t) or len(buf) < 15 or _heading_like(buf)):
-            out.append((buf, where))
-            buf = ""
+        if ln.page is not None:
+            t = _CJK_SPACE.sub("", t)
+        if buf and last is not None:
+            if last.wrapped is not None:
+                short = len(last.text) < 20 or buf.endswith(TERMINAL) or _heading_like(buf)
+                end = starts_with_marker(t) or (not last.wrapped and short)
+            else:
+                end = buf.endswith(TERMINAL) or starts_with_marker(t) or len(last.text) < 26 or _heading_like(buf)
+            if end:
+                out.append((buf, where))
+                buf = ""
         if not buf:
             buf, where = t, ln.where
         else:
             sep = " " if (buf[-1].isascii() and buf[-1].isalnum() and t[0].isascii() and t[0].isalnum()) else ""
             buf += sep + t
+        last = ln
     if buf:
         out.append((buf, where))
     return out
 
 
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[0-9A-Za-z%])|(?<=[0-9A-Za-z%])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
 def _heading_like(text: str) -> bool:
-    return starts_with_marker(text) and len(text) <= 30 and not any(p in text for p in "。；，")
+    return starts_with_marker(text) and len(text) <= 25 and "。" not in text
 
 
 def split_s1(paras: list[tuple[str, str]]) -> dict[str, list[str]]:
