@@ -1,0 +1,138 @@
+"""HTML export: parsed back with BeautifulSoup (values by grid position, spans, narrative),
+the CMS fragment, and the page opened in headless Chromium (no console errors, screenshot saved
+under tests/artifacts/, printed at A4)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from _export_support import HEADING_OF_TABLE, digit_runs, distinct_report, expected_texts, html_grid
+from bs4 import BeautifulSoup
+from conftest import SEED_TEXT
+
+from xladdin.export import content as C
+from xladdin.export import export
+from xladdin.export.html import render_html
+from xladdin.spec import SPEC
+from xladdin.spec.layout import grid
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def _tables(soup: BeautifulSoup) -> dict[str, object]:
+    """Section heading -> the table in that section."""
+    out = {}
+    for section in soup.find_all("section"):
+        table = section.find("table")
+        if table is not None:
+            out[section.find("h2").get_text()] = table
+    return out
+
+
+def test_every_value_in_the_right_cell_and_every_span(example):
+    report = distinct_report(example)
+    soup = BeautifulSoup(render_html(report), "lxml")
+    tables = _tables(soup)
+    expected = expected_texts(report)
+    checked = 0
+    for table in SPEC.tables:
+        starts = html_grid(tables[HEADING_OF_TABLE[table.key]])
+        g = grid(table)
+        assert len(starts) == len(g.cells)
+        for cell in g.cells:
+            tag, rowspan, colspan = starts[(cell.row, cell.col)]
+            assert (rowspan, colspan) == (cell.rowspan, cell.colspan), (table.key, cell)
+            if cell.role == "value":
+                assert tag.name == "td" and tag.get_text() == expected[table.key][(cell.row, cell.col)]
+                checked += 1
+            else:
+                assert tag.name == "th" and tag.get_text() == cell.text
+    assert checked == 200
+
+
+def test_semantics_headings_narrative_signature(example):
+    soup = BeautifulSoup(render_html(example), "lxml")
+    assert soup.html["lang"] == "zh-CN"
+    assert soup.title.get_text() == example.meta.title
+    assert [h.get_text() for h in soup.find_all("h1")] == [example.meta.title]
+    assert [h.get_text() for h in soup.find_all("h2")] == [C.section_heading(s) for s in SPEC.sections]
+    paragraphs = [p.get_text() for p in soup.select("article > p, section > p")]
+    assert paragraphs == [t for _, t in C.narrative(example)]
+    t3 = _tables(soup)[HEADING_OF_TABLE["t3"]]
+    assert len(t3.thead.find_all("tr")) == 3  # repeated when printed
+    assert soup.find("time")["datetime"] == "2025-01-14"
+    assert soup.select_one(".signature").get_text("|", strip=True) == "威海市人力资源和社会保障局|2025年1月14日"
+    assert not soup.find_all(["script", "link", "img"])  # self-contained
+
+
+def test_fragment_for_a_cms(example):
+    text = render_html(example, fragment=True)
+    assert "<html" not in text and "<head" not in text and "<body" not in text
+    soup = BeautifulSoup(text, "html.parser")
+    root = soup.find("div")
+    assert "xladdin-report" in root["class"]
+    css = root.find("style").get_text()
+    rules = [r.split("{")[0].strip() for r in css.split("}") if "{" in r and not r.strip().startswith("@")]
+    selectors = [s.strip() for r in rules for s in r.split(",") if s.strip() and not s.strip().startswith("/*")]
+    assert selectors and all(s.startswith(".xladdin-report") for s in selectors), selectors
+    td = root.find("td")
+    assert "border:1px solid" in td["style"]  # borders survive a CMS that strips <style>
+    assert len(root.find_all("td")) == 200
+
+
+def test_escaping(example):
+    example.sections["s5"] = "<script>alert(1)</script> & 其他"
+    soup = BeautifulSoup(render_html(example), "lxml")
+    assert not soup.find("script")
+    assert "<script>alert(1)</script> & 其他" in [p.get_text() for p in soup.find_all("p")]
+
+
+def test_example_holds_every_number_of_the_seed(example, tmp_path):
+    out = export(example, "html", tmp_path / "weihai.html")
+    text = BeautifulSoup(out.read_text(encoding="utf-8"), "lxml").get_text("\n")
+    missing = digit_runs(SEED_TEXT.read_text(encoding="utf-8")) - digit_runs(text)
+    assert not missing, sorted(missing)
+
+
+needs_chromium = pytest.mark.skipif(not shutil.which("chromium"), reason="chromium not installed (.ci/run installs it)")
+
+
+@needs_chromium
+def test_chromium_checker_sees_errors(tmp_path):
+    """The console check can fail: a page with a console error and a missing image."""
+    from _chromium import open_page
+
+    bad = tmp_path / "bad.html"
+    bad.write_text('<p>x</p><script>console.error("boom")</script><img src="missing.png">', encoding="utf-8")
+    errors = open_page(bad)["errors"]
+    assert any("boom" in e for e in errors) and any("missing.png" in e for e in errors)
+
+
+@needs_chromium
+def test_page_opens_in_chromium_without_errors(example, tmp_path):
+    from _chromium import open_page
+
+    page = export(example, "html", tmp_path / "weihai.html")
+    shot = ARTIFACTS / "export-weihai-2024.png"
+    printed = ARTIFACTS / "export-weihai-2024-print.pdf"
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot.unlink(missing_ok=True)
+    result = open_page(
+        page,
+        screenshot=shot,
+        pdf=printed,
+        expression="JSON.stringify({scroll: document.documentElement.scrollWidth,"
+        " client: document.documentElement.clientWidth, tables: document.querySelectorAll('table').length,"
+        " h2: document.querySelectorAll('h2').length})",
+    )
+    assert result["errors"] == []
+    layout = json.loads(result["value"])
+    assert layout["tables"] == 3 and layout["h2"] == 6
+    assert layout["scroll"] <= layout["client"]  # nothing overflows sideways
+    assert shot.stat().st_size > 50_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info  # the print CSS: @page A4
