@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from xladdin.io.fast import _workbook_part
+from xladdin.io.parts import workbook_part
 
 
 def sha(path: Path) -> str:
@@ -52,7 +52,7 @@ def rewrite(path: Path, out: Path, edit) -> Path:
 
 def sheet_part(path: Path, sheet: str) -> str:
     with zipfile.ZipFile(path) as zf:
-        return _workbook_part(zf)[0][sheet]
+        return workbook_part(zf)[0][sheet]
 
 
 def set_cached(path: Path, out: Path, address: str, value: str) -> Path:

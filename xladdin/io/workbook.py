@@ -13,8 +13,8 @@ for .xlsm and the ribbon relationship re-attached; saved atomically.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,19 +24,21 @@ from ..names import SHEET_NOTES
 from ..report import Meta, Report
 from ..spec import SPEC
 from ..values import Value, parse_value
+from .assemble import NOTES_HEADER, assemble, at, formula_text, notes_header
 from .names import Layout, Place, name_targets, resolve
+from .parts import NOTE_AUTHOR, sheet_comments, workbook_part
 from .safety import check_workbook
 from .save import save_atomic
 
-NOTE_AUTHOR = "xladdin"  # comments written by us carry report.notes; others are left alone
-NOTES_HEADER = ("规则实例", "说明")
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 
 
 # --------------------------------------------------------------------------- opening
 
 
-def open_workbook(path: str | Path, data_only: bool = False, keep_vba: bool = False) -> Any:
+def open_workbook(
+    path: str | Path, data_only: bool = False, keep_vba: bool = False, read_only: bool = False
+) -> Any:
     """openpyxl.load_workbook after the pre-open checks, every failure an InputError."""
     import openpyxl
 
@@ -45,7 +47,12 @@ def open_workbook(path: str | Path, data_only: bool = False, keep_vba: bool = Fa
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Data Validation extension is not supported" etc.
             return openpyxl.load_workbook(
-                checked.path, data_only=data_only, keep_vba=keep_vba, keep_links=False, rich_text=False
+                checked.path,
+                data_only=data_only,
+                keep_vba=keep_vba,
+                keep_links=False,
+                rich_text=False,
+                read_only=read_only,
             )
     except InputError:
         raise
@@ -65,7 +72,7 @@ def _parse_failure(exc: Exception) -> str:
 def layout_of(wb: Any, path: str) -> Layout:
     raw: dict[str, str] = {}
     for ws in wb.worksheets:  # sheet-scoped names first, workbook-scoped ones win
-        for name, defn in ws.defined_names.items():
+        for name, defn in getattr(ws, "defined_names", {}).items():
             raw[name] = f"'{ws.title}'!{defn.value}" if "!" not in defn.value else defn.value
     for name, defn in wb.defined_names.items():
         raw[name] = defn.value
@@ -76,153 +83,60 @@ def layout_of(wb: Any, path: str) -> Layout:
 
 
 def read_report(path: str | Path) -> Report:
-    """Read a filled template workbook (.xlsx/.xlsm) into a Report."""
+    """Read a filled template workbook (.xlsx/.xlsm) into a Report.
+
+    openpyxl in read-only mode, twice: once for contents and formulas, once (only when there
+    are formula cells) for the values Excel/WPS/LibreOffice cached. Read-only mode skips
+    styles and merged-cell formatting, which make a full load ~10 times slower."""
     p = Path(path)
-    wb = open_workbook(p)
-    layout = layout_of(wb, str(p))
-    report = Report(source=str(p))
-    formulas: dict[str, str] = {}
-    for key, place in layout.cells.items():
-        cell = wb[place[0]][place[1]]
-        report.addresses[key] = layout.address(place)
-        formula = _formula(cell.value)
+    wb = open_workbook(p, read_only=True)
+    try:
+        layout = layout_of(wb, str(p))
+        grids = {s: _grid(wb[s]) for s in needed_sheets(layout)}
+        notes_rows = _grid(wb[layout.notes_sheet]) if layout.notes_sheet else None
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(_parse_failure(exc), path=str(p)) from exc
+    finally:
+        wb.close()
+    formulas: dict[str, dict[str, str]] = {}
+    for sheet, coord in layout.cells.values():
+        formula = formula_text(at(grids[sheet], coord))
         if formula is not None:
-            formulas[key] = formula
-            continue
-        report.values[key] = parse_value(cell.value, SPEC.cell(key).kind)
-        note = _our_comment(cell)
-        if note:
-            report.notes[key] = note
-    for key in formulas:
-        note = _our_comment(wb[layout.cells[key][0]][layout.cells[key][1]])
-        if note:
-            report.notes[key] = note
-    report.meta = _read_meta(wb, layout)
-    report.sections = {part: _text(wb[s][c].value) for part, (s, c) in layout.sections.items()}
-    report.explanations = read_explanations(wb)
-    if formulas:
-        cached = _cached_values(p, {k: layout.cells[k] for k in formulas})
-        apply_formulas(report, formulas, cached)
-    return report
+            formulas.setdefault(sheet, {})[coord] = formula
+    notes = _comments(p, layout) if _has_comments(p) else {}
 
-
-def apply_formulas(report: Report, formulas: dict[str, str], cached: dict[str, object]) -> None:
-    """Formula cells: the cached value when the file has one, else computed by `fill`."""
-    from ..fill import fill
-
-    report.formulas.update(formulas)
-    uncached = []
-    for key in formulas:
-        raw = cached.get(key)
-        if raw is None:
-            uncached.append(key)
-        else:
-            report.values[key] = parse_value(raw, SPEC.cell(key).kind)
-    if uncached:
-        # Compute on a copy so that blank typed totals are not filled as a side effect.
-        scratch = Report(values=dict(report.values), formulas=dict(formulas), spec=report.spec)
-        fill(scratch)
-        for key in uncached:
-            report.values[key] = scratch.values.get(key)
-            if report.values[key] is None and not report.spec.cell(key).derived:
-                report.notes.setdefault(key, f"公式 {formulas[key]} 没有保存计算结果，请在 Excel/WPS 中重算后保存")
-
-
-def _cached_values(path: Path, places: dict[str, Place]) -> dict[str, object]:
-    wb = open_workbook(path, data_only=True)
-    return {key: wb[s][c].value for key, (s, c) in places.items()}
-
-
-def _formula(value: object) -> str | None:
-    if isinstance(value, str) and value.startswith("=") and len(value) > 1:
-        return value
-    text = getattr(value, "text", None)  # ArrayFormula
-    if isinstance(text, str) and text.startswith("="):
-        return text
-    return None
-
-
-def _our_comment(cell: Any) -> str:
-    comment = cell.comment
-    if comment is not None and (comment.author or "").strip() == NOTE_AUTHOR:
-        return comment.text.strip()
-    return ""
-
-
-def _text(raw: object) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    return str(raw).replace("\r\n", "\n").replace("\r", "\n")
-
-
-_CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
-
-
-def _read_meta(wb: Any, layout: Layout) -> Meta:
-    raw = {f: wb[s][c].value for f, (s, c) in layout.meta.items()}
-    meta = Meta()
-    for name in Meta.__dataclass_fields__:
-        value = raw.get(name)
-        if name == "year":
-            meta.year = _year(value)
-        elif name == "published":
-            meta.published = _date(value)
-        else:
-            setattr(meta, name, _text(value).strip())
-    return meta
-
-
-def _year(raw: object) -> int | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, (int, float)) and float(raw).is_integer():
-        return int(raw)
-    digits = re.search(r"\d{4}", str(raw))
-    return int(digits.group()) if digits else None
-
-
-def _date(raw: object) -> str:
-    if isinstance(raw, dt.datetime):
-        return raw.date().isoformat()
-    if isinstance(raw, dt.date):
-        return raw.isoformat()
-    text = _text(raw).strip()
-    m = _CN_DATE.match(text)
-    if m:
+    def cached(places: dict[str, Place]) -> dict[str, object]:
+        data = open_workbook(p, read_only=True, data_only=True)
         try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        except ValueError:
-            return text
-    return text
+            values = {s: _grid(data[s]) for s in {s for s, _ in places.values()}}
+        finally:
+            data.close()
+        return {key: at(values[s], c) for key, (s, c) in places.items()}
+
+    return assemble(p, layout, lambda place: at(grids[place[0]], place[1]), formulas, cached, notes, notes_rows)
 
 
-def _notes_table(ws: Any) -> tuple[int, int, int] | None:
-    """(header row, 规则实例 column, 说明 column) of the 说明 sheet, found by header text."""
-    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 20)):
-        cols = {str(c.value).strip(): c.column for c in row if isinstance(c.value, str)}
-        if NOTES_HEADER[0] in cols and NOTES_HEADER[1] in cols:
-            return row[0].row, cols[NOTES_HEADER[0]], cols[NOTES_HEADER[1]]
-    return None
+def needed_sheets(layout: Layout) -> list[str]:
+    places = list(layout.cells.values()) + list(layout.meta.values()) + list(layout.sections.values())
+    return list(dict.fromkeys(s for s, _ in places))
 
 
-def read_explanations(wb: Any) -> dict[str, str]:
-    if SHEET_NOTES not in wb.sheetnames:
-        return {}
-    ws = wb[SHEET_NOTES]
-    table = _notes_table(ws)
-    if table is None:
-        return {}
-    header, ref_col, text_col = table
-    out: dict[str, str] = {}
-    for r in range(header + 1, ws.max_row + 1):
-        ref = ws.cell(r, ref_col).value
-        text = ws.cell(r, text_col).value
-        if ref is None or str(ref).strip() == "" or text is None or str(text).strip() == "":
-            continue
-        out[str(ref).strip()] = _text(text).strip()
-    return out
+def _grid(ws: Any) -> list[tuple[Any, ...]]:
+    ws.reset_dimensions()  # do not trust the <dimension> a writer recorded
+    return list(ws.iter_rows(min_row=1, min_col=1, values_only=True))
+
+
+def _has_comments(path: Path) -> bool:
+    with zipfile.ZipFile(path) as zf:
+        return any("comments" in n for n in zf.namelist())
+
+
+def _comments(path: Path, layout: Layout) -> dict[str, dict[str, str]]:
+    with zipfile.ZipFile(path) as zf:
+        sheets, _ = workbook_part(zf)
+        return {s: sheet_comments(zf, sheets[s]) for s in needed_sheets(layout) if s in sheets}
 
 
 # --------------------------------------------------------------------------- writing
@@ -267,7 +181,7 @@ def write_report(
         sheet, coord = layout.cells[key]
         cell = wb[sheet][coord]
         new = report.values.get(key)
-        if _formula(cell.value) is not None:
+        if formula_text(cell.value) is not None:
             result.formulas.append(key)
             _set_note(cell, report.notes.get(key, ""))
             continue
@@ -345,7 +259,9 @@ def write_explanations(wb: Any, explanations: dict[str, str]) -> None:
         ws = wb.create_sheet(SHEET_NOTES)
         ws.append(list(NOTES_HEADER))
     ws = wb[SHEET_NOTES]
-    table = _notes_table(ws)
+    rows = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 20), min_col=1)]
+    found = notes_header(rows)
+    table = (found[0] + 1, found[1] + 1, found[2] + 1) if found else None
     if table is None:
         header = ws.max_row + 1 if ws.max_row > 1 or ws["A1"].value is not None else 1
         ws.cell(header, 1, NOTES_HEADER[0])

@@ -1,0 +1,172 @@
+"""Raw cell contents -> Report, shared by both readers (openpyxl and calamine).
+
+A reader supplies, through the template's defined names (`Layout`), a function giving the raw
+content of a place, the formulas of formula cells, a function giving their cached values, the
+notes we wrote as comments, and the rows of the 说明 sheet. Everything about turning raw
+contents into values (parse_value, dates, years, line breaks, uncached formulas) lives here,
+so the two readers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..report import Meta, Report
+from ..spec import SPEC
+from ..values import parse_value
+from .names import Layout, Place
+
+NOTES_HEADER = ("规则实例", "说明")
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
+
+
+def assemble(
+    path: Path,
+    layout: Layout,
+    raw: Callable[[Place], Any],
+    formulas: dict[str, dict[str, str]],
+    cached: Callable[[dict[str, Place]], dict[str, Any]],
+    notes: dict[str, dict[str, str]],
+    notes_rows: Sequence[Sequence[Any]] | None,
+) -> Report:
+    """formulas/notes: sheet -> {"D7": text}; cached(places) -> {key: cached raw value}."""
+    report = Report(source=str(path))
+    found: dict[str, str] = {}
+    for key, place in layout.cells.items():
+        sheet, coord = place
+        report.addresses[key] = layout.address(place)
+        note = notes.get(sheet, {}).get(coord, "")
+        if note:
+            report.notes[key] = note
+        formula = formulas.get(sheet, {}).get(coord)
+        if formula is not None:
+            found[key] = formula
+            continue
+        report.values[key] = parse_value(raw(place), SPEC.cell(key).kind)
+    meta = Meta()
+    for name, place in layout.meta.items():
+        value = raw(place)
+        if name == "year":
+            meta.year = year(value)
+        elif name == "published":
+            meta.published = iso_date(value)
+        else:
+            setattr(meta, name, text(value).strip())
+    report.meta = meta
+    report.sections = {part: text(raw(place)) for part, place in layout.sections.items()}
+    report.explanations = explanations(notes_rows) if notes_rows is not None else {}
+    if found:
+        apply_formulas(report, found, cached({k: layout.cells[k] for k in found}))
+    return report
+
+
+def apply_formulas(report: Report, formulas: dict[str, str], cached: dict[str, Any]) -> None:
+    """Formula cells: the cached value when the file has one, else computed by `fill`."""
+    from ..fill import fill
+
+    report.formulas.update(formulas)
+    uncached = []
+    for key in formulas:
+        value = cached.get(key)
+        if value is None or value == "":
+            uncached.append(key)
+        else:
+            report.values[key] = parse_value(value, SPEC.cell(key).kind)
+    if not uncached:
+        return
+    # Compute on a scratch copy so that blank typed totals are not filled as a side effect.
+    scratch = Report(values=dict(report.values), formulas=dict(formulas), spec=report.spec)
+    for key in uncached:
+        scratch.values[key] = None
+    fill(scratch)
+    for key in uncached:
+        report.values[key] = scratch.values.get(key)
+        if report.values[key] is None and not report.spec.cell(key).derived:
+            report.notes.setdefault(key, f"公式 {formulas[key]} 没有保存计算结果，请在 Excel/WPS 中重算后保存")
+
+
+def formula_text(value: Any) -> str | None:
+    """The formula of a cell value as openpyxl gives it ("=SUM(…)" or an ArrayFormula)."""
+    if isinstance(value, str) and value.startswith("=") and len(value) > 1:
+        return value
+    inner = getattr(value, "text", None)
+    if isinstance(inner, str) and inner.startswith("="):
+        return inner
+    return None
+
+
+def at(grid: Sequence[Sequence[Any]], coord: str) -> Any:
+    """Value at "D7" of a grid whose first row/column is A1; None when outside."""
+    col, row = split(coord)
+    if row >= len(grid):
+        return None
+    line = grid[row]
+    return line[col] if col < len(line) else None
+
+
+def split(coord: str) -> tuple[int, int]:
+    """"D7" -> (3, 6): 0-based column and row."""
+    i = col = 0
+    while coord[i].isalpha():
+        col = col * 26 + (ord(coord[i].upper()) - 64)
+        i += 1
+    return col - 1, int(coord[i:]) - 1
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def year(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
+    digits = re.search(r"\d{4}", str(value))
+    return int(digits.group()) if digits else None
+
+
+def iso_date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    plain = text(value).strip()
+    m = _CN_DATE.match(plain)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError:
+            return plain
+    return plain
+
+
+def notes_header(rows: Sequence[Sequence[Any]]) -> tuple[int, int, int] | None:
+    """(row index, 规则实例 column, 说明 column), 0-based, of the 说明 table's header."""
+    for i, row in enumerate(rows[:20]):
+        cols = {str(v).strip(): j for j, v in enumerate(row) if isinstance(v, str)}
+        if NOTES_HEADER[0] in cols and NOTES_HEADER[1] in cols:
+            return i, cols[NOTES_HEADER[0]], cols[NOTES_HEADER[1]]
+    return None
+
+
+def explanations(rows: Sequence[Sequence[Any]]) -> dict[str, str]:
+    found = notes_header(rows)
+    if found is None:
+        return {}
+    header, rc, tc = found
+    out: dict[str, str] = {}
+    for row in rows[header + 1 :]:
+        ref = text(row[rc] if rc < len(row) else None).strip()
+        body = text(row[tc] if tc < len(row) else None).strip()
+        if ref and body:
+            out[ref] = body
+    return out
