@@ -1,0 +1,153 @@
+"""PDF through LibreOffice headless, checked with poppler and pdfplumber: A4, page count, the
+Chinese labels in the text, CJK fonts embedded (no DejaVu fallback), page numbers odd right /
+even left, 22 lines × 28 characters. Also the fontconfig aliases and the missing-soffice message."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from xladdin.errors import OutputError
+from xladdin.export import content as C
+from xladdin.export import export_many
+from xladdin.export.fontconfig import conf_for, packaged_conf, render_conf
+from xladdin.export.settings import DEFAULT_FALLBACKS, ExportSettings
+from xladdin.report import Meta, Report
+from xladdin.spec import SPEC
+from xladdin.spec.layout import grid
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+needs_lo = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed (.ci/run installs it)")
+# One CJK paragraph without punctuation, so every full line holds exactly the 28 characters.
+FILLER = "政府信息公开工作年度报告依法编制" * 180
+
+
+def _run(*cmd: str) -> str:
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    """Two reports in one soffice call: the example, and a text-heavy one with a 楷体 heading."""
+    from conftest import EXAMPLE_JSON
+
+    example = Report.from_json(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    dense = Report(meta=Meta(agency="某某县人民政府办公室", year=2024, published="2025-01-20"))
+    dense.sections["s1.intro"] = "（一）主动公开情况"
+    dense.sections["s5"] = FILLER
+    out = tmp_path_factory.mktemp("pdf")
+    paths = export_many([(example, out / "weihai.pdf"), (dense, out / "dense.pdf")], "pdf")
+    ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob("export-pdf-*.png"):
+        old.unlink()
+    _run("pdftoppm", "-r", "60", "-png", str(paths[0]), str(ARTIFACTS / "export-pdf-weihai"))
+    return {"example": paths[0], "dense": paths[1]}
+
+
+@needs_lo
+def test_a4_and_page_count(pdfs):
+    info = _run("pdfinfo", str(pdfs["example"]))
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 5 <= pages <= 9, pages
+
+
+@needs_lo
+def test_text_holds_the_chinese_labels_and_values(pdfs):
+    text = re.sub(r"\s+", "", _run("pdftotext", str(pdfs["example"]), "-"))
+    assert "\ufffd" not in text and "□" not in text
+    wanted = ["威海市人力资源和社会保障局", "2024年政府信息公开工作年度报告", "2025年1月14日"]
+    wanted += [C.section_heading(s) for s in SPEC.sections]
+    assert [w for w in wanted if w not in text] == []
+    # Table cells wrap over lines: read the tables back by their ruling lines, cell by cell.
+    cells: list[str] = []
+    with pdfplumber.open(pdfs["example"]) as pdf:
+        for page in pdf.pages:
+            for table in page.extract_tables():
+                cells += [re.sub(r"\s+", "", c) for row in table for c in row if c]
+    labels = {c.text for t in SPEC.tables for c in grid(t).cells if c.text}
+    assert sorted(labels - set(cells)) == []
+    assert "268.29" in cells and "19" in cells
+
+
+@needs_lo
+def test_cjk_fonts_embedded_no_dejavu(pdfs):
+    rows = _run("pdffonts", str(pdfs["dense"])).splitlines()[2:]
+    names = [r.split()[0] for r in rows]
+    assert rows and all(r.split()[-5] == "yes" for r in rows), rows  # emb column
+    assert not any("DejaVu" in n for n in names), names
+    joined = " ".join(names)
+    assert "NotoSerifCJK" in joined  # 仿宋_GB2312 / 方正小标宋简体
+    assert "NotoSansCJK" in joined  # 黑体
+    assert "UKai" in joined  # 楷体_GB2312
+
+
+@needs_lo
+def test_page_numbers_odd_right_even_left(pdfs):
+    with pdfplumber.open(pdfs["example"]) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            words = [w for w in page.extract_words() if w["top"] > page.height - 35 / 25.4 * 72]
+            text = "".join(w["text"] for w in words)
+            assert text == f"—{number}—", (number, text)
+            x0, x1 = min(w["x0"] for w in words), max(w["x1"] for w in words)
+            if number % 2:
+                assert x0 > page.width / 2 and x1 < page.width - 26 / 25.4 * 72 + 1
+            else:
+                assert x1 < page.width / 2 and x0 > 28 / 25.4 * 72 - 1
+
+
+@needs_lo
+def test_22_lines_of_28_characters(pdfs):
+    """GB/T 9704: a full page of body text holds 22 lines of 28 characters."""
+    full_pages = []
+    with pdfplumber.open(pdfs["dense"]) as pdf:
+        for page in pdf.pages:
+            body_bottom = page.height - 35 / 25.4 * 72
+            lines = [line["text"] for line in page.extract_text_lines() if line["bottom"] <= body_bottom + 2]
+            if lines and all(line[:4] in FILLER for line in lines) and all(len(line) == 28 for line in lines[1:-1]):
+                full_pages.append(lines)
+    assert len(full_pages) >= 3
+    for lines in full_pages[1:-1]:  # the pages between the first and the last of the paragraph
+        assert len(lines) == 22 and {len(line) for line in lines} == {28}, lines
+
+
+def test_missing_soffice_names_the_package(example, tmp_path):
+    settings = ExportSettings(soffice=str(tmp_path / "no-such-soffice"))
+    with pytest.raises(OutputError) as err:
+        export_many([(example, tmp_path / "a.pdf")], "pdf", settings=settings)
+    assert "libreoffice-writer-nogui" in str(err.value) and "未找到 LibreOffice" in str(err.value)
+    assert not list(tmp_path.iterdir())
+
+
+def test_packaged_fontconfig_is_in_step_with_the_settings():
+    assert packaged_conf().read_text(encoding="utf-8") == render_conf(DEFAULT_FALLBACKS)
+
+
+def test_font_folder_goes_into_the_config(tmp_path):
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    conf = conf_for(ExportSettings().with_font_dir(fonts), tmp_path)
+    assert f"<dir>{fonts}</dir>" in conf.read_text(encoding="utf-8")
+    assert conf_for(ExportSettings(), tmp_path) == packaged_conf()
+
+
+@pytest.mark.skipif(not shutil.which("fc-match"), reason="fontconfig tools not installed")
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [
+        ("仿宋_GB2312", "Noto Serif CJK SC"),
+        ("方正小标宋简体", "Noto Serif CJK SC"),
+        ("黑体", "Noto Sans CJK SC"),
+        ("楷体_GB2312", "AR PL UKai CN"),
+        ("宋体", "Noto Serif CJK SC"),
+    ],
+)
+def test_aliases_map_official_names_to_installed_fonts(name, family):
+    env = {"FONTCONFIG_FILE": str(packaged_conf()), "PATH": "/usr/bin:/bin"}
+    found = subprocess.run(["fc-match", "-f", "%{family}", name], capture_output=True, text=True, env=env).stdout
+    assert family in found.split(","), found
