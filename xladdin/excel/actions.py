@@ -139,7 +139,7 @@ def write_previous(book: Book, previous: Report) -> None:
         value = previous.value(key)
         cell_value = value if not is_number(value) else (float(value) if SPEC.cell(key).kind == "amount" else value)
         rows.append([key, SPEC.cell(key).short, cell_value, previous.address(key)])
-    book.write_rows(PREVIOUS_SHEET, rows, widths=[24, 36, 12, 40], hidden=True)
+    book.write_rows(PREVIOUS_SHEET, rows, widths=[24, 36, 12, 40], state="hidden")
 
 
 def read_previous(book: Book) -> Report | None:

@@ -111,9 +111,9 @@ class Book(ABC):
 
     @abstractmethod
     def write_rows(self, sheet: str, rows: list[list[Any]], widths: list[int] | None = None,
-                   hidden: bool = False) -> None:
+                   state: str = "visible") -> None:
         """Replace a sheet's content with rows from A1 (created, after the others, if missing).
-        The first row is a header (bold, frozen)."""
+        The first row is a header (bold, frozen). state: visible, hidden or veryHidden."""
 
     @abstractmethod
     def add_link(self, address: str, target: str, text: str) -> None:
@@ -296,7 +296,7 @@ class Book(ABC):
     def _write_marks(self, saved: dict[str, tuple[str, str]]) -> None:
         rows: list[list[Any]] = [["address", "fill", "comment"]]
         rows += [[a, f, c] for a, (f, c) in saved.items()]
-        self.write_rows(MARKS_SHEET, rows, hidden=True)
+        self.write_rows(MARKS_SHEET, rows, state="veryHidden")
 
 
 def find_header(rows: list[list[Any]], wanted: tuple[str, str], depth: int = 20) -> tuple[int, int, int] | None:

@@ -121,7 +121,7 @@ class FileBook(Book):
         return rows
 
     def write_rows(self, sheet: str, rows: list[list[Any]], widths: list[int] | None = None,
-                   hidden: bool = False) -> None:
+                   state: str = "visible") -> None:
         if sheet in self.wb.sheetnames:
             index = self.wb.sheetnames.index(sheet)
             self.wb.remove(self.wb[sheet])
@@ -136,8 +136,8 @@ class FileBook(Book):
             ws.freeze_panes = "A2"
         for i, width in enumerate(widths or [], start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
-        if hidden:
-            ws.sheet_state = "veryHidden"
+        if state != "visible":
+            ws.sheet_state = state
 
     def add_link(self, address: str, target: str, text: str) -> None:
         cell = self._cell(address)

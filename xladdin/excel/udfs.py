@@ -22,7 +22,7 @@ from ..check import check
 from ..check.findings import Finding, blocking
 from ..report import Report
 from ..spec import SPEC
-from ..values import format_value, is_number, parse_value
+from ..values import format_value, is_number, parse_value, problem
 
 CATEGORY = "政务公开年报"
 _CACHE_SECONDS = 2.0  # one recalculation reads the workbook once, not once per formula
@@ -145,7 +145,7 @@ def NB_CHECKSUM(total: Any, *parts: Any) -> Any:
     """自定义勾稽：合计等于各细项之和时返回“通过”，否则返回差额（合计 − 细项之和）；有空白或文字时指出来。"""
     t = parse_value(total, "amount")
     items = [parse_value(p, "amount") for p in _flatten(parts)]
-    bad = [format_value(v) for v in [t, *items] if not is_number(v)]
+    bad = [problem(v, "amount") or "" for v in [t, *items] if not is_number(v)]
     if bad:
         return f"无法核对：{'、'.join(bad)}"
     diff = t - sum(items, start=Decimal(0))  # type: ignore[operator]

@@ -97,7 +97,7 @@ class XlBook(Book):
         return [list(r) for r in values or []]
 
     def write_rows(self, sheet: str, rows: list[list[Any]], widths: list[int] | None = None,
-                   hidden: bool = False) -> None:
+                   state: str = "visible") -> None:
         if sheet in self.sheet_names():
             ws = self.book.sheets[sheet]
             ws.clear()
@@ -109,11 +109,10 @@ class XlBook(Book):
             ws.range((1, 1), (1, width)).font.bold = True
         for i, w in enumerate(widths or [], start=1):
             ws.range((1, i)).column_width = w
-        if hidden:
-            if sys.platform == "win32":
-                ws.api.Visible = XL_SHEET_VERY_HIDDEN
-            else:
-                ws.visible = False
+        if state == "veryHidden" and sys.platform == "win32":
+            ws.api.Visible = XL_SHEET_VERY_HIDDEN
+        elif state != "visible":
+            ws.visible = False
 
     def add_link(self, address: str, target: str, text: str) -> None:
         rng = self._range(address)

@@ -1,0 +1,74 @@
+"""The NB_ worksheet functions called as plain Python (xw.func is a no-op off Windows)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from xladdin.excel import udfs
+from xladdin.excel.filebook import FileBook
+from xladdin.report import Report
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))
+
+
+def test_all_udfs_are_prefixed_and_documented_in_chinese() -> None:
+    for f in udfs.UDFS:
+        assert f.__name__.startswith("NB_")
+        assert f.__doc__ and any("\u4e00" <= ch <= "\u9fff" for ch in f.__doc__)
+
+
+def test_status_rule_findings_value_on_a_clean_report(example: Report) -> None:
+    assert udfs.NB_STATUS(caller=example) == "通过"
+    assert udfs.NB_RULE("E1", caller=example) == "通过"
+    assert udfs.NB_FINDINGS(caller=example) == [udfs.FINDINGS_HEADER, ["", "", "通过：未发现问题", ""]]
+    assert udfs.NB_VALUE("t3.new.total", caller=example) == example.values["t3.new.total"]
+    assert udfs.NB_VALUE("t2.fee_wan", caller=example) == pytest.approx(268.29)
+
+
+def test_status_and_rule_on_a_seeded_error(example: Report) -> None:
+    example.values["t3.new.natural"] += 2  # the 总计 column not updated: E1 and T3-R fail once each
+    assert udfs.NB_STATUS(caller=example) == "2 处强制错误"
+    assert udfs.NB_RULE("E1", caller=example) == 2  # the imbalance, a number
+    assert udfs.NB_RULE("T3-R", caller=example) in (2, -2)
+    assert udfs.NB_RULE("T4-1", caller=example) == "通过"
+    rows = udfs.NB_FINDINGS(caller=example)
+    assert rows[0] == udfs.FINDINGS_HEADER and len(rows) == 3
+    assert sorted(r[1] for r in rows[1:]) == ["E1", "T3-R"] and {r[0] for r in rows[1:]} == {"强制"}
+    example.values["t3.new.biz"] += 1
+    text = udfs.NB_RULE("E1", caller=example)
+    assert isinstance(text, str) and text.startswith("2 处")
+
+
+def test_rule_and_value_reject_unknown_names(example: Report) -> None:
+    assert udfs.NB_RULE("Z9", caller=example).startswith("未知规则")
+    assert udfs.NB_VALUE("t9.nothing", caller=example).startswith("未知的单元格键")
+
+
+def test_checksum() -> None:
+    assert udfs.NB_CHECKSUM(10, 3, 7) == "通过"
+    assert udfs.NB_CHECKSUM(10, [[3, 4]], 2) == 1
+    assert udfs.NB_CHECKSUM(268.29, 200.2, 68.09) == "通过"  # exact decimals, no float noise
+    assert udfs.NB_CHECKSUM(10.1, 10) == pytest.approx(0.1)
+    assert udfs.NB_CHECKSUM(10, None, 3).startswith("无法核对")
+    assert "“/”" in udfs.NB_CHECKSUM(10, "/", 3)
+
+
+@pytest.mark.skipif(not EXAMPLES, reason="example workbook not built yet")
+def test_udfs_read_a_workbook_through_the_book(tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    shutil.copy(EXAMPLES[0], path)
+    book = FileBook(path)
+    assert udfs.NB_STATUS(caller=book) == "通过"
+    book.write_key("t2.licensing", "/")
+    assert udfs.NB_STATUS(caller=book) == "1 处强制错误"
+    assert udfs.NB_RULE("T2-N", caller=book) != "通过"
+    assert udfs.NB_VALUE("t3.new.total", caller=book) == 10  # a formula cell, computed
+
+
+def test_udfs_without_a_workbook_say_so() -> None:
+    with pytest.raises(ValueError, match="年报工作簿"):
+        udfs.NB_STATUS()
