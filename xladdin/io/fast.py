@@ -35,7 +35,9 @@ def read_report_fast(path: str | Path) -> Report:
         book = CalamineWorkbook.from_path(str(p))
         grids = {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in needed}
         notes_rows = book.get_sheet_by_name(layout.notes_sheet).to_python() if layout.notes_sheet else None
-    except InputError:
+    except InputError as exc:
+        if not exc.path:
+            raise InputError(str(exc), path=str(p)) from exc
         raise
     except Exception as exc:  # calamine and lxml errors on damaged parts
         raise InputError(

@@ -8,6 +8,8 @@ import zipfile
 
 from lxml import etree
 
+from ..errors import InputError
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -16,9 +18,24 @@ NOTE_AUTHOR = "xladdin"  # comments written by us carry report.notes; others are
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
+def parse(zf: zipfile.ZipFile, part: str) -> etree._Element:
+    """A small XML part, entities never resolved, a DOCTYPE refused."""
+    root = etree.fromstring(zf.read(part), _PARSER)
+    refuse_dtd(root, part)
+    return root
+
+
+def refuse_dtd(root: etree._Element, part: str) -> None:
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise InputError(
+            f"部件“{part}”含有 XML 文档类型/实体声明（DOCTYPE/ENTITY），正常的 Excel 文件不会有，疑似恶意文件，已拒绝"
+        )
+
+
 def workbook_part(zf: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
     """({sheet title: sheet part path}, {defined name: reference text})."""
-    root = etree.fromstring(zf.read("xl/workbook.xml"), _PARSER)
+    root = parse(zf, "xl/workbook.xml")
     found = rels(zf, "xl/workbook.xml")
     sheets: dict[str, str] = {}
     titles: list[str] = []
@@ -48,7 +65,7 @@ def rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     rels_path = posixpath.join(folder, "_rels", name + ".rels")
     if rels_path not in zf.namelist():
         return {}
-    root = etree.fromstring(zf.read(rels_path), _PARSER)
+    root = parse(zf, rels_path)
     out = {}
     for el in root.iter(f"{{{PKG}}}Relationship"):
         if el.get("TargetMode") == "External":
@@ -67,7 +84,8 @@ def sheet_formulas(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     out: dict[str, str] = {}
     shared: dict[str, tuple[str, str]] = {}
     with zf.open(part) as fh:
-        for _, c in etree.iterparse(fh, events=("end",), tag=f"{{{MAIN}}}c", resolve_entities=False):
+        events = etree.iterparse(fh, events=("end",), tag=f"{{{MAIN}}}c", resolve_entities=False, no_network=True)
+        for _, c in events:
             f = c.find(f"{{{MAIN}}}f")
             if f is not None:
                 ref = c.get("r", "")
@@ -82,6 +100,8 @@ def sheet_formulas(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
                 if text and f.get("t") != "dataTable":
                     out[ref] = "=" + text
             c.clear()
+        if events.root is not None:
+            refuse_dtd(events.root, part)
     return out
 
 
@@ -92,7 +112,7 @@ def sheet_comments(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     for rid, target in found.items():
         if rid.startswith("type:") or found.get("type:" + rid) != COMMENTS_TYPE or target not in zf.namelist():
             continue
-        root = etree.fromstring(zf.read(target), _PARSER)
+        root = parse(zf, target)
         authors = [a.text or "" for a in root.iter(f"{{{MAIN}}}author")]
         for com in root.iter(f"{{{MAIN}}}comment"):
             aid = int(com.get("authorId", "0"))

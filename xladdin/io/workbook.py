@@ -60,13 +60,21 @@ def open_workbook(
         raise InputError(_parse_failure(exc), path=str(checked.path)) from exc
 
 
-def _parse_failure(exc: Exception) -> str:
-    name = type(exc).__name__
-    if "Entities" in name or "DTD" in name or "Forbidden" in name:
-        return "工作簿含有 XML 实体声明，疑似恶意文件，已拒绝"
-    if name in ("BadZipFile", "error", "EOFError") or "CRC" in str(exc) or "zlib" in str(exc).lower():
-        return f"工作簿已损坏或不完整，无法解压（{exc}），请重新获取文件"
-    return f"工作簿内容损坏或不是有效的 .xlsx，无法解析（{name}: {exc}）"
+def _parse_failure(exc: BaseException) -> str:
+    chain: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in chain:  # openpyxl wraps the real cause
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    for e in chain:
+        name = type(e).__name__
+        if "Entities" in name or "DTD" in name or "Forbidden" in name:
+            return "工作簿含有 XML 文档类型/实体声明（DOCTYPE/ENTITY），正常的 Excel 文件不会有，疑似恶意文件，已拒绝"
+    for e in chain:
+        if type(e).__name__ in ("BadZipFile", "error", "EOFError") or "CRC" in str(e) or "zlib" in str(e).lower():
+            return f"工作簿已损坏或不完整，无法解压（{e}），请重新获取文件"
+    root = chain[-1]
+    return f"工作簿内容损坏或不是有效的 .xlsx，无法解析（{type(root).__name__}: {root}）"
 
 
 def layout_of(wb: Any, path: str) -> Layout:
