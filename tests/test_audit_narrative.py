@@ -205,3 +205,64 @@ def test_channel_breakdown_short_of_total(example: Report) -> None:
     # Channels overlap (one item on the site and on WeChat): a larger sum is not a finding.
     edit(example, "s1.active", "其他方式 656 条", "其他方式 856 条")
     assert check_text(example) == []
+
+
+# --------------------------------------------------------------------------- typical wordings
+
+TYPICAL = (
+    "2024年，本机关共受理政府信息公开申请 48 件（含上年结转 3 件），申请数量较上年增加 5 件，"
+    "其中自然人申请 40 件，法人或其他组织申请 8 件；通过网上申请 30 件、信函申请 18 件。"
+    "全年办结 44 件，其中予以公开 20 件，部分公开 5 件，不予公开 2 件，无法提供 10 件，不予处理 3 件，"
+    "其他处理 4 件，结转下年度继续办理 4 件，按时办结率 100%。"
+    "因政府信息公开被申请行政复议 2 件，结果维持 1 件，尚未审结 1 件；被提起行政诉讼 1 件，结果维持 1 件。"
+)
+MANAGEMENT = "清理规范性文件 12 件，其中废止 2 件，修改 3 件，继续有效 7 件；本年制发行政规范性文件 3 件，现行有效 21 件。"
+
+
+def typical(example: Report) -> Report:
+    """A consistent report for TYPICAL: 新收 45 + 结转 3 = 办结 44 + 结转下年度 4."""
+    rows = {"new": 45, "carry_in": 3, "open": 20, "partial": 5, "deny_4": 2, "unable_1": 10,
+            "noproc_2": 3, "other_3": 4, "total": 44, "carry_out": 4}
+    for key in [k for k in example.values if k.startswith("t3.")]:
+        example.values[key] = 0
+    for row, n in rows.items():
+        set_col(example, row, n)
+    t4 = {"review_keep": 1, "review_pending": 1, "review_total": 2, "suit_direct_keep": 1, "suit_direct_total": 1}
+    example.values.update({f"t4.{k}": v for k, v in t4.items()})
+    example.values.update({"t2.norm_made": 3, "t2.norm_repealed": 2, "t2.norm_valid": 21})
+    example.sections["s1.request"] = TYPICAL
+    example.sections["s1.management"] = MANAGEMENT
+    return example
+
+
+def test_typical_wordings_are_read_without_false_findings(example: Report) -> None:
+    report = typical(example)
+    got = {(f.topic, f.measure, f.value) for f in extract(report).facts if f.part in ("s1.request", "s1.management")}
+    assert {("request", "accepted", 48), ("request", "carry_in", 3), ("request", "done", 44),
+            ("request", "open", 20), ("request", "other", 4), ("request", "carry_out", 4),
+            ("review", "total", 2), ("review", "keep", 1), ("review", "pending", 1),
+            ("suit", "total", 1), ("suit", "keep", 1), ("norm", "repealed", 2), ("norm", "made", 3),
+            ("norm", "valid", 21)} <= got
+    # A change, applicant and channel breakdowns, a clean-up's 继续有效, a timeliness rate: no facts.
+    assert not {v for _, _, v in got} & {40, 8, 30, 18, 12, 7}
+    assert [m for t, m, v in got if v == 5] == ["partial"]
+    assert check_text(report) == []
+    assert audit(report) == []  # tables add up; 其他 4 of 44 (9%) is under the S6 threshold
+
+
+@pytest.mark.parametrize(
+    "old,new,rule,severity",
+    [
+        ("含上年结转 3 件", "含上年结转 2 件", "X1", "强制"),
+        ("全年办结 44 件", "全年办结 45 件", "X1", "提示"),
+        ("不予处理 3 件", "不予处理 4 件", "X1", "强制"),
+        ("结转下年度继续办理 4 件", "结转下年度继续办理 3 件", "X1", "强制"),
+        ("被申请行政复议 2 件", "被申请行政复议 3 件", "X2", "提示"),
+        ("被提起行政诉讼 1 件", "被提起行政诉讼 2 件", "X2", "提示"),
+    ],
+)
+def test_typical_wordings_mutated(example: Report, old: str, new: str, rule: str, severity: str) -> None:
+    report = edit(typical(example), "s1.request", old, new)
+    [f] = check_text(report)
+    assert (f.rule, f.severity) == (rule, severity)
+    assert new.split()[-2] in f.snippet

@@ -18,10 +18,11 @@ negations (没有发生行政复议和行政诉讼) become facts without a numbe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..report import Report
+from ..spec import SPEC
 
 # --------------------------------------------------------------------------- numerals
 
@@ -68,6 +69,8 @@ TOKEN = re.compile(
 # Words that make a number a part, a change or a share of something: never fall back to a
 # measure named in an earlier clause for them ("收到申请 20 件，其中 8 件…", "同比增加 5 件").
 SUBSET_WORDS = re.compile(r"其中|含|包括|同比|增长|增加|减少|下降|上升|较|比上年|比去年|占")
+# A change between the measure word and the number: "申请数量较上年增加 5 件" is not a count.
+CHANGE_WORDS = re.compile(r"同比|增长|增加|减少|下降|上升|较|比上年|比去年|增幅|降幅")
 PERCENT_WORDS = re.compile(r"百分之(?P<num>[零〇一二两三四五六七八九十百]+)")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 CLAUSE_MARK = "，,；;：:、（）()"
@@ -126,8 +129,8 @@ MEASURES: dict[str, tuple[tuple[str, str], ...]] = {
     "norm": (
         (r"制发|出台|印发|制定|新制定|发布|新增", "made"),
         (r"废止|废除|宣布失效", "repealed"),
-        (r"现行有效|有效", "valid"),
-        (r"备案|审核|审查|清理|评估|征求意见|解读|报送|修订|修改|合法性", SKIP),
+        (r"现行有效", "valid"),
+        (r"备案|审核|审查|清理|评估|征求意见|解读|报送|修订|修改|合法性|继续有效|保留", SKIP),
     ),
     "proposal": (
         (r"(?<![A-D])[A-D]{1,4}类", "class"),
@@ -139,6 +142,8 @@ MEASURES["reg"] = MEASURES["norm"]
 _MEASURE_RE = {t: [(re.compile(p), m) for p, m in ms] for t, ms in MEASURES.items()}
 
 RATE_WORDS = (
+    # "按时办结率" is about timeliness (of the cases due), not the share completed.
+    (re.compile(r"(?:按时|按期|及时|如期)(?:办结|答复|办复|回复)率"), SKIP),
     (re.compile(r"办结率"), "done_rate"),
     (re.compile(r"答复率|回复率"), "answered_rate"),
     (re.compile(r"办复率|办理率|完成率"), "done_rate"),
@@ -181,19 +186,13 @@ class Fact:
     def is_percent(self) -> bool:
         return self.unit in ("%", "％")
 
-    def quote(self, report: Report | None = None) -> str:
+    def quote(self) -> str:
         """Source snippet with its position, for Finding.snippet."""
         title = _PART_TITLES.get(self.part, self.part)
         return f"{self.sentence.strip()}（{title}，第{self.start + 1}字起）"
 
 
-_PART_TITLES: dict[str, str] = {}
-
-
-def _part_titles(report: Report) -> dict[str, str]:
-    if not _PART_TITLES:
-        _PART_TITLES.update({p.key: p.title for p in report.spec.parts})
-    return _PART_TITLES
+_PART_TITLES = {p.key: p.title for p in SPEC.parts}
 
 
 @dataclass
@@ -204,15 +203,15 @@ class Extraction:
         return [f for f in self.facts if f.topic == topic and (not measures or f.measure in measures)]
 
 
-def _nearest(patterns: list[tuple[re.Pattern[str], str]], text: str) -> tuple[str, int] | None:
-    """The label of the pattern whose match ends last in `text` (longest match on ties)."""
+def _nearest(patterns: list[tuple[re.Pattern[str], str]], text: str) -> tuple[str, int, int] | None:
+    """(label, end, start) of the pattern whose match ends last in `text` (longest on ties)."""
     best: tuple[int, int, str] | None = None
     for rx, label in patterns:
         for m in rx.finditer(text):
             key = (m.end(), m.end() - m.start(), label)
             if best is None or key[:2] > best[:2]:
                 best = key
-    return (best[2], best[0]) if best else None
+    return (best[2], best[0], best[0] - best[1]) if best else None
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -264,18 +263,27 @@ def extract_text(text: str, part: str) -> list[Fact]:
             if unit in ("%", "％"):
                 rate = _nearest(RATE_WORDS, clause)
                 measure = rate[0] if rate else "percent"
+                if measure == SKIP:
+                    prev_end = tok.end()
+                    continue
                 if measure == "share" and count_facts:
                     # "予以公开 3 件，占 30%": attach to the last count of the sentence.
                     i = count_facts[-1]
-                    f = facts[i]
-                    facts[i] = Fact(**{**f.__dict__, "share": Decimal(str(value))})
+                    facts[i] = replace(facts[i], share=Decimal(str(value)))
             else:
                 if unit == "起" and not tok.group("num")[0].isdigit():
                     continue  # "一起" means "together"
                 ms = _MEASURE_RE.get(topic, [])
                 hit = _nearest(ms, clause) if ms else None
                 if hit is None and ms and topic != "proposal" and not SUBSET_WORDS.search(clause):
-                    hit = _nearest(ms, prefix)
+                    # A measure named earlier in the sentence, but only after this number's own
+                    # topic word ("复议 2 件，维持 1 件；诉讼 1 件" must not make 诉讼 "维持").
+                    since = topic_hit[2] if topic_hit else 0
+                    hit = _nearest(ms, prefix[since:])
+                    if hit is not None:
+                        hit = (hit[0], hit[1] + since - (len(prefix) - len(clause)), 0)
+                if hit is not None and CHANGE_WORDS.search(clause[max(hit[1], 0) :]):
+                    hit = (SKIP, hit[1], 0)
                 if hit and hit[0] == "class":
                     m_class = re.search(r"([A-D]{1,4})类\s*$", clause)
                     measure = f"class_{m_class.group(1)}" if m_class else SKIP
@@ -333,7 +341,6 @@ def extract_text(text: str, part: str) -> list[Fact]:
 
 def extract(report: Report) -> Extraction:
     """All facts of all narrative parts, in document order."""
-    _part_titles(report)
     out = Extraction()
     for part in report.spec.parts:
         text = report.sections.get(part.key, "")
