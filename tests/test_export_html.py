@@ -76,6 +76,7 @@ def test_fragment_for_a_cms(example):
     root = soup.find("div")
     assert "xladdin-report" in root["class"]
     css = root.find("style").get_text()
+    assert "@page" not in css  # the host page owns printing
     rules = [r.split("{")[0].strip() for r in css.split("}") if "{" in r and not r.strip().startswith("@")]
     selectors = [s.strip() for r in rules for s in r.split(",") if s.strip() and not s.strip().startswith("/*")]
     assert selectors and all(s.startswith(".xladdin-report") for s in selectors), selectors

@@ -118,7 +118,9 @@ def render_html(report: Report, fragment: bool = False) -> str:
     css = stylesheet()
     body = "\n".join(_body(report, inline=fragment))
     if fragment:
-        return f'<div class="{ROOT_CLASS}" lang="zh-CN">\n<style>\n{css}</style>\n{body}\n</div>\n'
+        # The host page owns printing: a fragment carries no global @page rule.
+        css = "\n".join(line for line in css.splitlines() if not line.startswith("@page"))
+        return f'<div class="{ROOT_CLASS}" lang="zh-CN">\n<style>\n{css}\n</style>\n{body}\n</div>\n'
     title = escape(report.meta.title)
     agency = escape(report.meta.agency, quote=True)
     return (
