@@ -221,6 +221,11 @@ def solve(
                 for k in row.keys:
                     out.values[k] = row.raw or None
                     out.unreadable.add(k)
+                    out.notes[k] = (
+                        f"无法读取：原文“{row.raw}”没有一种读法能满足全部勾稽关系"
+                        if row.raw
+                        else "无法读取：原文未找到此行的数字"
+                    )
             continue
         for j, key in enumerate(row.keys):
             seen = {_hashable(v[key]) for v, _ in consistent}
@@ -260,7 +265,7 @@ def _hashable(v: object) -> object:
 
 def _show(v: object) -> str:
     if v is UNKNOWN:
-        return "?"
+        return "未知"
     if isinstance(v, Decimal):
         return format(v, "f")
     return "空白" if v is None else str(v)

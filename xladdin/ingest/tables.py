@@ -129,17 +129,66 @@ def t3_keys(row: str) -> tuple[str, ...]:
     return tuple(f"t3.{row}.{c}" for c, _ in T3_COLS)
 
 
+def _loose(e: Event) -> bool:
+    """Numbers printed without a recognisable label (PDF: before or after their label)."""
+    t = e.target
+    return bool(e.tokens) and (t is None or t.kind in ("header", "result", "title")) and "。" not in e.label
+
+
+def _pair(
+    items: list[tuple[str, str, Event]], width: int
+) -> tuple[dict[str, Event], list[list[dict[str, Event | None]]], dict[str, Event]]:
+    """Pair labels and loose numbers between anchored rows, in document order. Where the counts
+    differ, every order-preserving pairing is an alternative for the solver."""
+    items = _join_broken(items, width)
+    assigned: dict[str, Event] = {}
+    alternatives: list[list[dict[str, Event | None]]] = []
+    subtotals: dict[str, Event] = {}
+    segment: list[tuple[str, str, Event]] = []
+
+    def flush() -> None:
+        labels = [k for kind, k, _ in segment if kind == "L" and k not in assigned]
+        labels = list(dict.fromkeys(labels))
+        groups = [e for kind, _, e in segment if kind == "G"]
+        segment.clear()
+        if not labels or not groups:
+            return
+        groups = _merge_short(groups, len(labels), width)
+        if len(labels) == len(groups):
+            assigned.update(zip(labels, groups, strict=True))
+            return
+        options: list[dict[str, Event | None]] = []
+        if len(groups) < len(labels):
+            for chosen in itertools.combinations(labels, len(groups)):
+                opt: dict[str, Event | None] = {k: None for k in labels}
+                opt.update(zip(chosen, groups, strict=True))
+                options.append(opt)
+        else:
+            for chosen in itertools.combinations(groups, len(labels)):
+                options.append(dict(zip(labels, chosen, strict=True)))
+        alternatives.append(options[:MAX_ALTERNATIVES])
+
+    for kind, key, e in items:
+        if kind == "A":
+            flush()
+            assigned.setdefault(key, e)
+        elif kind == "S":
+            flush()
+            subtotals[key] = e
+        else:
+            segment.append((kind, key, e))
+    flush()
+    return assigned, alternatives, subtotals
+
+
 def read_t3(lines: list[Line]) -> TableRead:
     width = len(T3_COLS)
     evs = events(lines, t3_targets(), width)
     out = TableRead()
-    # start at the first data row; header lines before it are ignored
-    start = next((i for i, e in enumerate(evs) if e.target and e.target.kind == "row"), None)
-    if start is None:
+    seen_rows = {e.target.key for e in evs if e.target and e.target.kind == "row"}
+    if not seen_rows:
         return out
     out.found = True
-    evs = evs[start:]
-    seen_rows = {e.target.key for e in evs if e.target and e.target.kind == "row"}
     items: list[tuple[str, str, Event]] = []  # (kind, key, event): A anchored row, L label, G numbers, S subtotal
     for i, e in enumerate(evs):
         t = e.target
@@ -160,58 +209,16 @@ def read_t3(lines: list[Line]) -> TableRead:
                 out.notes[members[0]] = f"“{T3_GROUPS[t.key][0]}”行印有数字而其下第 1 项空白，视为第 1 项的数字"
             else:
                 items.append(("S", t.key, e))
-        elif e.tokens and (t is None or t.kind in ("header", "result")):
+        elif _loose(e):
             items.append(("G", "", e))
-    assigned: dict[str, Event] = {}
-    segment: list[tuple[str, str, Event]] = []
-    alternatives: list[list[dict[str, Event | None]]] = []
-    subtotals: dict[str, Event] = {}
-
-    def flush() -> None:
-        labels = [k for kind, k, _ in segment if kind == "L"]
-        groups = [e for kind, _, e in segment if kind == "G"]
-        if not labels and not groups:
-            return
-        groups = _merge_short(groups, len(labels), width)
-        if len(labels) == len(groups):
-            for k, g in zip(labels, groups, strict=True):
-                assigned[k] = g
-            return
-        options: list[dict[str, Event | None]] = []
-        if len(groups) < len(labels):
-            for chosen in itertools.combinations(labels, len(groups)):
-                opt: dict[str, Event | None] = {k: None for k in labels}
-                opt.update(zip(chosen, groups, strict=True))
-                options.append(opt)
-        else:
-            for chosen in itertools.combinations(groups, len(labels)):
-                options.append(dict(zip(labels, chosen, strict=True)))
-        alternatives.append(options[:MAX_ALTERNATIVES])
-
-    for kind, key, e in items:
-        if kind == "A":
-            flush()
-            segment = []
-            if key in assigned:
-                continue
-            # a short anchored row continued on the next line(s)
-            assigned[key] = e
-        elif kind == "S":
-            flush()
-            segment = []
-            subtotals[key] = e
-        else:
-            segment.append((kind, key, e))
-    flush()
-    # short anchored rows followed by loose numbers: join when that fills the row
+    assigned, alternatives, subtotals = _pair(items, width)
     kinds = ["count"] * width
     label_rows: set[str] = {k for alt in alternatives for opt in alt for k in opt}
     for row in T3_ORDER:
         keys = t3_keys(row)
         if row in assigned:
             ev = assigned[row]
-            r = _row(keys, ev, kinds)
-            out.rows.append(r)
+            out.rows.append(_row(keys, ev, kinds))
             for k in keys:
                 out.where[k] = ev.line.where
         elif row in label_rows:
@@ -225,7 +232,7 @@ def read_t3(lines: list[Line]) -> TableRead:
             for k in keys:
                 out.notes.setdefault(k, "原文未找到此行")
     for alt in alternatives:
-        out.rows.append(_meta_row(alt, kinds))
+        out.rows.append(_meta_row(alt, t3_keys, lambda keys: kinds))
         for opt in alt:
             for row, ev in opt.items():
                 if ev is not None:
@@ -244,15 +251,15 @@ def read_t3(lines: list[Line]) -> TableRead:
     return out
 
 
-def _meta_row(alt: list[dict[str, Event | None]], kinds: list[str]) -> Row:
+def _meta_row(alt: list[dict[str, Event | None]], keys_of, kinds_of) -> Row:
     """Several rows whose pairing with the printed numbers is uncertain, as one solver row whose
     candidates are every pairing times every reading of each row's numbers."""
     labels = list(alt[0])
-    keys = tuple(k for row in labels for k in t3_keys(row))
+    keys = tuple(k for row in labels for k in keys_of(row))
     cands: list[Candidate] = []
     raws = []
     for opt in alt:
-        rows = [_row(t3_keys(row), opt[row], kinds) for row in labels]
+        rows = [_row(keys_of(row), opt[row], kinds_of(keys_of(row))) for row in labels]
         for combo in itertools.product(*(r.candidates for r in rows)):
             values = tuple(v for c in combo for v in c.values)
             reason = "，".join(["数字与行标签的对应不唯一"] + [c.reason for c in combo if c.reason])
@@ -262,6 +269,20 @@ def _meta_row(alt: list[dict[str, Event | None]], kinds: list[str]) -> Row:
         raws += [r.raw for r in rows if r.raw]
     raw = " / ".join(dict.fromkeys(raws))
     return Row(keys, cands, raw, "")
+
+
+def _join_broken(items: list[tuple[str, str, Event]], width: int) -> list[tuple[str, str, Event]]:
+    """A labelled row with too few numbers followed by loose numbers that complete it: one row
+    broken over two lines."""
+    out: list[tuple[str, str, Event]] = []
+    for kind, key, e in items:
+        if kind == "G" and out and out[-1][0] in ("A", "S"):
+            pk, pkey, pe = out[-1]
+            if pe.tokens and len(pe.tokens) + len(e.tokens) <= width:
+                out[-1] = (pk, pkey, Event(pe.line, pe.label, pe.tokens + e.tokens, False, pe.target))
+                continue
+        out.append((kind, key, e))
+    return out
 
 
 def _merge_short(groups: list[Event], labels: int, width: int) -> list[Event]:
@@ -282,40 +303,43 @@ def _merge_short(groups: list[Event], labels: int, width: int) -> list[Event]:
 
 def read_t2(lines: list[Line]) -> TableRead:
     rows = t2_rows()
-    targets = t2_targets()
-    evs = events(lines, targets, 3)
+    evs = events(lines, t2_targets(), 3)
     out = TableRead()
-    order = list(rows)
-    pending: list[str] = []
-    loose: list[Event] = []
-    assigned: dict[str, Event] = {}
+    items: list[tuple[str, str, Event]] = []
     for e in evs:
         t = e.target
         if t is not None and t.kind == "row":
             out.found = True
-            if e.tokens or e.blank_row:
-                assigned.setdefault(t.key, e)
-            else:
-                pending.append(t.key)
-        elif e.tokens and (t is None or t.kind in ("header", "title")) and (pending or out.found):
-            loose.append(e)
-        if pending and loose:
-            assigned.setdefault(pending.pop(0), loose.pop(0))
-    for label in order:
-        keys = rows[label]
-        kinds = [SPEC.cell(k).kind for k in keys]
+            tokens = list(e.tokens)
+            while len(tokens) > len(rows[t.key]) and tokens[-1] == "":
+                tokens.pop()
+            e = Event(e.line, e.label, tokens, e.blank_row, t)
+            items.append(("A" if (tokens or e.blank_row) else "L", t.key, e))
+        elif _loose(e):
+            items.append(("G", "", e))
+    assigned, alternatives, _ = _pair(items, 3)
+    in_alt = {k for alt in alternatives for opt in alt for k in opt}
+
+    def kinds_of(keys: tuple[str, ...]) -> list[str]:
+        return [SPEC.cell(k).kind for k in keys]
+
+    for label, keys in rows.items():
+        if label in in_alt:
+            continue
         ev = assigned.get(label)
-        if ev is not None:
-            tokens = ev.tokens
-            while len(tokens) > len(keys) and tokens[-1] == "":
-                tokens = tokens[:-1]
-            ev = Event(ev.line, ev.label, tokens, ev.blank_row, ev.target)
-        out.rows.append(_row(keys, ev, kinds))
+        out.rows.append(_row(keys, ev, kinds_of(keys)))
         for k in keys:
             if ev is not None:
                 out.where[k] = ev.line.where
             else:
                 out.notes[k] = "原文未找到此行"
+    for alt in alternatives:
+        out.rows.append(_meta_row(alt, lambda label: rows[label], kinds_of))
+        for opt in alt:
+            for label, ev in opt.items():
+                if ev is not None:
+                    for k in rows[label]:
+                        out.where.setdefault(k, ev.line.where)
     return out
 
 
