@@ -14,10 +14,11 @@ import pytest
 from openpyxl import load_workbook
 
 from xladdin.excel import package
-from xladdin.excel.build import ADDIN_NAME, CONF_SHEET, TEMPLATE_XLSM, UDF_MODULE, build
+from xladdin.excel.build import ADDIN_NAME, CONF_SHEET, TEMPLATE_XLSM, UDF_MODULE, build, vba_modules
 from xladdin.excel.filebook import FileBook
 from xladdin.excel.install import install, uninstall
 from xladdin.excel.ovba import compress, decompress
+from xladdin.excel.udf_vba import THIS_WORKBOOK_CODE
 from xladdin.excel.vba import MACROS_DIR, project_modules, read_back
 
 
@@ -47,12 +48,13 @@ def test_files_are_zips_with_ribbon_vba_and_content_types(built) -> None:  # noq
 
 
 def test_olevba_reads_back_the_sources(built) -> None:  # noqa: ANN001
-    sources = {m.name: m.body for m in project_modules()}
-    for path in (built.addin, built.template):
+    for path, addin in ((built.addin, True), (built.template, False)):
+        sources = {m.name: m.body for m in vba_modules(addin)}
+        assert {"XladdinRibbon", "xlwings", "Dictionary", "xladdin_udfs"} <= set(sources)
         back = read_back(path)
         for name, body in sources.items():
             assert back[name].rstrip("\n") == body.rstrip("\n"), name
-        assert "ThisWorkbook" in back
+        assert THIS_WORKBOOK_CODE.strip() in back["ThisWorkbook"]
 
 
 def test_template_opens_in_openpyxl_with_config_sheet(built) -> None:  # noqa: ANN001

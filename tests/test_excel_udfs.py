@@ -72,3 +72,41 @@ def test_udfs_read_a_workbook_through_the_book(tmp_path: Path) -> None:
 def test_udfs_without_a_workbook_say_so() -> None:
     with pytest.raises(ValueError, match="年报工作簿"):
         udfs.NB_STATUS()
+
+
+def test_generated_vba_wrappers_match_the_python_functions() -> None:
+    import inspect
+    import re
+
+    from xladdin.excel.udf_vba import MODULE, module_code
+
+    for addin, book in ((True, "ActiveWorkbook"), (False, "ThisWorkbook")):
+        code = module_code(addin)
+        code.encode("ascii")  # the VBA project is code page 1252
+        assert code.startswith(f'Attribute VB_Name = "{MODULE}"')
+        for f in udfs.UDFS:
+            shown = [p for p in inspect.signature(f).parameters.values() if p.name != "caller"]
+            m = re.search(rf"^Function {f.__name__}\(([^)]*(?:\(\))?)\)$", code, re.M)
+            assert m, f.__name__
+            names = [a.replace("ParamArray ", "").replace("()", "").strip() for a in m.group(1).split(",") if a]
+            assert names == [p.name for p in shown]
+            assert f'XLPy.CallUDF("xladdin.excel.udfs", "{f.__name__}"' in code
+            assert f"'!{f.__name__}\", Description:=d" in code
+        assert f", {book}, Application.Caller)" in code
+        assert code.count("Application.Volatile") == len(udfs.VOLATILE)
+        assert "Public Sub RegisterDescriptions()" in code
+
+
+def test_vba_string_spells_chinese_with_chrw() -> None:
+    import re
+
+    from xladdin.excel.udf_vba import vba_string
+
+    text = '规则编号，如 "E1"'
+    expr = vba_string(text)
+    expr.encode("ascii")
+    decoded = "".join(
+        chr(int(m.group(1))) if m.group(1) else m.group(2).replace('""', '"')
+        for m in re.finditer(r'ChrW\((\d+)\)|"((?:[^"]|"")*)"', expr)
+    )
+    assert decoded == text

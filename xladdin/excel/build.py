@@ -5,7 +5,9 @@ Both carry the same parts:
   module, and not adding the workbook's folder to sys.path; the interpreter is per user and is
   written by `xladdin addin install` into %USERPROFILE%\\.xladdin\\xladdin.conf);
 - the ribbon `customUI/customUI.xml` from macros/ with its relationship in `_rels/.rels`;
-- `xl/vbaProject.bin` compiled from macros/*.bas plus xlwings' own RunPython module (vba.py).
+- `xl/vbaProject.bin` compiled from macros/*.bas plus xlwings' own RunPython module (vba.py)
+  and the NB_ worksheet-function wrappers generated from udfs.py (udf_vba.py), registered with
+  their Chinese descriptions when the workbook opens (ThisWorkbook.Workbook_Open).
 
 The add-in holds only the config sheet (Excel hides an add-in's sheets); the .xlsm is the full
 template workbook, for users who want the buttons without installing the add-in.
@@ -27,7 +29,10 @@ from openpyxl import Workbook
 
 from ..errors import OutputError
 from . import package
-from .vba import MACROS_DIR, PROJECT_NAME, compile_project, project_modules, xlwings_dir
+from .udf_vba import MODULE as UDF_VBA_MODULE
+from .udf_vba import THIS_WORKBOOK_CODE
+from .udf_vba import module_code as udf_module_code
+from .vba import MACROS_DIR, PROJECT_NAME, VbaModule, compile_project, project_modules
 
 ADDIN_NAME = "xladdin.xlam"
 TEMPLATE_XLSM = "政务公开年报模板.xlsm"
@@ -44,6 +49,11 @@ CONF = (
 class Built:
     addin: Path
     template: Path
+
+
+def vba_modules(addin: bool, macros_dir: Path = MACROS_DIR) -> list[VbaModule]:
+    """macros/*.bas, xlwings' modules, and the generated NB_ function wrappers."""
+    return project_modules(macros_dir) + [VbaModule(UDF_VBA_MODULE, "module", udf_module_code(addin))]
 
 
 def ribbon_xml(macros_dir: Path = MACROS_DIR) -> bytes:
@@ -91,7 +101,7 @@ def package_workbook(wb: Workbook, target: Path, macros_dir: Path = MACROS_DIR) 
     """Save `wb` as .xlsm/.xlam at `target` with VBA project and ribbon (atomic)."""
     suffix = target.suffix.lower()
     codenames = _set_codenames(wb)
-    vba = compile_project(project_modules(macros_dir), codenames)
+    vba = compile_project(vba_modules(suffix == ".xlam", macros_dir), codenames, THIS_WORKBOOK_CODE)
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=target.parent)
     os.close(fd)
     try:
@@ -128,33 +138,29 @@ def build_via_excel(out: Path, macros_dir: Path = MACROS_DIR) -> Built:  # pragm
     """Build through Excel's own VBA project (Windows, Excel installed, VBA object model trusted).
 
     Not runnable on Linux: written from the Excel object model documentation, untested here.
+    The same modules as the pure-Python build are imported with VBComponents.Import, so
+    `olevba` on its output must equal the sources just the same.
     """
     if sys.platform != "win32":
         raise OutputError("--via-excel 只能在装有 Excel 的 Windows 上使用；本机请用默认的纯 Python 构建")
     import xlwings as xw
 
-    from .vba import _read_source
-
-    sources = sorted(macros_dir.glob("*.bas")) + [xlwings_dir() / "xlwings_custom_addin.bas",
-                                                  xlwings_dir() / "addin" / "Dictionary.cls"]
     results = []
     app = xw.App(visible=False, add_book=False)
     try:
-        for wb_builder, name, fmt in ((addin_workbook, ADDIN_NAME, XL_ADDIN_FORMAT),
-                                      (template_workbook, TEMPLATE_XLSM, XL_XLSM_FORMAT)):
+        for builder, name, fmt in ((addin_workbook, ADDIN_NAME, XL_ADDIN_FORMAT),
+                                   (template_workbook, TEMPLATE_XLSM, XL_XLSM_FORMAT)):
             with tempfile.TemporaryDirectory() as tmp:
                 plain = Path(tmp) / "base.xlsx"
-                wb_builder().save(plain)
+                builder().save(plain)
                 book = app.books.open(str(plain))
-                components = book.api.VBProject.VBComponents
-                for src in sources:
-                    code = _read_source(src)
-                    if src.name == "xlwings_custom_addin.bas":
-                        code = code.replace('PROJECT_NAME As String = "myaddin"',
-                                            f'PROJECT_NAME As String = "{PROJECT_NAME}"')
-                    patched = Path(tmp) / (src.stem.replace("xlwings_custom_addin", "xlwings") + src.suffix)
-                    patched.write_text(code.replace("\n", "\r\n"), encoding="ascii", newline="")
-                    components.Import(str(patched))
+                project = book.api.VBProject
+                for mod in vba_modules(name.endswith(".xlam"), macros_dir):
+                    src = Path(tmp) / (mod.name + (".bas" if mod.kind == "module" else ".cls"))
+                    src.write_text(mod.code.replace("\n", "\r\n"), encoding="ascii", newline="")
+                    project.VBComponents.Import(str(src))
+                project.VBComponents(book.api.CodeName or "ThisWorkbook").CodeModule.AddFromString(
+                    THIS_WORKBOOK_CODE.replace("\n", "\r\n"))
                 target = out / name
                 book.api.SaveAs(str(target), FileFormat=fmt)
                 book.close()

@@ -6,7 +6,8 @@ what Excel's function wizard shows, hence Chinese.
 
 On macOS and Linux `xw.func/arg/ret` are no-op decorators: the functions stay plain Python and
 the tests call them directly, passing a Book (or a Report) as `caller`. In Excel `caller` is
-the calling cell (VBA `Caller`), from which the workbook is found and read through XlBook.
+xlwings' reserved argument, the calling cell, from which the workbook is found and read
+through XlBook.
 Functions that read the workbook are volatile: they recalculate whenever Excel recalculates.
 """
 
@@ -67,9 +68,10 @@ def _findings(report: Report, previous: Report | None) -> list[Finding]:
 
 
 def _book_of_cell(caller: Any) -> Any:  # pragma: no cover - needs Excel
+    """xlwings passes the calling cell as an xlwings Range in the reserved `caller` argument."""
     from .xlbook import XlBook
 
-    return XlBook(xw.books[caller.Parent.Parent.Name])
+    return XlBook(caller.sheet.book)
 
 
 def status_text(findings: list[Finding]) -> str:
@@ -81,8 +83,19 @@ def status_text(findings: list[Finding]) -> str:
     return "通过" + (f"（{open_soft} 处提示待说明）" if open_soft else "")
 
 
+# Argument descriptions for the function wizard (also used by the build for the VBA wrappers,
+# since xw.arg keeps nothing off Windows). `caller` is xlwings' reserved argument: the calling
+# cell, never shown in Excel.
+ARG_DOCS = {
+    "rule_id": "规则编号，如 \"E1\"、\"T3-R\"、\"T4-1\"",
+    "total": "合计单元格",
+    "parts": "各细项单元格或区域（可多个）",
+    "key": "单元格键，如 \"t3.new.total\"（表三 本年新收 总计）",
+}
+VOLATILE = {"NB_STATUS", "NB_RULE", "NB_FINDINGS", "NB_VALUE"}
+
+
 @xw.func(category=CATEGORY, volatile=True)
-@xw.arg("caller", vba="Caller")
 def NB_STATUS(caller: Any = None) -> str:
     """年报校验状态：全部通过时返回“通过”，否则返回“N 处强制错误”（另有提示时一并注明）。"""
     _, findings = _analyse(caller)
@@ -90,8 +103,7 @@ def NB_STATUS(caller: Any = None) -> str:
 
 
 @xw.func(category=CATEGORY, volatile=True)
-@xw.arg("rule_id", doc="规则编号，如 \"E1\"、\"T3-R\"、\"T4-1\"")
-@xw.arg("caller", vba="Caller")
+@xw.arg("rule_id", doc=ARG_DOCS["rule_id"])
 def NB_RULE(rule_id: str, caller: Any = None) -> Any:
     """某条勾稽规则的结果：通过时返回“通过”；只有一处不平衡时返回差额（数字）；多处时返回各处差额的说明。"""
     rule_id = str(rule_id or "").strip().upper()
@@ -114,7 +126,6 @@ FINDINGS_HEADER = ["级别", "规则", "问题", "单元格"]
 
 
 @xw.func(category=CATEGORY, volatile=True)
-@xw.arg("caller", vba="Caller")
 @xw.ret(expand="table")
 def NB_FINDINGS(caller: Any = None) -> list[list[Any]]:
     """全部校验结果，溢出为表格：级别、规则、问题、单元格（首行为表头）。"""
@@ -139,8 +150,8 @@ def _flatten(values: tuple[Any, ...]) -> list[Any]:
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("total", doc="合计单元格")
-@xw.arg("parts", doc="各细项单元格或区域（可多个）")
+@xw.arg("total", doc=ARG_DOCS["total"])
+@xw.arg("parts", doc=ARG_DOCS["parts"])
 def NB_CHECKSUM(total: Any, *parts: Any) -> Any:
     """自定义勾稽：合计等于各细项之和时返回“通过”，否则返回差额（合计 − 细项之和）；有空白或文字时指出来。"""
     t = parse_value(total, "amount")
@@ -153,8 +164,7 @@ def NB_CHECKSUM(total: Any, *parts: Any) -> Any:
 
 
 @xw.func(category=CATEGORY, volatile=True)
-@xw.arg("key", doc="单元格键，如 \"t3.new.total\"（表三 本年新收 总计）")
-@xw.arg("caller", vba="Caller")
+@xw.arg("key", doc=ARG_DOCS["key"])
 def NB_VALUE(key: str, caller: Any = None) -> Any:
     """按单元格键取年报中的数值（公式单元格取计算结果）。"""
     key = str(key or "").strip()

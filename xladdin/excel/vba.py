@@ -101,23 +101,24 @@ def project_modules(macros_dir: Path = MACROS_DIR) -> list[VbaModule]:
     return mods + xlwings_modules()
 
 
-def document_module(name: str) -> VbaModule:
+def document_module(name: str, body: str = "") -> VbaModule:
     code = (
         "VERSION 1.0 CLASS\nBEGIN\n  MultiUse = -1  'True\nEND\n"
         f'Attribute VB_Name = "{name}"\n'
         "Attribute VB_GlobalNameSpace = False\nAttribute VB_Creatable = False\n"
         "Attribute VB_PredeclaredId = True\nAttribute VB_Exposed = True\n"
     )
-    return VbaModule(name, "document", code)
+    return VbaModule(name, "document", code + body)
 
 
-def compile_project(modules: list[VbaModule], sheet_codenames: list[str]) -> bytes:
-    """A vbaProject.bin holding ThisWorkbook, one document module per sheet, and `modules`."""
+def compile_project(modules: list[VbaModule], sheet_codenames: list[str], this_workbook: str = "") -> bytes:
+    """A vbaProject.bin holding ThisWorkbook (with code `this_workbook`), one document module
+    per sheet, and `modules`."""
     from ms_ovba_compression.ms_ovba import MsOvba
 
     from .ovba import compress
 
-    docs = [document_module("ThisWorkbook")] + [document_module(n) for n in sheet_codenames]
+    docs = [document_module("ThisWorkbook", this_workbook)] + [document_module(n) for n in sheet_codenames]
     original = MsOvba.compress
     with _LOCK, tempfile.TemporaryDirectory(prefix="xladdin-vba-") as tmp, contextlib.chdir(tmp):
         MsOvba.compress = lambda self, data: compress(bytes(data))  # see ovba.py: theirs corrupts
