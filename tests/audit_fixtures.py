@@ -140,5 +140,6 @@ def hongze() -> Report:
     report.observed = {
         "title": "淮安市洪泽区人民政府2024 年政府信息公开工作年度报告",
         "headings": headings,
+        "t3_rows": 23,  # （六）其他处理 printed as one row (the 2019 table 三)
     }
     return report

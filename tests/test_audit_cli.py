@@ -47,7 +47,7 @@ def test_json_one_object_per_input(folder: Path, capsys: pytest.CaptureFixture[s
     assert by_name["ok.json"]["findings"] == [] and by_name["ok.json"]["meta"]["agency"] == "威海市人力资源和社会保障局"
     [f] = by_name["narrative.json"]["findings"]
     assert EXPECTED_KEYS <= set(f) and f["rule"] == "X1" and f["actual"] == 12 and "12 件" in f["snippet"]
-    assert [x["rule"] for x in by_name["hongze.json"]["findings"]] == ["X1"]
+    assert [x["rule"] for x in by_name["hongze.json"]["findings"]] == ["F1", "X1"]  # 23-row table 三
 
 
 def test_findings_are_the_same_as_check_json(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,7 +106,7 @@ def test_xlsx_summary_and_details(folder: Path, tmp_path: Path, capsys: pytest.C
     dh = [c.value for c in wd[1]]
     assert dh[3:8] == ["规则", "规则名称", "严重程度", "范围", "问题说明"] and "原文摘录" in dh
     details = list(wd.iter_rows(min_row=2, values_only=True))
-    assert len(details) == 2  # narrative.json X1 + hongze X1
+    assert len(details) == 3  # narrative.json X1 + hongze F1, X1
     snippet = dh.index("原文摘录")
     assert any("12 件" in (r[snippet] or "") for r in details)
     assert wd.freeze_panes == "A2" and wd.auto_filter.ref.startswith("A1:O")
@@ -145,4 +145,4 @@ def test_real_report_fixtures_in_a_batch(tmp_path: Path) -> None:
         (tmp_path / name).write_text(r.to_json(), encoding="utf-8")
     records = {Path(r.source).name: r for r in audit_paths(sorted(tmp_path.iterdir()), jobs=2)}
     assert records["shuyang.json"].hard == 125  # blank organisation columns of table 三 (T3-N)
-    assert records["hongze.json"].hard == 0 and records["hongze.json"].soft == 1
+    assert records["hongze.json"].hard == 1 and records["hongze.json"].soft == 1

@@ -4,7 +4,8 @@ report reader and through the hand-built fixtures; findings inspected by hand an
 - 沭阳县发展和改革局 2023 (HTML table): the organisation columns of table 三 are blank in the
   original (125 blanks, T3-N 强制: blank is not 0), and part 五 is titled "存在的主要问题及
   整改措施" (S1 提示). Its narrative (收到 26 件, 249 条 = 9+7+39+6+1+1+185+1) is consistent.
-- 洪泽区人民政府 2024 (PDF text): the narrative says 区政府办 "受理政府信息公开申请 17 件" while
+- 洪泽区人民政府 2024 (PDF text): table 三 prints （六）其他处理 as one row, the 2019 layout
+  (F1 强制: the 2021 format has three rows there). The narrative says 区政府办 "受理政府信息公开申请 17 件" while
   table 三 counts 95 new applications (X1 提示: the table seems to cover more than the
   narrative's office). Everything else is consistent (未收取 = "处理费 0 元", 复议/诉讼 silent).
 - The seed (威海人社局 2024): no finding at all.
@@ -42,7 +43,8 @@ def test_shuyang_fixture() -> None:
 
 
 def test_hongze_fixture() -> None:
-    [f] = audit(hongze())
+    old, f = audit(hongze())
+    assert (old.rule, old.severity, old.ref) == ("F1", "强制", "F1:t3_rows")
     assert (f.rule, f.severity, f.expected, f.actual) == ("X1", "提示", 95, 17)
     assert "区政府办代表区政府受理政府信息公开申请 17 件" in f.snippet
 
@@ -59,7 +61,8 @@ def test_shuyang_published() -> None:
 
 def test_hongze_published() -> None:
     report = _read(HONGZE)
-    [f] = audit(report)
+    old, f = audit(report)
+    assert (old.rule, old.severity, old.expected, old.actual) == ("F1", "强制", 25, 23)
     assert (f.rule, f.severity, f.expected, f.actual) == ("X1", "提示", 95, 17)
     assert [c.key for c in f.cells] == ["t3.new.total", "t3.carry_in.total"]
 
@@ -68,7 +71,7 @@ def test_hongze_published_late() -> None:
     """Published 2025-02-25 (the PDF's date): a 区 government's deadline is 2月20日."""
     report = _read(HONGZE)
     report.meta.published = "2025-02-25"
-    assert sorted(f.rule for f in audit(report)) == ["S4", "X1"]
+    assert sorted(f.rule for f in audit(report)) == ["F1", "S4", "X1"]
 
 
 def test_seed_text_published_is_clean() -> None:
@@ -93,11 +96,11 @@ def test_audit_folder_of_real_texts(capsys: pytest.CaptureFixture[str]) -> None:
     records = {r.meta.get("agency"): r for r in audit_paths([SHUYANG, HONGZE, SEED], jobs=2)}
     assert not any(r.error for r in records.values())
     assert (records["沭阳县发展和改革局"].hard, records["沭阳县发展和改革局"].soft) == (125, 1)
-    assert (records["淮安市洪泽区人民政府"].hard, records["淮安市洪泽区人民政府"].soft) == (0, 1)
+    assert (records["淮安市洪泽区人民政府"].hard, records["淮安市洪泽区人民政府"].soft) == (1, 1)
     assert records["威海市人力资源和社会保障局"].findings == []
     assert main(["audit", str(SHUYANG.parent), "--jobs", "1"]) == 1  # 沭阳's blanks are 强制
     out = capsys.readouterr().out
-    assert "共 2 个文件：1 个有强制错误，1 个只有提示" in out and "T3-N 125 处" in out
+    assert "共 2 个文件：2 个有强制错误，0 个只有提示" in out and "T3-N 125 处" in out
 
 
 def test_seed_against_the_example_json(example: Report) -> None:

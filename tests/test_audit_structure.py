@@ -215,3 +215,12 @@ def test_s6_share_of_other(example: Report) -> None:
 
 def test_structure_of_the_example_is_clean(example: Report) -> None:
     assert check_structure(example) == []
+
+
+def test_f1_table_three_of_2019(example: Report) -> None:
+    example.observed["t3_rows"] = 25
+    assert check_old_format_seen(example) == []
+    example.observed["t3_rows"] = 23
+    [f] = check_old_format_seen(example)
+    assert (f.rule, f.severity, f.ref, f.expected, f.actual) == ("F1", "强制", "F1:t3_rows", 25, 23)
+    assert "（六）其他处理" in f.message

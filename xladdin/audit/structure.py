@@ -111,13 +111,25 @@ def _check_headings(report: Report, headings: list[dict]) -> list[Finding]:
 
 
 def check_old_format_seen(report: Report) -> list[Finding]:
-    """F1 from labels a reader saw (the table checks report it from report.notes already)."""
+    """F1 from what a reader saw: 2019 labels (unless the table checks already report them from
+    report.notes) and the 23-row table 三 of 2019."""
+    out = []
     labels = report.observed.get("old_format_labels") or []
-    if not labels or report.notes.get("old_format_label"):
-        return []
     rule = report.spec.rule("F1")
-    label = labels[0] if isinstance(labels[0], str) else str(labels[0])
-    return [_finding(report, "F1", rule.message.format(where="表格", label=label), ref="F1")]
+    if labels and not report.notes.get("old_format_label"):
+        label = labels[0] if isinstance(labels[0], str) else str(labels[0])
+        out.append(_finding(report, "F1", rule.message.format(where="表格", label=label), ref="F1"))
+    if report.observed.get("t3_rows") == 23:
+        # The 2019 table 三 prints （六）其他处理 as one row; 2021 splits it into three.
+        out.append(
+            _finding(
+                report, "F1",
+                "表三“（六）其他处理”只印一行（2019 年试行格式的 23 行表）：2021 年格式（国办公开办函〔2021〕30号）"
+                "要求分列“1.申请人无正当理由逾期不补正……”“2.申请人逾期未按收费通知要求缴纳费用……”“3.其他”三个细项。",
+                ref="F1:t3_rows", expected=25, actual=23,
+            )
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- S2 / S3 / X4
