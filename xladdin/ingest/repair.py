@@ -234,8 +234,12 @@ def solve(
                 out.values[key] = consistent[0][0][key]  # type: ignore[assignment]
                 reason = "；".join(sorted(r for r in reasons if r))
                 if reason:
-                    shown = ",".join(_show(consistent[0][0][k]) for k in row.keys)
-                    out.notes[key] = f"{reason}，按勾稽关系唯一确定为 {shown}"
+                    whole = all(len({_hashable(v[k]) for v, _ in consistent}) == 1 for k in row.keys)
+                    if whole and UNKNOWN not in [consistent[0][0][k] for k in row.keys]:
+                        shown = ",".join(_show(consistent[0][0][k]) for k in row.keys)
+                        out.notes[key] = f"{reason}，按勾稽关系唯一确定为 {shown}"
+                    else:
+                        out.notes[key] = f"{reason}；此格在所有满足勾稽关系的读法中均为 {_show(out.values[key])}"
                 elif consistent[0][1][i].values[j] is UNKNOWN and row.candidates[0].reason:
                     out.notes[key] = f"{row.candidates[0].reason}，按勾稽关系推得 {_show(out.values[key])}"
             else:

@@ -206,7 +206,8 @@ def read_t3(lines: list[Line]) -> TableRead:
                 nxt.blank_row = False
                 nxt.target = None
                 items.append(("A", members[0], e2))
-                out.notes[members[0]] = f"“{T3_GROUPS[t.key][0]}”行印有数字而其下第 1 项空白，视为第 1 项的数字"
+                for k in t3_keys(members[0]):
+                    out.notes[k] = f"“{T3_GROUPS[t.key][0]}”行印有数字而其下第 1 项空白，视为第 1 项的数字"
             else:
                 items.append(("S", t.key, e))
         elif _loose(e):
