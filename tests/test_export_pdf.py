@@ -87,18 +87,27 @@ def test_cjk_fonts_embedded_no_dejavu(pdfs):
     assert "UKai" in joined  # 楷体_GB2312
 
 
+MM = 72 / 25.4  # points per mm
+
+
 @needs_lo
 def test_page_numbers_odd_right_even_left(pdfs):
+    """"— n —" in 4号: odd pages one character in from the right edge of the text block, even
+    pages one character in from the left; the line about 7 mm below the text block."""
+    one_char = 14 / MM  # a 4号 character, in mm
     with pdfplumber.open(pdfs["example"]) as pdf:
+        assert len(pdf.pages) >= 2
         for number, page in enumerate(pdf.pages, start=1):
-            words = [w for w in page.extract_words() if w["top"] > page.height - 35 / 25.4 * 72]
-            text = "".join(w["text"] for w in words)
-            assert text == f"—{number}—", (number, text)
-            x0, x1 = min(w["x0"] for w in words), max(w["x1"] for w in words)
+            words = [w for w in page.extract_words() if w["top"] > page.height - 35 * MM]
+            assert "".join(w["text"] for w in words) == f"—{number}—"
+            x0 = min(w["x0"] for w in words) / MM
+            x1 = max(w["x1"] for w in words) / MM
+            middle = (words[0]["top"] + words[0]["bottom"]) / 2 / MM
+            assert abs(middle - (297 - 35 + 7)) <= 1.0, middle
             if number % 2:
-                assert x0 > page.width / 2 and x1 < page.width - 26 / 25.4 * 72 + 1
+                assert abs((210 - 26 - one_char) - x1) <= 1.0, (number, x1)
             else:
-                assert x1 < page.width / 2 and x0 > 28 / 25.4 * 72 - 1
+                assert abs((28 + one_char) - x0) <= 1.0, (number, x0)
 
 
 @needs_lo

@@ -49,7 +49,7 @@ PAGE_NUMBER_PT = 14.0  # 4号
 LINE_PT = 28.95  # exact line spacing: 22 lines in the 225 mm text block
 CHAR_SPACING_PT = -0.25  # 28 characters of 3号 in the 156 mm line (LibreOffice and Word)
 CHAR_PT = BODY_PT + CHAR_SPACING_PT  # advance of one CJK character
-FOOTER_MM = 25  # page-number line: its dashes about 7 mm below the text block
+FOOTER_MM = 24  # page-number line: its dashes about 7 mm below the text block (measured)
 HEADER_MM = 15
 
 TABLE_ROW_MM = 6.5

@@ -145,7 +145,7 @@ def page_number_paragraph(rpr: str, align: str, indent_twips: int, style_id: str
     style = f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
     xml = (
         f"<w:p {W_NS}><w:pPr>{style}<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" "
-        f'w:lineRule="auto"/><w:ind w:{side}="{indent_twips}"/><w:jc w:val="{side}"/></w:pPr>'
+        f'w:lineRule="auto"/><w:ind w:{side}="{indent_twips}" w:firstLine="0"/><w:jc w:val="{side}"/></w:pPr>'
         + run_xml("— ", rpr)
         + f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
         + f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
