@@ -77,6 +77,10 @@ def new_report(book: Book) -> str:
     path = book.ask_file("new_path", "保存新年报为：", mode="save", suffix=".xlsx")
     if not path:
         return "已取消"
+    if Path(path).suffix.lower() != ".xlsx":
+        raise InputError("新年报请保存为 .xlsx 工作簿", path=path)
+    if Path(path).exists():
+        raise InputError("文件已存在：为免覆盖，请换一个文件名", path=path)
     from ..io import write_report
 
     write_report(Report(meta=meta), path)
@@ -378,13 +382,16 @@ def run(control_id: str, book: Book | None = None) -> str:
         return text
     try:
         text = action.handler(book)
+        book.finish()
     except XladdinError as exc:
+        book.finish()
         text = f"{action.label}失败：{exc}"
         book.message(text, title=f"{TITLE} · {action.label}")
         if not in_excel:
             raise
         return text
     except Exception:
+        book.finish()
         if not in_excel:
             raise
         text = f"{action.label}出错（程序错误，请把以下内容发给维护人员）：\n{traceback.format_exc(limit=3)}"

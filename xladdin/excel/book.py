@@ -137,6 +137,10 @@ class Book(ABC):
         """End of an action: the file implementation saves; in Excel the user decides."""
         self.save()
 
+    def finish(self) -> None:
+        """After every action, even a failed one: undo temporary changes (sheet protection)."""
+        return None
+
     def open_workbook(self, path: str) -> None:
         """Show a workbook just written (Excel opens it; nothing to do for a file)."""
         return None

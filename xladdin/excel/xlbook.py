@@ -3,7 +3,9 @@
 Runs inside the Python process that the ribbon's RunPython starts; `XlBook.caller()` wraps
 `xw.Book.caller()`, the active workbook. Nothing here can run on Linux (no Excel): it is
 exercised by the manual Windows smoke test (docs/excel.md). Dialogs use Excel's own on
-Windows (GetOpenFilename, FileDialog, InputBox) and tkinter on macOS.
+Windows (GetOpenFilename, FileDialog, InputBox) and tkinter on macOS. The template protects
+its sheets (no password); cells are unprotected for the action and protected again after it
+(Windows; on macOS a protected sheet makes the write fail with Excel's own message).
 """
 
 from __future__ import annotations
@@ -14,6 +16,18 @@ from typing import Any
 from .book import TITLE, Book, quoted, rgb_hex, split_ref
 
 XL_SHEET_VERY_HIDDEN = 2
+_PROTECTION_OPTIONS = (
+    "AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",
+    "AllowInsertingRows", "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows",
+    "AllowSorting", "AllowFiltering", "AllowUsingPivotTables",
+)
+
+
+FILTERS = {
+    ("open", ".xlsx"): "Excel 工作簿 (*.xlsx;*.xlsm),*.xlsx;*.xlsm",
+    ("save", ".xlsx"): "Excel 工作簿 (*.xlsx),*.xlsx",
+    ("save", ".docx"): "Word 文档 (*.docx),*.docx,PDF (*.pdf),*.pdf,网页 (*.html),*.html,Markdown (*.md),*.md",
+}
 
 
 def _rgb(color: str) -> tuple[int, int, int] | None:
@@ -26,6 +40,7 @@ class XlBook(Book):
     def __init__(self, book: Any) -> None:
         self.book = book
         self._names: dict[str, str] | None = None
+        self._unprotected: dict[str, dict[str, bool]] = {}  # sheet -> protection options to restore
 
     @classmethod
     def caller(cls) -> XlBook:
@@ -65,21 +80,45 @@ class XlBook(Book):
         f = self._range(address).formula
         return f if isinstance(f, str) and f.startswith("=") else ""
 
+    def _writable(self, address: str) -> Any:
+        """The range, its sheet unprotected first if needed (the template protects its sheets
+        without a password; `finish` protects them again with the same options)."""
+        sheet = address.rsplit("!", 1)[0]
+        if sheet not in self._unprotected:
+            ws = self.book.sheets[sheet].api
+            if sys.platform == "win32" and ws.ProtectContents:
+                p = ws.Protection
+                options = {k: bool(getattr(p, k)) for k in _PROTECTION_OPTIONS}
+                try:
+                    ws.Unprotect()
+                except Exception as exc:
+                    from ..errors import InputError
+
+                    raise InputError("工作表设置了保护密码：请先“撤销工作表保护”再操作", path=self.path,
+                                     sheet=sheet) from exc
+                self._unprotected[sheet] = options
+        return self._range(address)
+
+    def finish(self) -> None:
+        for sheet, options in self._unprotected.items():
+            self.book.sheets[sheet].api.Protect(DrawingObjects=True, Contents=True, Scenarios=True, **options)
+        self._unprotected.clear()
+
     def set(self, address: str, value: Any) -> None:
-        self._range(address).value = value
+        self._writable(address).value = value
 
     def fill(self, address: str) -> str:
         return rgb_hex(self._range(address).color)
 
     def set_fill(self, address: str, color: str) -> None:
-        self._range(address).color = _rgb(color)
+        self._writable(address).color = _rgb(color)
 
     def comment(self, address: str) -> str:
         note = self._range(address).note
         return note.text if note is not None else ""
 
     def set_comment(self, address: str, text: str) -> None:
-        rng = self._range(address)
+        rng = self._writable(address)
         if rng.note is not None:
             rng.note.delete()
         if text:
@@ -128,7 +167,7 @@ class XlBook(Book):
                 dialog = api.FileDialog(4)  # msoFileDialogFolderPicker
                 dialog.Title = prompt
                 return str(dialog.SelectedItems(1)) if dialog.Show() == -1 else None
-            filters = "Excel 工作簿 (*.xlsx;*.xlsm),*.xlsx;*.xlsm" if suffix == ".xlsx" else f"*{suffix},*{suffix}"
+            filters = FILTERS.get((mode, suffix), f"*{suffix},*{suffix}")
             if mode == "save":
                 answer = api.GetSaveAsFilename(InitialFileName="", FileFilter=filters, Title=prompt)
             else:
