@@ -266,3 +266,9 @@ def test_typical_wordings_mutated(example: Report, old: str, new: str, rule: str
     [f] = check_text(report)
     assert (f.rule, f.severity) == (rule, severity)
     assert new.split()[-2] in f.snippet
+
+
+def test_a_measure_word_is_spent_by_its_number() -> None:
+    text = "2024年收到政府信息公开申请 50 件，加上年结转 2 件，共 52 件。新收政府信息公开申请，共计 50 件。"
+    got = [(f.measure, f.value) for f in extract_text(text, "s1.request")]
+    assert got == [("received", 50), ("carry_in", 2), ("total", 52), ("new", 50)]

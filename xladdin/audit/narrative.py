@@ -249,7 +249,8 @@ def extract_text(text: str, part: str) -> list[Fact]:
         prev_end = 0
         sentence_topic = last_topic
         count_facts: list[int] = []  # indexes into facts of this sentence's count facts
-        for tok in tokens:
+        for idx, tok in enumerate(tokens):
+            prev_tok_end = tokens[idx - 1].end() if idx else 0
             value = parse_number(tok.group("num"))
             if value is None:
                 continue
@@ -276,9 +277,12 @@ def extract_text(text: str, part: str) -> list[Fact]:
                 ms = _MEASURE_RE.get(topic, [])
                 hit = _nearest(ms, clause) if ms else None
                 if hit is None and ms and topic != "proposal" and not SUBSET_WORDS.search(clause):
-                    # A measure named earlier in the sentence, but only after this number's own
-                    # topic word ("复议 2 件，维持 1 件；诉讼 1 件" must not make 诉讼 "维持").
-                    since = topic_hit[2] if topic_hit else 0
+                    # A measure named earlier in the sentence, but only from the clause of this
+                    # number's own topic word on ("复议 2 件，维持 1 件；诉讼 1 件" must not make
+                    # 诉讼 "维持"; "新收政府信息公开申请，共计 5 件" is 新收) and
+                    # after the previous number ("上年结转 2 件，共 52 件": 结转 is spent).
+                    own = _clause_start(sentence, topic_hit[2]) if topic_hit else 0
+                    since = max(own, prev_tok_end)
                     hit = _nearest(ms, prefix[since:])
                     if hit is not None:
                         hit = (hit[0], hit[1] + since - (len(prefix) - len(clause)), 0)
