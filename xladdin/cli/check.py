@@ -6,8 +6,8 @@ import argparse
 import json
 
 from ..check import blocking, check
-from ..load import load_report
 from .findings_view import console, show_findings
+from .inputs import load
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,8 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    report = load_report(args.file)
-    previous = load_report(args.previous) if args.previous else None
+    report = load(args.file)
+    previous = load(args.previous) if args.previous else None
     findings = check(report, previous)
     if args.xlsx:
         from ..io.findings_xlsx import write_findings

@@ -6,9 +6,9 @@ import argparse
 
 from rich.table import Table
 
-from ..load import load_report
 from ..values import format_value
 from .findings_view import console
+from .inputs import load
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    report = load_report(args.file)
+    report = load(args.file)
     if args.json:
         print(report.to_json())
         return 0

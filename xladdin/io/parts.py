@@ -79,8 +79,6 @@ def rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
 
 def sheet_formulas(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     """{"D7": "=SUM(A7:C7)"} for every formula cell of a sheet (shared formulas expanded)."""
-    from openpyxl.formula.translate import Translator
-
     out: dict[str, str] = {}
     shared: dict[str, tuple[str, str]] = {}
     with zf.open(part) as fh:
@@ -95,6 +93,8 @@ def sheet_formulas(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
                     if text:
                         shared[si] = (ref, "=" + text)
                     elif si in shared:
+                        from openpyxl.formula.translate import Translator  # rare: keep openpyxl unloaded
+
                         origin, master = shared[si]
                         text = Translator(master, origin=origin).translate_formula(ref)[1:]
                 if text and f.get("t") != "dataTable":
