@@ -15,8 +15,14 @@ from xladdin.spec import SPEC
 from xladdin.spec.format2021 import T3_COLS, T3_ROWS
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+EXAMPLE_JSON = Path(__file__).resolve().parents[1] / "examples" / "weihai-2024.json"
 SHUYANG = SHARED / "examples" / "2023_沭阳县发展和改革局.txt"
 HONGZE = SHARED / "examples" / "2024_洪泽区人民政府.txt"
+
+def load_example() -> Report:
+    """The seed report as a fresh Report (for tests that cannot take a fixture: hypothesis)."""
+    return Report.from_json(EXAMPLE_JSON.read_text(encoding="utf-8"))
+
 
 _SECTION = re.compile(r"^\s*([一二三四五六])、(.*)$")
 _SUB = re.compile(r"^\s*(（[一二三四五]）|[1-5][.．、])")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from audit_fixtures import load_example
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xladdin.audit import audit, check_text, extract
 from xladdin.audit.narrative import chinese_number, extract_text
@@ -272,3 +275,41 @@ def test_a_measure_word_is_spent_by_its_number() -> None:
     text = "2024年收到政府信息公开申请 50 件，加上年结转 2 件，共 52 件。新收政府信息公开申请，共计 50 件。"
     got = [(f.measure, f.value) for f in extract_text(text, "s1.request")]
     assert got == [("received", 50), ("carry_in", 2), ("total", 52), ("new", 50)]
+
+
+# --------------------------------------------------------------------------- property
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def to_chinese(n: int) -> str:
+    """12 → 十二, 105 → 一百零五, 2300 → 二千三百 (the numerals reports print)."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    out, zero = "", False
+    for value, unit in ((10000, "万"), (1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = n // value % (10 if value < 10000 else 10**5)
+        if value == 10000:
+            if d:
+                out += to_chinese(d) + "万"
+            continue
+        if d:
+            out += ("零" if zero and out else "") + _DIGITS[d] + unit
+            zero = False
+        else:
+            zero = True
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(min_value=0, max_value=99999).filter(lambda n: n != 10), chinese=st.booleans(),
+       space=st.sampled_from(["", " "]))
+def test_any_other_count_is_exactly_one_finding(n: int, chinese: bool, space: str) -> None:
+    report = load_example()
+    written = to_chinese(n) if chinese else str(n)
+    edit(report, "s1.request", "申请数量 10 件", f"申请数量{space}{written}{space}件")
+    findings = audit(report)
+    assert [(f.rule, f.actual) for f in findings] == [("X1", n)]
