@@ -1,0 +1,219 @@
+"""XlBook against a stand-in for Excel (the only mock allowed: Excel itself).
+
+The fake mimics the parts of xlwings' object model XlBook uses (book.names, sheets, range
+value/formula/color/note, used_range, app.alert), backed by an openpyxl workbook, so the
+actions' logic runs through XlBook's code on Linux. What Excel really does is checked by the
+Windows smoke test (docs/excel.md)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+
+from xladdin.excel.actions import run
+from xladdin.excel.book import MARK_COLORS, MARK_PREFIX
+from xladdin.excel.filebook import FileBook
+from xladdin.excel.xlbook import XlBook
+from xladdin.names import SHEET_RESULTS
+from xladdin.spec import SPEC
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))
+pytestmark = pytest.mark.skipif(not EXAMPLES, reason="example workbook not built yet")
+
+
+class Obj:
+    def __init__(self, **kw: Any) -> None:
+        self.__dict__.update(kw)
+
+
+class FakeRange:
+    def __init__(self, ws: Any, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> None:
+        self.ws, self.r1, self.c1 = ws, r1, c1
+        self.r2, self.c2 = r2 or r1, c2 or c1
+        self.font = Obj(bold=False)
+        self._ndim = 1
+
+    def _cell(self) -> Any:
+        return self.ws.cell(self.r1, self.c1)
+
+    def options(self, ndim: int = 1) -> FakeRange:
+        self._ndim = ndim
+        return self
+
+    @property
+    def value(self) -> Any:
+        def v(c: Any) -> Any:
+            return None if isinstance(c.value, str) and c.value.startswith("=") else c.value  # not computed
+
+        if (self.r1, self.c1) == (self.r2, self.c2) and self._ndim == 1:
+            return v(self._cell())
+        return [[v(self.ws.cell(r, c)) for c in range(self.c1, self.c2 + 1)] for r in range(self.r1, self.r2 + 1)]
+
+    @value.setter
+    def value(self, data: Any) -> None:
+        if isinstance(data, list):
+            for i, row in enumerate(data):
+                for j, v in enumerate(row):
+                    self.ws.cell(self.r1 + i, self.c1 + j).value = v
+        else:
+            self._cell().value = data
+
+    @property
+    def formula(self) -> str:
+        v = self._cell().value
+        return v if isinstance(v, str) and v.startswith("=") else ("" if v is None else str(v))
+
+    @property
+    def color(self) -> tuple[int, int, int] | None:
+        f = self._cell().fill
+        if f.fill_type != "solid" or not isinstance(f.fgColor.rgb, str):
+            return None
+        h = f.fgColor.rgb[-6:]
+        return int(h[:2], 16), int(h[2:4], 16), int(h[4:], 16)
+
+    @color.setter
+    def color(self, rgb: tuple[int, int, int] | None) -> None:
+        self._cell().fill = (PatternFill("solid", fgColor="FF" + "".join(f"{c:02X}" for c in rgb))
+                             if rgb else PatternFill(fill_type=None))
+
+    @property
+    def note(self) -> Any:
+        c = self._cell()
+        if c.comment is None:
+            return None
+        return Obj(text=c.comment.text, delete=lambda: setattr(c, "comment", None))
+
+    def add_note(self, text: str) -> None:
+        assert self._cell().comment is None, "xlwings refuses a second note"
+        self._cell().comment = Comment(text, "Excel")
+
+    def add_hyperlink(self, address: str, text: str, tip: str) -> None:
+        self._cell().value = text
+        self.ws.links[self._cell().coordinate] = address
+
+    @property
+    def last_cell(self) -> Any:
+        return Obj(row=self.r2, column=self.c2)
+
+    @property
+    def column_width(self) -> float:
+        return 0.0
+
+    @column_width.setter
+    def column_width(self, w: float) -> None:
+        self.ws.column_dimensions[get_column_letter(self.c1)].width = w
+
+
+class FakeSheet:
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        ws.links = getattr(ws, "links", {})
+        self.api = Obj(ProtectContents=False)
+
+    @property
+    def name(self) -> str:
+        return self.ws.title
+
+    def range(self, a: Any, b: Any = None) -> FakeRange:
+        if isinstance(a, tuple):
+            return FakeRange(self.ws, a[0], a[1], *(b if b else ()))
+        cell = self.ws[a]
+        return FakeRange(self.ws, cell.row, cell.column)
+
+    @property
+    def used_range(self) -> FakeRange:
+        return FakeRange(self.ws, 1, 1, max(self.ws.max_row, 1), max(self.ws.max_column, 1))
+
+    def clear(self) -> None:
+        for row in self.ws.iter_rows():
+            for c in row:
+                c.value = None
+        self.ws.links.clear()
+
+    @property
+    def visible(self) -> bool:
+        return self.ws.sheet_state == "visible"
+
+    @visible.setter
+    def visible(self, v: bool) -> None:
+        self.ws.sheet_state = "visible" if v else "hidden"
+
+
+class FakeSheets:
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(FakeSheet(ws) for ws in self.wb.worksheets)
+
+    def __getitem__(self, key: Any) -> FakeSheet:
+        return FakeSheet(self.wb.worksheets[key] if isinstance(key, int) else self.wb[key])
+
+    def add(self, name: str, after: FakeSheet | None = None) -> FakeSheet:
+        return FakeSheet(self.wb.create_sheet(name))
+
+
+class FakeBook:
+    """What xlwings' Book looks like to XlBook."""
+
+    def __init__(self, path: Path) -> None:
+        self.wb = load_workbook(path)
+        self.fullname = str(path)
+        self.sheets = FakeSheets(self.wb)
+        self.alerts: list[str] = []
+        self.app = Obj(alert=lambda text, title=None: self.alerts.append(text))
+
+    @property
+    def names(self) -> list[Any]:
+        return [Obj(name=n, refers_to="=" + d.attr_text) for n, d in self.wb.defined_names.items()]
+
+    def save(self) -> None:
+        self.wb.save(self.fullname)
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> FakeBook:
+    path = tmp_path / "a.xlsx"
+    shutil.copy(EXAMPLES[0], path)
+    return FakeBook(path)
+
+
+def test_xlbook_reads_the_same_report_as_the_file_book(fake: FakeBook) -> None:
+    mine, theirs = XlBook(fake).read_report(), FileBook(fake.fullname).read_report()
+    assert mine.values == theirs.values
+    assert mine.meta == theirs.meta
+    assert mine.addresses == theirs.addresses
+
+
+def test_check_and_clear_through_xlbook(fake: FakeBook) -> None:
+    book = XlBook(fake)
+    addr = book.address_of(SPEC.cell("t2.licensing").xl_name)
+    before = book.fill(addr)
+    assert before  # the template's input fill, which clearing must bring back
+    book.set(addr, "/")
+    text = run("xladdin_check", book)
+    assert "1 处强制错误" in text and fake.alerts[-1] == text
+    assert set(book.marks()) == {addr}
+    assert book.fill(addr) == MARK_COLORS["强制"]
+    assert book.comment(addr).startswith(MARK_PREFIX)
+    results = fake.wb[SHEET_RESULTS]
+    assert results["C2"].value == "T2-N" and results.links["H2"] == "#'" + addr.replace("!", "'!")
+    run("xladdin_check", book)  # a second run replaces the note (xlwings refuses to add a second)
+    run("xladdin_clear", book)
+    assert book.fill(addr) == before and book.comment(addr) == "" and book.marks() == {}
+
+
+def test_fill_through_xlbook(fake: FakeBook) -> None:
+    book = XlBook(fake)
+    expected = FileBook(fake.fullname).read_report().values["t3.new.total"]
+    book.write_key("t3.new.total", None)
+    assert "填充 1 格" in run("xladdin_fill", book)
+    assert book.read_key("t3.new.total") == expected
