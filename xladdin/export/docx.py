@@ -122,7 +122,13 @@ def _setup_styles(doc: DocumentObject, s: ExportSettings) -> dict[str, str]:
     for style in (styles["Title"], styles["Heading 1"], styles["Heading 2"]):
         # Colour black, not bold (the built-in headings are blue and bold).
         set_run_props(style.element.find(qn("w:rPr")), bold=False, color="000000")
-    return {"table": styles[STYLE_TABLE].style_id, "signature": styles[STYLE_SIGNATURE].style_id}
+    return {
+        "table": styles[STYLE_TABLE].style_id,
+        "signature": styles[STYLE_SIGNATURE].style_id,
+        "title": styles["Title"].style_id,
+        "heading1": styles["Heading 1"].style_id,
+        "heading2": styles["Heading 2"].style_id,
+    }
 
 
 def _setup_page(doc: DocumentObject, s: ExportSettings) -> None:
@@ -142,6 +148,14 @@ def _setup_page(doc: DocumentObject, s: ExportSettings) -> None:
     section.even_page_footer.is_linked_to_previous = False
     replace_content(section.footer._element, page_number_paragraph(rpr, "right", one_char))
     replace_content(section.even_page_footer._element, page_number_paragraph(rpr, "left", one_char))
+
+
+def _paragraph(doc: DocumentObject, style_id: str = ""):
+    """A new paragraph; the style set by id (python-docx's lookup by name scans every style)."""
+    p = doc.add_paragraph()
+    if style_id:
+        p._p.style = style_id
+    return p
 
 
 def _run(paragraph, text: str, font: str, latin: str | None):
@@ -166,7 +180,7 @@ def _add_table(doc: DocumentObject, block: C.TableBlock, s: ExportSettings, styl
     tbl = table_xml(block.grid, block.texts, style)
     body = doc.element.body
     body.find(qn("w:sectPr")).addprevious(tbl)
-    doc.add_paragraph(style=STYLE_TABLE)  # a little air between the table and the next heading
+    _paragraph(doc, style_id)  # a little air between the table and the next heading
 
 
 def build_docx(report: Report, settings: ExportSettings | None = None) -> DocumentObject:
@@ -180,14 +194,14 @@ def build_docx(report: Report, settings: ExportSettings | None = None) -> Docume
     # The default template starts with no paragraphs; everything below is appended in order.
     for block in C.build(report):
         if isinstance(block, C.Title):
-            p = doc.add_paragraph(style="Title")
+            p = _paragraph(doc, ids["title"])
             for i, line in enumerate(block.lines):
                 run = _run(p, line, s.font("title"), latin)
                 if i < len(block.lines) - 1:
                     run.add_break()
             doc.add_paragraph()  # one blank line under the title
         elif isinstance(block, C.Heading):
-            p = doc.add_paragraph(style="Heading 1" if block.level == 1 else "Heading 2")
+            p = _paragraph(doc, ids["heading1"] if block.level == 1 else ids["heading2"])
             _run(p, block.text, s.font("heading1" if block.level == 1 else "heading2"), latin)
         elif isinstance(block, C.Paragraph):
             p = doc.add_paragraph()
@@ -206,7 +220,7 @@ def build_docx(report: Report, settings: ExportSettings | None = None) -> Docume
             doc.add_paragraph().paragraph_format.keep_with_next = True
             lines = [(t, i) for t, i in ((block.agency, block.agency_indent), (block.date, block.date_indent)) if t]
             for n, (text, indent) in enumerate(lines):
-                p = doc.add_paragraph(style=STYLE_SIGNATURE)
+                p = _paragraph(doc, ids["signature"])
                 p.paragraph_format.right_indent = round(indent * CHAR_PT * 12700)
                 p.paragraph_format.keep_with_next = n < len(lines) - 1
                 _run(p, text, s.font("body"), latin)
