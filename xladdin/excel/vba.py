@@ -24,7 +24,10 @@ from ..errors import InputError
 
 PROJECT_NAME = "xladdin"  # xlwings' PROJECT_NAME: config sheet "xladdin.conf", ~/.xladdin/xladdin.conf
 REPO_ROOT = Path(__file__).resolve().parents[2]
-MACROS_DIR = REPO_ROOT / "macros"
+# macros/ at the repository root is the source; xladdin/excel/macros is a symlink to it, which
+# setuptools copies into the wheel, so an installed package finds the same files.
+_PACKAGED = Path(__file__).resolve().parent / "macros"
+MACROS_DIR = _PACKAGED if _PACKAGED.is_dir() else REPO_ROOT / "macros"
 
 # Type-library GUIDs of Excel's document modules (MS-OVBA: VB_Base of ThisWorkbook / a worksheet).
 _WORKBOOK_GUID = uuid.UUID("00020819-0000-0000-C000-000000000046")
