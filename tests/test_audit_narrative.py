@@ -313,3 +313,18 @@ def test_any_other_count_is_exactly_one_finding(n: int, chinese: bool, space: st
     edit(report, "s1.request", "申请数量 10 件", f"申请数量{space}{written}{space}件")
     findings = audit(report)
     assert [(f.rule, f.actual) for f in findings] == [("X1", n)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("办结率百分之百。", [("request", "done_rate", 100)]),
+        ("满意率达到百分之九十八点五。", [("request", "percent", Decimal("98.5"))]),
+        ("未发生因政府信息公开申请行政复议、提起行政诉讼的情况。", [("review", "none", None), ("suit", "none", None)]),
+        ("零复议零诉讼。", [("review", "none", None), ("suit", "none", None)]),
+        ("未出现行政复议纠错案件。", []),  # denies an outcome, not the cases
+        ("无论行政复议还是诉讼，均依法办理。", []),
+    ],
+)
+def test_percent_words_and_negations(text: str, expected: list) -> None:  # type: ignore[type-arg]
+    assert [(f.topic, f.measure, f.value) for f in extract_text(text, "s1.request")] == expected

@@ -51,7 +51,13 @@ def chinese_number(text: str) -> int | None:
 
 
 def parse_number(text: str) -> int | Decimal | None:
+    """"1,278" → 1278, "12.5" → Decimal, "十二" → 12, "九十八点五" → Decimal("98.5")."""
     text = text.replace(",", "").replace("，", "")
+    if "点" in text:
+        whole, _, frac = text.partition("点")
+        w = chinese_number(whole)
+        digits = "".join(str(_CN_DIGITS.get(ch, "")) for ch in frac)
+        return Decimal(f"{w}.{digits}") if w is not None and len(digits) == len(frac) else None
     if text and text[0].isdigit():
         number = Decimal(text)
         return int(number) if number == number.to_integral_value() and "." not in text else number
@@ -63,7 +69,8 @@ def parse_number(text: str) -> int | Decimal | None:
 _CN = "零〇一二两三四五六七八九十百千万"
 # A number followed by a unit; "第二十条" (an article, not a count) is excluded by the lookbehind.
 TOKEN = re.compile(
-    rf"(?<![第\d.,A-Za-z{_CN}])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|[{_CN}]+)\s*"
+    rf"百分之(?P<pct>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"
+    rf"|(?<![第\d.,A-Za-z{_CN}])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|[{_CN}]+)\s*"
     r"(?P<unit>件|条|个|次|篇|份|项|家|人次|宗|起|部(?![分门署委长])|[%％])"
 )
 # Words that make a number a part, a change or a share of something: never fall back to a
@@ -71,7 +78,6 @@ TOKEN = re.compile(
 SUBSET_WORDS = re.compile(r"其中|含|包括|同比|增长|增加|减少|下降|上升|较|比上年|比去年|占")
 # A change between the measure word and the number: "申请数量较上年增加 5 件" is not a count.
 CHANGE_WORDS = re.compile(r"同比|增长|增加|减少|下降|上升|较|比上年|比去年|增幅|降幅")
-PERCENT_WORDS = re.compile(r"百分之(?P<num>[零〇一二两三四五六七八九十百]+)")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 CLAUSE_MARK = "，,；;：:、（）()"
 
@@ -157,8 +163,10 @@ QUANTIFIED = (
     (re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:按时|依法|在法定期限内|如期)*(?:予以)?(?:答复|回复)"), "request", "answered"),
 )
 NEGATION = re.compile(
-    r"(?:没有|未发生|未出现|未产生|无|未有|不存在|零)[^。；;，,]{0,24}?(?P<what>行政复议|复议|行政诉讼|诉讼)"
+    r"(?:没有|未发生|未出现|未产生|无(?!论)|未有|不存在|零)[^。；;，,]{0,24}?(?P<what>行政复议|复议|行政诉讼|诉讼)"
 )
+# "未出现行政复议纠错" denies an outcome, not that there were cases.
+NEGATED_OUTCOME = re.compile(r"^[^。；;，,]{0,4}?(纠错|纠正|败诉|撤销|被纠)")
 
 
 @dataclass(frozen=True)
@@ -251,7 +259,7 @@ def extract_text(text: str, part: str) -> list[Fact]:
         count_facts: list[int] = []  # indexes into facts of this sentence's count facts
         for idx, tok in enumerate(tokens):
             prev_tok_end = tokens[idx - 1].end() if idx else 0
-            value = parse_number(tok.group("num"))
+            value = parse_number(tok.group("pct") or tok.group("num"))
             if value is None:
                 continue
             prefix = sentence[: tok.start()]
@@ -259,7 +267,7 @@ def extract_text(text: str, part: str) -> list[Fact]:
             topic = topic_hit[0] if topic_hit else sentence_topic
             sentence_topic = topic or sentence_topic
             clause = sentence[max(_clause_start(sentence, tok.start()), prev_end) : tok.start()]
-            unit = tok.group("unit")
+            unit = "%" if tok.group("pct") else tok.group("unit")
             measure, strict = "total", False
             if unit in ("%", "％"):
                 rate = _nearest(RATE_WORDS, clause)
@@ -329,8 +337,10 @@ def extract_text(text: str, part: str) -> list[Fact]:
         for m in NEGATION.finditer(sentence):
             what = "review" if "复议" in m.group("what") else "suit"
             whats = [what]
-            rest = sentence[m.end() : m.end() + 12]
-            if what == "review" and re.match(r"^[和及与、或]\s*(行政)?诉讼", rest):
+            rest = sentence[m.end() : m.end() + 16]
+            if NEGATED_OUTCOME.match(rest):
+                continue
+            if what == "review" and re.match(r"^[和及与、或][^。；;，,]{0,6}?诉讼", rest):
                 whats.append("suit")
             for w in whats:
                 facts.append(
