@@ -1,0 +1,81 @@
+"""Import + check of published reports, in-process.
+
+    python bench/ingest_bench.py [--runs 20]
+
+Prints the median time per report for: the seed text (target under 50 ms), the two real
+examples, and the seed as HTML, Word and PDF (written once with xladdin.export; PDF through
+LibreOffice). For PDF it also times text-only reading (no table detection) to show what the
+table pass costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from xladdin.check import check
+from xladdin.ingest import read_published
+from xladdin.report import Report
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    fn()
+    first = time.perf_counter() - t0
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return first * 1000, statistics.median(times) * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=20)
+    args = ap.parse_args()
+    example = Report.from_json((ROOT / "examples" / "weihai-2024.json").read_text(encoding="utf-8"))
+    files = {
+        "种子文本 .txt": SHARED / "seeds" / "000_0f8514aaa6f27642.txt",
+        "洪泽区（PDF 文字）.txt": SHARED / "examples" / "2024_洪泽区人民政府.txt",
+        "沭阳县（网页文字）.txt": SHARED / "examples" / "2023_沭阳县发展和改革局.txt",
+    }
+    tmp = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
+    try:
+        from xladdin.export import export
+
+        for fmt in ("html", "docx", "pdf"):
+            t0 = time.perf_counter()
+            files[f"种子 .{fmt}"] = export(example, fmt, tmp / f"seed.{fmt}")
+            print(f"（生成 .{fmt} 用时 {(time.perf_counter() - t0) * 1000:.0f} ms）")
+    except Exception as exc:  # the exporter is optional for this bench
+        print(f"（未能生成 HTML/Word/PDF：{exc}）")
+    print(f"{'文件':<24}{'首次 ms':>10}{'中位数 ms':>12}{'修复格':>8}{'审核发现':>10}")
+    for name, path in files.items():
+        runs = args.runs if path.suffix != ".pdf" else max(3, args.runs // 5)
+
+        def work(p=path):
+            r = read_published(p)
+            return r, check(r)
+
+        first, median = timed(work, runs)
+        r, findings = work()
+        print(f"{name:<24}{first:>10.1f}{median:>12.1f}{len(r.observed['repair']['repaired']):>8}{len(findings):>10}")
+    pdf = files.get("种子 .pdf")
+    if pdf:
+        from xladdin.ingest.pdf import pdf_lines
+        from xladdin.ingest.reader import parse_lines
+
+        _, median = timed(lambda: parse_lines(pdf_lines(pdf, tables=False), str(pdf)), 3)
+        _, lines_only = timed(lambda: pdf_lines(pdf), 3)
+        print(f"PDF 只读文字（不识别表格）：{median:.1f} ms；pdfplumber 读取（含表格）：{lines_only:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
