@@ -224,3 +224,8 @@ def test_f1_table_three_of_2019(example: Report) -> None:
     [f] = check_old_format_seen(example)
     assert (f.rule, f.severity, f.ref, f.expected, f.actual) == ("F1", "强制", "F1:t3_rows", 25, 23)
     assert "（六）其他处理" in f.message
+
+
+def test_empty_part_five_is_reported_once(example: Report) -> None:
+    example.sections["s5"] = ""
+    assert rules(check_structure(example)) == [("S3", "强制", "S3")]
