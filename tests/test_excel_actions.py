@@ -218,6 +218,29 @@ def test_export_writes_a_word_document(example_path: Path, tmp_path: Path) -> No
     assert "威海市人力资源和社会保障局" in body
 
 
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_export_by_extension(example_path: Path, tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"年报{suffix}"
+    run("xladdin_export", FileBook(example_path, answers={"export_path": str(out)}))
+    text = out.read_text(encoding="utf-8")
+    assert "威海市人力资源和社会保障局" in text and "268.29" in text
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_export_pdf(example_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "年报.pdf"
+    run("xladdin_export", FileBook(example_path, answers={"export_path": str(out)}))
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_export_refuses_an_unknown_format(example_path: Path, tmp_path: Path) -> None:
+    from xladdin.errors import InputError
+
+    with pytest.raises(InputError, match="不支持导出为"):
+        run("xladdin_export", FileBook(example_path, answers={"export_path": str(tmp_path / "a.odt")}))
+
+
 def test_settings_are_saved_and_read_by_the_exporter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl import Workbook
 

@@ -88,3 +88,9 @@ def test_runpython_comes_from_installed_xlwings() -> None:
     assert "Public Function RunPython" in mods["xlwings"].code
     assert 'PROJECT_NAME As String = "xladdin"' in mods["xlwings"].code
     assert not (MACROS_DIR / "xlwings.bas").exists()  # never committed, taken at build time
+
+
+def test_packaged_macros_are_the_repository_macros() -> None:
+    """xladdin/excel/macros is a symlink to macros/ (copied into the wheel by setuptools)."""
+    assert (ROOT / "xladdin" / "excel" / "macros").resolve() == (ROOT / "macros").resolve()
+    assert MACROS_DIR.resolve() == (ROOT / "macros").resolve()

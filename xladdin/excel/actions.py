@@ -243,35 +243,14 @@ def clear_marks(book: Book) -> str:
 # ---------------------------------------------------------------------- 导出报告
 
 
-# Suffix -> (module, function) of xladdin.export; each writes (report, path, settings) -> Path.
-EXPORTERS = {
-    ".docx": ("xladdin.export.docx", "write_docx"),
-    ".pdf": ("xladdin.export.pdf", "write_pdf"),
-    ".html": ("xladdin.export.html", "write_html"),
-    ".md": ("xladdin.export.markdown", "write_markdown"),
-}
-
-
-def available_exporters() -> dict[str, Callable[..., Path]]:
-    """The exporters that are installed (imported lazily: PDF needs LibreOffice only when used)."""
-    import importlib
-
-    out = {}
-    for suffix, (module, name) in EXPORTERS.items():
-        try:
-            out[suffix] = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            continue
-    return out
-
-
 def export_report(book: Book) -> str:
+    """Word / PDF / HTML / Markdown by the chosen file's extension (xladdin.export)."""
     from ..check import blocking, check
-    from ..export.settings import load_settings
+    from ..export import FORMATS, export, load_settings
 
     _require_report(book)
-    exporters = available_exporters()
-    kinds = "、".join(s.lstrip(".").upper() for s in exporters)
+    by_suffix = {suffix: fmt for fmt, suffix in FORMATS.items()}
+    kinds = "、".join(s.lstrip(".").upper() for s in by_suffix)
     path = book.ask_file("export_path", f"导出为（{kinds}，按扩展名选择格式）：", mode="save", suffix=".docx")
     if not path:
         return "已取消"
@@ -281,12 +260,12 @@ def export_report(book: Book) -> str:
     output_dir = load_user_settings().get("output_dir")
     if not target.is_absolute() and output_dir:
         target = Path(output_dir) / target
-    writer = exporters.get(target.suffix.lower())
-    if writer is None:
+    fmt = by_suffix.get(target.suffix.lower())
+    if fmt is None:
         raise InputError(f"不支持导出为 {target.suffix}（可用：{kinds}）", path=str(target))
     report = book.read_report()
     hard = blocking(check(report, read_previous(book)))
-    written = writer(report, target, load_settings())
+    written = export(report, fmt, target, settings=load_settings())
     text = f"已导出：{written}"
     if hard:
         text += f"。注意：仍有 {len(hard)} 处强制错误，请先点“校验”查看"
