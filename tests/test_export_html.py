@@ -85,6 +85,14 @@ def test_fragment_for_a_cms(example):
     assert len(root.find_all("td")) == 200
 
 
+def test_forced_export_prints_what_cells_hold(example):
+    example.values["t3.new.natural"] = "/"
+    example.values["t3.new.biz"] = None
+    soup = BeautifulSoup(render_html(example), "lxml")
+    assert soup.find("td", attrs={"data-key": "t3.new.natural"}).get_text() == "/"
+    assert soup.find("td", attrs={"data-key": "t3.new.biz"}).get_text() == ""  # never an invented 0
+
+
 def test_escaping(example):
     example.sections["s5"] = "<script>alert(1)</script> & 其他"
     soup = BeautifulSoup(render_html(example), "lxml")

@@ -76,6 +76,16 @@ def test_text_holds_the_chinese_labels_and_values(pdfs):
 
 
 @needs_lo
+def test_example_pdf_holds_every_number_of_the_seed(pdfs):
+    from _export_support import digit_runs
+    from conftest import SEED_TEXT
+
+    text = _run("pdftotext", "-layout", str(pdfs["example"]), "-")  # -layout keeps "0631-" at a line end
+    missing = digit_runs(SEED_TEXT.read_text(encoding="utf-8")) - digit_runs(text)
+    assert not missing, sorted(missing)
+
+
+@needs_lo
 def test_cjk_fonts_embedded_no_dejavu(pdfs):
     rows = _run("pdffonts", str(pdfs["dense"])).splitlines()[2:]
     names = [r.split()[0] for r in rows]
