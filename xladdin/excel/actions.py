@@ -224,6 +224,8 @@ def check_book(book: Book) -> str:
     book.mark_many({a: (sev, "\n".join(texts)) for a, (sev, texts) in marks.items()})
     if report.explanations:
         book.save_explanations(report.explanations)
+    if findings:
+        book.show_sheet(SHEET_RESULTS)
     book.done()
     return f"{summary(findings)}；详见“{SHEET_RESULTS}”工作表，标色单元格 {len(marks)} 个"
 

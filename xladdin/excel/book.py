@@ -137,6 +137,10 @@ class Book(ABC):
         """End of an action: the file implementation saves; in Excel the user decides."""
         self.save()
 
+    def show_sheet(self, sheet: str) -> None:
+        """Bring a sheet to the front (Excel); nothing to do for a file."""
+        return None
+
     def finish(self) -> None:
         """After every action, even a failed one: undo temporary changes (sheet protection)."""
         return None

@@ -197,6 +197,9 @@ class XlBook(Book):
     def done(self) -> None:
         """In Excel the user decides when to save."""
 
+    def show_sheet(self, sheet: str) -> None:
+        self.book.sheets[sheet].activate()
+
     def open_workbook(self, path: str) -> None:
         import xlwings as xw
 
