@@ -254,3 +254,17 @@ def test_cli_import_summary_and_workbook(tmp_path, capsys) -> None:
 def test_cli_import_bad_input_exit_code_2(tmp_path, capsys) -> None:
     assert main(["import", str(tmp_path / "x.pdf")]) == 2
     assert "文件不存在" in capsys.readouterr().err
+
+
+def test_web_page_furniture_is_not_the_report() -> None:
+    text = SHUYANG.read_text(encoding="utf-8")
+    chrome = (
+        "首页 > 政务公开 > 政府信息公开年报\n网站导航 | 无障碍\n沭阳县发展和改革局2023年政府信息公开年度报告\n"
+        "发布日期：2024-01-17 来源：县发改局 浏览次数：100\n字号：大 中 小\n"
+    )
+    text = text.replace("沭阳县发展和改革局2023年政府信息公开年度报告\n", chrome, 1)
+    text = text.replace("沭阳县发展和改革局\n2024年1月17日", "")  # no signature: the page date stands in
+    r = parse_text(text)
+    assert r.observed["title"] == "沭阳县发展和改革局2023年政府信息公开年度报告"
+    assert r.meta.published == "2024-01-17" and r.observed["signature_date"] == ""
+    assert r.sections["preface"].startswith("根据《中华人民共和国政府信息公开条例》")

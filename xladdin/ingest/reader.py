@@ -65,7 +65,7 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
     if year is None:
         m = re.search(r"(\d{4})\s*年\s*1\s*月\s*1\s*日", preface_text) or re.search(r"(\d{4})\s*年", preface_text)
         year = int(m.group(1)) if m else None
-    meta = Meta(agency=agency, year=year, level=sections.level_of(agency), published=out.signature_date)
+    meta = Meta(agency=agency, year=year, level=sections.level_of(agency), published=out.signature_date or out.page_date)
     info = sections.contacts(preface_text or all_text, agency)
     if not info["contact_address"] and not info["contact_phone"]:
         info = sections.contacts(all_text, agency)

@@ -38,6 +38,7 @@ _PART_WORDS = (
     ("s1.oversight", ("监督", "保障", "考核")),
 )
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$|^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_PUBLISHED = re.compile(r"(?:发布|公开|成文)(?:日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9.\-_/%?=&#:~]+")
 
 
@@ -61,6 +62,7 @@ class Outline:
     signature: str = ""
     signature_date: str = ""  # ISO
     signature_where: str = ""
+    page_date: str = ""  # "发布日期：…" printed above the title on a web page
 
 
 def heading_of(line: Line) -> tuple[str, str] | None:
@@ -94,19 +96,27 @@ def heading_of(line: Line) -> tuple[str, str] | None:
 def outline(lines: list[Line]) -> Outline:
     out = Outline()
     body = [ln for ln in lines if not is_page_number(ln.text)]
-    # title: the first lines up to the one naming the report (skip source annotations)
-    i = 0
-    content = [j for j, ln in enumerate(body) if ln.text and not _annotation(ln.text)]
-    for n, j in enumerate(content[:5]):
-        if "年度报告" in body[j].text and heading_of(body[j]) is None:
-            first = content[0] if n < 3 else j
-            parts = [body[k].text.lstrip("#").strip() for k in content if first <= k <= j]
-            out.title = re.sub(r"(?<=\d)\s+(?=年)", "", "".join(parts))
-            out.title_where = body[first].where
-            i = j + 1
-            break
-    else:
-        i = content[0] if content else 0
+    # title: the last line naming the report before the first section heading (web pages put
+    # menus and breadcrumbs first), with the agency line just above it when printed apart
+    first_heading = next((j for j, ln in enumerate(body) if heading_of(ln) is not None), len(body))
+    content = [j for j, ln in enumerate(body[:first_heading]) if ln.text and not _annotation(ln.text)]
+    titles = [j for j in content if "年度报告" in body[j].text and "。" not in body[j].text and len(body[j].text) <= 80]
+    i = content[0] if content else 0
+    if titles:
+        j = titles[0] if titles[0] in content[:5] else titles[-1]
+        k = content.index(j)
+        parts = [body[j].text.lstrip("#").strip()]
+        first = j
+        prev = body[content[k - 1]].text.lstrip("#").strip() if k > 0 else ""
+        if prev and re.match(r"^\d{4}", parts[0]) and len(prev) <= 40 and not re.search(r"[。，,；：:>›»|/]", prev):
+            parts.insert(0, prev)
+            first = content[k - 1]
+        out.title = re.sub(r"(?<=\d)\s+(?=年)", "", "".join(parts))
+        out.title_where = body[first].where
+        i = j + 1
+        m = next((_PUBLISHED.search(body[x].text) for x in content if _PUBLISHED.search(body[x].text)), None)
+        if m:
+            out.page_date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     current: list[Line] = out.preface
     last = 0
     order = [s.key for s in SPEC.sections]
@@ -118,9 +128,19 @@ def outline(lines: list[Line]) -> Outline:
             out.headings.append({"section": key, "text": text, "where": ln.where})
             current = out.sections.setdefault(key, [])
             continue
+        if current is out.preface and _chrome(ln.text):
+            continue
         current.append(ln)
     _signature(out, current)
     return out
+
+
+_CHROME = re.compile(r"发布(?:日期|时间)|浏览次数|访问量|字号|来源[:：]|索引号|【打印】|打印本页|关闭窗口|分享到")
+
+
+def _chrome(text: str) -> bool:
+    """Web page furniture printed between the title and the preface."""
+    return len(text) <= 80 and "。" not in text and bool(_CHROME.search(text))
 
 
 def _annotation(text: str) -> bool:
