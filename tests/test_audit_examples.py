@@ -14,13 +14,15 @@ report reader and through the hand-built fixtures; findings inspected by hand an
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from audit_fixtures import HONGZE, SHUYANG, hongze, shuyang
 
-from xladdin.audit import audit, audit_paths
+from xladdin.audit import audit, audit_paths, check_text
 from xladdin.cli import main
 from xladdin.report import Report
+from xladdin.spec.format2021 import T3_COLS
 
 SEED = SHUYANG.parents[1] / "seeds" / "000_0f8514aaa6f27642.txt"
 
@@ -106,3 +108,52 @@ def test_audit_folder_of_real_texts(capsys: pytest.CaptureFixture[str]) -> None:
 def test_seed_against_the_example_json(example: Report) -> None:
     """The seed text read and the example JSON give the same audit (both empty)."""
     assert audit(example) == audit(_read(SEED)) == []
+
+
+# 上海市人民政府办公厅 2019 年报 (published 2020-01-31 on www.shanghai.gov.cn; the HTML is archived
+# in a public repository): its 依申请 paragraph verbatim, and its table 三 as printed — the
+# 总计 column is blank except in the 新收/结转/（七）总计 rows.
+SHANGHAI_REQUEST = (
+    "市政府办公厅代表市政府共受理政府信息公开申请859件，申请数量较去年回落12.3%；答复政府信息公开申请805件"
+    "（含上年度结转申请18件，另有72件申请按照《条例》顺延到下年度答复），均在法定期限内予以答复。"
+    "予以公开及部分公开258件，占33.9%；不予公开35件，占4.34%；因本机关不掌握等原因无法提供265件，占32.9%；"
+    "不予处理158件，占19.6%；其他处理0件。信息公开类行政复议7件，诉讼9件，均获维持，继续保持了省级政府零败诉的记录。"
+)
+SHANGHAI_T3 = {  # row: (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计); None = blank
+    "new": (821, 35, None, None, 2, 1, 859),
+    "carry_in": (18, None, None, None, None, None, 18),
+    "open": (258, 12, None, None, 1, 1, None),
+    "partial": (3, None, None, None, None, None, None),
+    "deny_1": (14, None, None, None, None, None, None),
+    "deny_5": (5, None, None, None, None, None, None),
+    "deny_6": (3, 1, None, None, None, None, None),
+    "deny_8": (10, 2, None, None, None, None, None),
+    "unable_1": (252, 12, None, None, 1, None, None),
+    "unable_2": (44, 3, None, None, None, None, None),
+    "unable_3": (25, None, None, None, None, None, None),
+    "noproc_1": (148, 1, None, None, None, None, None),
+    "noproc_2": (5, 4, None, None, None, None, None),
+    "total": (767, 35, None, None, 2, 1, 805),
+    "carry_out": (72, None, None, None, None, None, 72),
+}
+
+
+def test_shanghai_2019_request_paragraph() -> None:
+    report = Report()
+    for key in [k for k in report.values if k.startswith("t3.")]:
+        report.values[key] = None
+    for row, values in SHANGHAI_T3.items():
+        for (col, _), v in zip(T3_COLS, values, strict=True):
+            report.values[f"t3.{row}.{col}"] = v
+    report.values.update({"t4.review_keep": 5, "t4.review_pending": 2, "t4.review_total": 7,
+                          "t4.suit_direct_keep": 8, "t4.suit_direct_pending": 1, "t4.suit_direct_total": 9})
+    report.sections["s1.request"] = SHANGHAI_REQUEST
+    found = [(f.rule, f.severity, f.ref, f.expected, f.actual) for f in check_text(report)]
+    # The narrative's 258 is the 自然人 column only (the row adds up to 272 + 3 部分公开), and
+    # 258 of 805 is 32.05 %, not the 33.9 % printed. Everything else agrees: 受理 859 = 新收,
+    # 答复 805 = （七）总计, 结转 18, 不予公开 35 (4.34 % truncated), 不掌握 265 (32.9 %),
+    # 不予处理 158 (19.6 %), 复议 7.
+    assert found == [
+        ("X1", "提示", "X1:s1.request:request.open_partial", 275, 258),
+        ("X1", "提示", "X1:s1.request:open_partial.share", Decimal("32.05"), Decimal("33.9")),
+    ]

@@ -108,6 +108,7 @@ MEASURES: dict[str, tuple[tuple[str, str], ...]] = {
         (r"办结|办理完结|办理完毕|已办理|完成办理|处理完毕", "done"),
         (r"答复|回复", "answered"),
         (r"予以公开|同意公开", "open"),
+        (r"(?:予以|全部)公开[及和与、或]部分公开|全部或部分公开|予以公开\(含部分公开\)|予以公开（含部分公开）", "open_partial"),
         (r"部分公开", "partial"),
         (r"不予公开", "deny"),
         (r"无法提供", "unable"),
@@ -156,11 +157,12 @@ RATE_WORDS = (
     (re.compile(r"占比|占"), "share"),
 )
 
-# "均/全部 + verb" without a number.
+# "均/全部 + verb" without a number. "均在法定期限内予以答复" speaks of timeliness (of what was
+# answered), not of everything being answered: a time qualifier makes it no quantifier.
 QUANTIFIED = (
     (re.compile(r"(?:均|全部|全数|悉数|一律)(?:已)?(?:依法)?(?:予以公开|同意公开)"), "request", "open"),
-    (re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:按时|依法|在法定期限内|如期)*(?:办结|办理完毕|办理完结|处理完毕)"), "request", "done"),
-    (re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:按时|依法|在法定期限内|如期)*(?:予以)?(?:答复|回复)"), "request", "answered"),
+    (re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:办结|办理完毕|办理完结|处理完毕)"), "request", "done"),
+    (re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:予以)?(?:答复|回复)(?!申请人)"), "request", "answered"),
 )
 NEGATION = re.compile(
     r"(?:没有|未发生|未出现|未产生|无(?!论)|未有|不存在|零)[^。；;，,]{0,24}?(?P<what>行政复议|复议|行政诉讼|诉讼)"
@@ -304,7 +306,7 @@ def extract_text(text: str, part: str) -> list[Fact]:
                 elif hit:
                     measure = hit[0]
                 strict = measure in ("new", "carry_in", "carry_out") or (
-                    topic == "request" and measure in ("open", "partial", "deny", "unable", "noproc", "other")
+                    topic == "request" and measure in ("open", "partial", "open_partial", "deny", "unable", "noproc", "other")
                 )
             if measure == SKIP:
                 prev_end = tok.end()

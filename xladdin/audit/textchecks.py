@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..check import CellRef, Finding
 from ..report import Report
-from ..spec.format2021 import T3_GROUPS
+from ..spec.format2021 import T3_GROUPS, T3_PARTY_COLS
 from ..values import format_value, is_number
 from .narrative import Extraction, Fact, extract
 
@@ -21,6 +21,7 @@ COUNT_UNITS = {"件", "个", "份", "宗", "起", "部"}
 OUTCOME_ROWS: dict[str, tuple[str, ...]] = {
     "open": ("open",),
     "partial": ("partial",),
+    "open_partial": ("open", "partial"),
     "deny": T3_GROUPS["deny"][1],
     "unable": T3_GROUPS["unable"][1],
     "unable_1": ("unable_1",),
@@ -28,6 +29,12 @@ OUTCOME_ROWS: dict[str, tuple[str, ...]] = {
     "noproc_1": ("noproc_1",),
     "noproc_2": ("noproc_2",),
     "other": T3_GROUPS["other"][1],
+}
+# A group named with one of its sub-items in the same clause may mean the sub-item.
+SUB_ITEM_HINTS = {
+    "unable": (("unable_1", "不掌握"), ("unable_2", "另行制作"), ("unable_3", "补正")),
+    "noproc": (("noproc_1", "信访"), ("noproc_2", "重复申请")),
+    "deny": (("deny_1", "国家秘密"), ("deny_4", "第三方"), ("deny_6", "过程性")),
 }
 MEASURE_NAMES = {
     "new": "本年新收",
@@ -39,6 +46,7 @@ MEASURE_NAMES = {
     "answered": "答复",
     "open": "予以公开",
     "partial": "部分公开",
+    "open_partial": "予以公开及部分公开",
     "deny": "不予公开",
     "unable": "无法提供",
     "unable_1": "本机关不掌握相关政府信息",
@@ -62,10 +70,21 @@ class _Ctx:
         self.report = report
         self.out: list[Finding] = []
         self.seen: set[tuple] = set()
+        self.derived: set[str] = set()  # table-三 totals added up from the applicant columns
 
     def v(self, key: str) -> int | Decimal | None:
         value = self.report.value(key)
-        return value if is_number(value) else None  # type: ignore[return-value]
+        if is_number(value):
+            return value  # type: ignore[return-value]
+        m = re.fullmatch(r"t3\.(\w+)\.total", key)
+        if m and value is None:
+            # Many published tables leave the 总计 column blank (a T3-N finding of its own);
+            # the narrative is then compared with the sum of the applicant columns.
+            parts = [self.report.value(f"t3.{m.group(1)}.{c}") for c in T3_PARTY_COLS]
+            if all(p is None or is_number(p) for p in parts) and any(is_number(p) for p in parts):
+                self.derived.add(key)
+                return sum((p for p in parts if is_number(p)), start=0)  # type: ignore[misc]
+        return None
 
     def total(self, keys: tuple[str, ...] | list[str]) -> int | Decimal | None:
         values = [self.v(k) for k in keys]
@@ -88,6 +107,10 @@ class _Ctx:
         if sig in self.seen:
             return
         self.seen.add(sig)
+        derived = [k for k in keys if k in self.derived]
+        if derived:
+            strict = False  # blank cells were read as 0: not an unambiguous reading
+            message += "（表三“总计”列为空的行，按各申请人列相加比较。）"
         rule = self.report.spec.rule(rule_id)
         ref = ref or f"{rule_id}:{fact.part}:{fact.topic}.{fact.measure}"
         imbalance = None
@@ -179,6 +202,9 @@ def check_requests(ctx: _Ctx, ex: Extraction) -> None:
         elif f.measure in OUTCOME_ROWS:
             keys = tuple(f"t3.{r}.total" for r in OUTCOME_ROWS[f.measure])
             table = ctx.total(keys)
+            hinted = [r for r, word in SUB_ITEM_HINTS.get(f.measure, ()) if word in f.context]
+            if hinted and ctx.total([f"t3.{r}.total" for r in hinted]) == n:
+                table = n  # "因本机关不掌握等原因无法提供 N 件": the sub-item is meant
             if table is not None and n != table:
                 ctx.add(
                     "X1", f, f"{_said(f)}称{name} {n} 件，表三“{name}”合计为 {format_value(table)} 件。",
