@@ -67,9 +67,14 @@ class FakeRange:
             self._cell().value = data
 
     @property
-    def formula(self) -> str:
-        v = self._cell().value
-        return v if isinstance(v, str) and v.startswith("=") else ("" if v is None else str(v))
+    def formula(self) -> Any:
+        def f(c: Any) -> str:
+            return "" if c.value is None else str(c.value)
+
+        if (self.r1, self.c1) == (self.r2, self.c2):
+            return f(self._cell())
+        return tuple(tuple(f(self.ws.cell(r, c)) for c in range(self.c1, self.c2 + 1))
+                     for r in range(self.r1, self.r2 + 1))
 
     @property
     def color(self) -> tuple[int, int, int] | None:
@@ -131,6 +136,9 @@ class FakeSheet:
     @property
     def used_range(self) -> FakeRange:
         return FakeRange(self.ws, 1, 1, max(self.ws.max_row, 1), max(self.ws.max_column, 1))
+
+    def activate(self) -> None:
+        self.ws.parent.active = self.ws
 
     def clear(self) -> None:
         for row in self.ws.iter_rows():
@@ -205,10 +213,24 @@ def test_check_and_clear_through_xlbook(fake: FakeBook) -> None:
     assert book.fill(addr) == MARK_COLORS["强制"]
     assert book.comment(addr).startswith(MARK_PREFIX)
     results = fake.wb[SHEET_RESULTS]
+    assert fake.wb.active.title == SHEET_RESULTS
     assert results["C2"].value == "T2-N" and results.links["H2"] == "#'" + addr.replace("!", "'!")
     run("xladdin_check", book)  # a second run replaces the note (xlwings refuses to add a second)
     run("xladdin_clear", book)
     assert book.fill(addr) == before and book.comment(addr) == "" and book.marks() == {}
+
+
+def test_xlbook_reads_each_sheet_once(fake: FakeBook, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    original = FakeSheet.range
+
+    def counting(self: FakeSheet, a: Any, b: Any = None) -> FakeRange:
+        calls.append(self.name)
+        return original(self, a, b)
+
+    monkeypatch.setattr(FakeSheet, "range", counting)
+    XlBook(fake).read_report()
+    assert len(calls) == len(set(calls)) <= len(fake.wb.sheetnames)
 
 
 def test_fill_through_xlbook(fake: FakeBook) -> None:

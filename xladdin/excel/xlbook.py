@@ -30,6 +30,13 @@ FILTERS = {
 }
 
 
+def _coords(cell: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, row = coordinate_from_string(cell)
+    return row, column_index_from_string(letters)
+
+
 def _rgb(color: str) -> tuple[int, int, int] | None:
     if not color:
         return None
@@ -41,6 +48,9 @@ class XlBook(Book):
         self.book = book
         self._names: dict[str, str] | None = None
         self._unprotected: dict[str, dict[str, bool]] = {}  # sheet -> protection options to restore
+        # sheet -> (values, formulas) of its used range from A1: one COM call per sheet instead
+        # of two per cell (reading a report is ~400 cells; UDFs read it on every recalculation)
+        self._grids: dict[str, tuple[list[list[Any]], list[list[Any]]]] = {}
 
     @classmethod
     def caller(cls) -> XlBook:
@@ -73,11 +83,31 @@ class XlBook(Book):
         sheet, cell = address.rsplit("!", 1)
         return self.book.sheets[sheet].range(cell)
 
+    def _grid(self, sheet: str) -> tuple[list[list[Any]], list[list[Any]]]:
+        if sheet not in self._grids:
+            ws = self.book.sheets[sheet]
+            last = ws.used_range.last_cell
+            rng = ws.range((1, 1), (last.row, last.column))
+            values = rng.options(ndim=2).value
+            formulas = rng.formula
+            if not isinstance(formulas, (list, tuple)) or (formulas and not isinstance(formulas[0], (list, tuple))):
+                formulas = [[formulas]]  # a one-cell used range
+            self._grids[sheet] = ([list(r) for r in values], [list(r) for r in formulas])
+        return self._grids[sheet]
+
+    def _at(self, address: str, which: int) -> Any:
+        sheet, cell = address.rsplit("!", 1)
+        row, col = _coords(cell)
+        grid = self._grid(sheet)[which]
+        if row <= len(grid) and col <= len(grid[row - 1]):
+            return grid[row - 1][col - 1]
+        return None  # outside the used range: empty
+
     def get(self, address: str) -> Any:
-        return self._range(address).value
+        return self._at(address, 0)
 
     def formula(self, address: str) -> str:
-        f = self._range(address).formula
+        f = self._at(address, 1)
         return f if isinstance(f, str) and f.startswith("=") else ""
 
     def _writable(self, address: str) -> Any:
@@ -106,6 +136,7 @@ class XlBook(Book):
 
     def set(self, address: str, value: Any) -> None:
         self._writable(address).value = value
+        self._grids.clear()  # formulas elsewhere may have changed too
 
     def fill(self, address: str) -> str:
         return rgb_hex(self._range(address).color)
@@ -137,6 +168,7 @@ class XlBook(Book):
 
     def write_rows(self, sheet: str, rows: list[list[Any]], widths: list[int] | None = None,
                    state: str = "visible") -> None:
+        self._grids.pop(sheet, None)
         if sheet in self.sheet_names():
             ws = self.book.sheets[sheet]
             ws.clear()
@@ -154,6 +186,7 @@ class XlBook(Book):
             ws.visible = False
 
     def add_link(self, address: str, target: str, text: str) -> None:
+        self._grids.pop(address.rsplit("!", 1)[0], None)
         rng = self._range(address)
         if sys.platform == "win32":
             rng.api.Hyperlinks.Add(Anchor=rng.api, Address="", SubAddress=quoted(target), TextToDisplay=text)
