@@ -164,6 +164,8 @@ QUANTIFIED = (
     (re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:办结|办理完毕|办理完结|处理完毕)"), "request", "done"),
     (re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:予以)?(?:答复|回复)(?!申请人)"), "request", "answered"),
 )
+# "复议 7 件，诉讼 9 件，均获维持": every case (of the topics named before it) upheld.
+ALL_UPHELD = re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:获|被|予以|得到)?(?:法院|复议机关)?(?:维持|驳回)")
 NEGATION = re.compile(
     r"(?:没有|未发生|未出现|未产生|无(?!论)|未有|不存在|零)[^。；;，,]{0,24}?(?P<what>行政复议|复议|行政诉讼|诉讼)"
 )
@@ -336,6 +338,16 @@ def extract_text(text: str, part: str) -> list[Fact]:
                         quantifier=m.group(0), sentence_start=s0,
                     )
                 )
+        for m in ALL_UPHELD.finditer(sentence):
+            before = sentence[: m.start()]
+            for topic, rx in (("review", r"复议(?!后)"), ("suit", r"诉讼|起诉")):
+                if re.search(rx, before):
+                    facts.append(
+                        Fact(
+                            topic, "keep_all", None, "", part, s0 + m.start(), s0 + m.end(), sentence,
+                            quantifier=m.group(0), sentence_start=s0,
+                        )
+                    )
         for m in NEGATION.finditer(sentence):
             what = "review" if "复议" in m.group("what") else "suit"
             whats = [what]

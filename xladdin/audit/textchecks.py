@@ -266,6 +266,20 @@ def check_litigation(ctx: _Ctx, ex: Extraction) -> None:
     review = ctx.v("t4.review_total")
     suits = ctx.total(("t4.suit_direct_total", "t4.suit_after_review_total"))
     for f in ex.of("review") + ex.of("suit"):
+        if f.measure == "keep_all":
+            groups = ["review"] if f.topic == "review" else ["suit_direct", "suit_after_review"]
+            keep = ctx.total([f"t4.{g}_keep" for g in groups])
+            total = ctx.total([f"t4.{g}_total" for g in groups])
+            if keep is not None and total is not None and keep != total:
+                what = "行政复议" if f.topic == "review" else "行政诉讼"
+                ctx.add(
+                    "X2", f,
+                    f"{_said(f)}称{what}“{f.quantifier}”，但表四{what}总计 {format_value(total)} 件中"
+                    f"结果维持 {format_value(keep)} 件。",
+                    [f"t4.{g}_keep" for g in groups] + [f"t4.{g}_total" for g in groups],
+                    expected=total, actual=keep,
+                )
+            continue
         if f.measure == "none":
             keys = ("t4.review_total",) if f.topic == "review" else ("t4.suit_direct_total", "t4.suit_after_review_total")
             table = review if f.topic == "review" else suits
