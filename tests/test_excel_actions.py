@@ -234,6 +234,16 @@ def test_export_pdf(example_path: Path, tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"%PDF")
 
 
+def test_export_bare_name_goes_to_the_output_folder(example_path: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    out_dir = tmp_path / "输出"
+    out_dir.mkdir()
+    monkeypatch.setenv("XLADDIN_EXPORT_SETTINGS", str(tmp_path / "export.json"))
+    (tmp_path / "export.json").write_text(json.dumps({"output_dir": str(out_dir)}), encoding="utf-8")
+    run("xladdin_export", FileBook(example_path, answers={"export_path": "年报.md"}))
+    assert (out_dir / "年报.md").exists()
+
+
 def test_export_refuses_an_unknown_format(example_path: Path, tmp_path: Path) -> None:
     from xladdin.errors import InputError
 

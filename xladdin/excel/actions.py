@@ -253,19 +253,21 @@ def export_report(book: Book) -> str:
     _require_report(book)
     by_suffix = {suffix: fmt for fmt, suffix in FORMATS.items()}
     kinds = "、".join(s.lstrip(".").upper() for s in by_suffix)
-    path = book.ask_file("export_path", f"导出为（{kinds}，按扩展名选择格式）：", mode="save", suffix=".docx")
+    report = book.read_report()
+    output_dir = load_user_settings().get("output_dir") or (str(Path(book.path).parent) if book.path else "")
+    proposal = str(Path(output_dir) / f"{report.meta.title}.docx") if output_dir else f"{report.meta.title}.docx"
+    path = book.ask_file("export_path", f"导出为（{kinds}，按扩展名选择格式）：", mode="save", suffix=".docx",
+                         default=proposal)
     if not path:
         return "已取消"
     target = Path(path)
     if not target.suffix:
         target = target.with_suffix(".docx")
-    output_dir = load_user_settings().get("output_dir")
     if not target.is_absolute() and output_dir:
-        target = Path(output_dir) / target
+        target = Path(output_dir) / target  # a bare file name goes to the 设置 output folder
     fmt = by_suffix.get(target.suffix.lower())
     if fmt is None:
         raise InputError(f"不支持导出为 {target.suffix}（可用：{kinds}）", path=str(target))
-    report = book.read_report()
     hard = blocking(check(report, read_previous(book)))
     written = export(report, fmt, target, settings=load_settings())
     text = f"已导出：{written}"

@@ -120,8 +120,10 @@ class Book(ABC):
         """Put an internal hyperlink to `target` ("sheet!A1") in the cell at `address`."""
 
     @abstractmethod
-    def ask_file(self, question: str, prompt: str, mode: str = "open", suffix: str = ".xlsx") -> str | None:
-        """Ask for a path; mode is open, save or folder. None when the user cancels."""
+    def ask_file(self, question: str, prompt: str, mode: str = "open", suffix: str = ".xlsx",
+                 default: str = "") -> str | None:
+        """Ask for a path; mode is open, save or folder; `default` proposes a file name (save).
+        None when the user cancels."""
 
     @abstractmethod
     def ask_text(self, question: str, prompt: str, default: str = "") -> str | None:

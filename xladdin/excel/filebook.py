@@ -145,7 +145,8 @@ class FileBook(Book):
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=quoted(target), display=text)
         cell.style = "Hyperlink"
 
-    def ask_file(self, question: str, prompt: str, mode: str = "open", suffix: str = ".xlsx") -> str | None:
+    def ask_file(self, question: str, prompt: str, mode: str = "open", suffix: str = ".xlsx",
+                 default: str = "") -> str | None:
         return self.answers.get(question)
 
     def ask_text(self, question: str, prompt: str, default: str = "") -> str | None:

@@ -11,6 +11,7 @@ its sheets (no password); cells are unprotected for the action and protected aga
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from .book import TITLE, Book, quoted, rgb_hex, split_ref
@@ -193,7 +194,8 @@ class XlBook(Book):
         else:
             rng.add_hyperlink("#" + quoted(target), text, target)
 
-    def ask_file(self, question: str, prompt: str, mode: str = "open", suffix: str = ".xlsx") -> str | None:
+    def ask_file(self, question: str, prompt: str, mode: str = "open", suffix: str = ".xlsx",
+                 default: str = "") -> str | None:
         if sys.platform == "win32":
             api = self.book.app.api
             if mode == "folder":
@@ -202,11 +204,11 @@ class XlBook(Book):
                 return str(dialog.SelectedItems(1)) if dialog.Show() == -1 else None
             filters = FILTERS.get((mode, suffix), f"*{suffix},*{suffix}")
             if mode == "save":
-                answer = api.GetSaveAsFilename(InitialFileName="", FileFilter=filters, Title=prompt)
+                answer = api.GetSaveAsFilename(InitialFileName=default, FileFilter=filters, Title=prompt)
             else:
                 answer = api.GetOpenFilename(FileFilter=filters, Title=prompt)
             return str(answer) if answer not in (False, None, "False") else None
-        return _tk_file(prompt, mode, suffix)
+        return _tk_file(prompt, mode, suffix, default)
 
     def ask_text(self, question: str, prompt: str, default: str = "") -> str | None:
         if sys.platform == "win32":
@@ -239,7 +241,7 @@ class XlBook(Book):
         xw.Book(path)
 
 
-def _tk_file(prompt: str, mode: str, suffix: str) -> str | None:
+def _tk_file(prompt: str, mode: str, suffix: str, default: str = "") -> str | None:
     from tkinter import Tk, filedialog
 
     root = Tk()
@@ -248,7 +250,9 @@ def _tk_file(prompt: str, mode: str, suffix: str) -> str | None:
         if mode == "folder":
             answer = filedialog.askdirectory(title=prompt)
         elif mode == "save":
-            answer = filedialog.asksaveasfilename(title=prompt, defaultextension=suffix)
+            folder, name = (str(Path(default).parent), Path(default).name) if default else (None, None)
+            answer = filedialog.asksaveasfilename(title=prompt, defaultextension=suffix, initialdir=folder,
+                                                  initialfile=name)
         else:
             answer = filedialog.askopenfilename(title=prompt, filetypes=[("Excel", "*.xlsx *.xlsm")])
         return answer or None
