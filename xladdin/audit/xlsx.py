@@ -65,12 +65,11 @@ def audit_workbook(records: list[AuditRecord]):
     """Build the workbook in openpyxl's write-only mode (streams rows: ~3× faster for big batches)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
-    top = Alignment(vertical="top", wrap_text=True)
     fills = {c: PatternFill("solid", fgColor=c) for c in (RED, AMBER, GREEN, GREY, HEADER)}
 
     def sheet(title: str, columns: tuple[tuple[str, int], ...]):  # type: ignore[no-untyped-def]
@@ -86,12 +85,11 @@ def audit_workbook(records: list[AuditRecord]):
         ws.append(head)
         return ws
 
-    def styled(ws, value: object, fill: str = "", wrap: bool = False):  # type: ignore[no-untyped-def]
+    # One styled cell per row (the severity colour): styling every text cell (wrap) costs a
+    # third of the time on large batches, and unwrapped rows filter and scan better.
+    def styled(ws, value: object, fill: str):  # type: ignore[no-untyped-def]
         cell = WriteOnlyCell(ws, value)
-        if fill:
-            cell.fill = fills[fill]
-        if wrap:
-            cell.alignment = top
+        cell.fill = fills[fill]
         return cell
 
     ws = sheet("汇总", SUMMARY_COLUMNS)
@@ -115,9 +113,9 @@ def audit_workbook(records: list[AuditRecord]):
             wd.append([
                 r.source, agency, year, f.rule, f.title,
                 styled(wd, f.severity, RED if f.severity == "强制" else AMBER),
-                f.scope, styled(wd, f.message, wrap=True), styled(wd, cells, wrap=True),
+                f.scope, f.message, cells,
                 _show(f.expected), _show(f.actual), _show(f.imbalance),
-                styled(wd, f.snippet, wrap=True), f.ref, f.explanation,
+                f.snippet, f.ref, f.explanation,
             ])
     wd.auto_filter.ref = f"A1:{get_column_letter(len(DETAIL_COLUMNS))}{max(2, n)}"
     return wb
