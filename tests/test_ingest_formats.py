@@ -112,3 +112,39 @@ def test_files_of_the_exporter(tmp_path: Path, example: Report, fmt: str) -> Non
     got = read_published(path)
     same_values(got, example)
     same_text(got, example)
+
+
+def test_html_page_laid_out_in_tables_with_menus(tmp_path: Path, example: Report) -> None:
+    """Government pages often wrap the article in layout tables, after menus and a breadcrumb."""
+    body = to_html(example, "gbk").decode("gbk")
+    start, end = body.index("<body>") + len("<body>"), body.index("</body>")
+    page = (
+        body[:start]
+        + "<table><tr><td><a href='/'>首页</a> &gt; 政务公开 &gt; 年度报告</td></tr></table>"
+        + "<table width='100%'><tr><td>" + body[start:end] + "</td></tr></table>"
+        + "<div>网站地图 | 联系我们</div>" + body[end:]
+    )
+    path = tmp_path / "page.shtml"
+    path.write_bytes(page.encode("gbk"))
+    got = read_published(path)
+    same_values(got, example)
+    same_text(got, example)
+
+
+def test_docx_content_in_a_layout_table(tmp_path: Path, example: Report) -> None:
+    from docx import Document
+
+    inner = to_docx(example, tmp_path / "inner.docx")
+    doc = Document(str(inner))
+    body = doc.element.body
+    children = [el for el in body.iterchildren() if not el.tag.endswith("sectPr")]
+    outer = doc.add_table(rows=1, cols=1)
+    cell = outer.cell(0, 0)._tc
+    for el in children:
+        cell.append(el)
+    cell.append(doc.add_paragraph("")._p)  # a cell must end with a paragraph
+    path = tmp_path / "layout.docx"
+    doc.save(str(path))
+    got = read_published(path)
+    same_values(got, example)
+    same_text(got, example)

@@ -62,6 +62,21 @@ def grid(table: etree._Element) -> list[list[tuple[str, bool]]]:
     return out
 
 
+def _owner(cell: etree._Element) -> etree._Element | None:
+    p = cell.getparent()
+    while p is not None and p.tag != "table":
+        p = p.getparent()
+    return p
+
+
+def _layout(table: etree._Element) -> bool:
+    """A table used for page layout (one cell, or cells holding tables): read its content."""
+    cells = [c for c in table.iter("td", "th") if _owner(c) is table]
+    if len(cells) <= 1:
+        return True
+    return any(c.find(".//table") is not None for c in cells)
+
+
 def _text(el: etree._Element) -> str:
     parts = []
     for t in el.itertext():
@@ -98,6 +113,15 @@ def html_lines(data: bytes | str) -> list[Line]:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in SKIP or not tag:
             pass
+        elif tag == "table" and _layout(el):
+            flush()
+            for cell in el.iter("td", "th"):
+                if _owner(cell) is el:
+                    for child in cell:
+                        walk(child)
+                    if cell.text:
+                        buf.append(cell.text)
+                    flush()
         elif tag == "table":
             flush()
             counters["table"] += 1

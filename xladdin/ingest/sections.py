@@ -100,7 +100,11 @@ def outline(lines: list[Line]) -> Outline:
     # menus and breadcrumbs first), with the agency line just above it when printed apart
     first_heading = next((j for j, ln in enumerate(body) if heading_of(ln) is not None), len(body))
     content = [j for j, ln in enumerate(body[:first_heading]) if ln.text and not _annotation(ln.text)]
-    titles = [j for j in content if "年度报告" in body[j].text and "。" not in body[j].text and len(body[j].text) <= 80]
+    titles = [
+        j for j in content
+        if "年度报告" in body[j].text and len(body[j].text) <= 80 and not re.search(r"[。>›»|]", body[j].text)
+    ]  # fmt: skip
+    titles = [j for j in titles if re.search(r"\d{4}\s*年", body[j].text)] or titles
     i = content[0] if content else 0
     if titles:
         j = titles[0] if titles[0] in content[:5] else titles[-1]
@@ -154,6 +158,16 @@ def _signature(out: Outline, tail: list[Line]) -> None:
         tail.pop()
     if not tail:
         return
+    # the date may be followed by page furniture (footer links): short lines without a sentence
+    texts = [ln for ln in tail[-6:] if ln.text]
+    dated = [ln for ln in texts if _DATE.match(re.sub(r"\s+", "", ln.text))]
+    if not dated:
+        return
+    after = texts[texts.index(dated[-1]) + 1 :]
+    if any(len(ln.text) > 40 or "。" in ln.text for ln in after):
+        return
+    while tail[-1] is not dated[-1]:
+        tail.pop()
     m = _DATE.match(re.sub(r"\s+", "", tail[-1].text))
     if not m:
         return
