@@ -115,8 +115,9 @@ def _meta_index(folder: str, stamp: float) -> tuple[tuple[str, str, int | None],
 def find_previous(folder: str | Path, report: Report) -> Report | None:
     """Last year's report of the same agency in `folder` (recursively), or None.
 
-    File names are tried first (a name holding year−1, then the agency's name), so a folder of
-    many reports is not read whole for every input; the full index is the fallback.
+    Files whose name holds both year−1 and the agency's name are tried first; otherwise every
+    readable report of the folder is indexed once per process (agency, year) and looked up, so
+    a batch over a big folder reads each file once, not once per input.
     """
     from ..load import load_report
 
@@ -124,21 +125,18 @@ def find_previous(folder: str | Path, report: Report) -> Report | None:
     if not year or not agency:
         return None
     folder = Path(folder)
-    own = Path(report.source).resolve() if report.source else None
-    files = [p for p in files_in(folder) if p.resolve() != own]
+    own = str(Path(report.source).resolve()) if report.source else ""
     key = agency_key(agency)
-    named = [p for p in files if str(year - 1) in p.name]
-    named.sort(key=lambda p: (key not in agency_key(p.stem), p.name))
-    for path in named:
-        try:
-            r = load_report(path)
-        except Exception:  # noqa: BLE001
-            continue
-        if r.meta.year == year - 1 and same_agency(r.meta.agency, agency):
-            return r
-    stamp = folder.stat().st_mtime
-    for path, name, y in _meta_index(str(folder), stamp):
-        if y == year - 1 and same_agency(name, agency) and Path(path) not in named:
+    for path in files_in(folder):
+        if str(year - 1) in path.name and key in agency_key(path.stem) and str(path.resolve()) != own:
+            try:
+                r = load_report(path)
+            except Exception:  # noqa: BLE001 - an unreadable neighbour is not this report's problem
+                continue
+            if r.meta.year == year - 1 and same_agency(r.meta.agency, agency):
+                return r
+    for path, name, y in _meta_index(str(folder.resolve()), folder.stat().st_mtime):
+        if y == year - 1 and same_agency(name, agency) and str(Path(path).resolve()) != own:
             return load_report(path)
     return None
 
