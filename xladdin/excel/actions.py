@@ -38,7 +38,8 @@ CARRY = tuple((f"t3.carry_out.{col}", f"t3.carry_in.{col}") for col, _ in T3_COL
 VALID_KEYS = ("t2.reg_valid", "t2.norm_valid")
 CARRIED_META = ("agency", "level", "contact_address", "contact_phone", "website", "office")
 RESULT_HEADER = ["序号", "级别", "规则", "规则名称", "问题", NOTES_HEADER_TEXT, NOTES_HEADER_REF, "涉及单元格"]
-DOCS_URL = "https://github.com/xladdin/xladdin/blob/main/docs/excel.md"
+# The project has no published web address yet: point at the docs shipped with the source.
+DOCS = "README.md 的“在 Excel 中使用”一节（源码中的 docs/excel.md）"
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def import_previous(book: Book) -> str:
     path = book.ask_file("previous", "选择上年度年报工作簿：", mode="open")
     if not path:
         return "已取消"
-    if Path(path).resolve() == Path(book.path).resolve() if book.path else False:
+    if book.path and Path(path).resolve() == Path(book.path).resolve():
         raise InputError("选择的是当前工作簿本身，请选择上年度的年报", path=path)
     previous = book.open_other(path).read_report()
     this = book.read_report()
@@ -333,7 +334,13 @@ def settings(book: Book) -> str:
 
 
 def help_action(book: Book) -> str:
-    return f"xladdin {__version__}（政府信息公开工作年度报告，国办公开办函〔2021〕30号格式）\n使用说明：{DOCS_URL}"
+    import xlwings  # the installed version must match the add-in's VBA (re-run install after upgrades)
+
+    return (
+        f"xladdin {__version__}（政府信息公开工作年度报告，国办公开办函〔2021〕30号格式）\n"
+        f"xlwings {xlwings.__version__}；Python 包位置：{Path(__file__).resolve().parents[1]}\n"
+        f"使用说明：{DOCS}"
+    )
 
 
 # ---------------------------------------------------------------------- dispatcher
