@@ -19,6 +19,7 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
 
 def pdf_lines(path: str | Path, tables: bool = True) -> list[Line]:
     out: list[Line] = []
+    pages: list[list[Line]] = []
     with pdfplumber.open(str(path)) as pdf:
         for pno, page in enumerate(pdf.pages, start=1):
             items: list[tuple[float, int, list[str] | str]] = []
@@ -37,6 +38,8 @@ def pdf_lines(path: str | Path, tables: bool = True) -> list[Line]:
                 size = (ln["bottom"] - ln["top"]) or 10
                 items.append((ln["top"], 0, (ln["text"], ln["x1"] >= right - 1.5 * size)))
             items.sort(key=lambda it: (round(it[0], 1), it[1]))
+            out = []
+            pages.append(out)
             for i, (_, kind, content) in enumerate(items, start=1):
                 where = f"第{pno}页第{i}行"
                 if kind:
@@ -44,4 +47,19 @@ def pdf_lines(path: str | Path, tables: bool = True) -> list[Line]:
                 else:
                     text, wrapped = content  # type: ignore[misc]
                     out.append(Line(clean_cell(text), where, None, pno, wrapped))
-    return out
+    return _drop_running_heads(pages)
+
+
+def _drop_running_heads(pages: list[list[Line]]) -> list[Line]:
+    """Remove running headers and footers: the same text at the top or bottom of most pages."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        edge = {ln.text for ln in page[:2] + page[-2:] if ln.cells is None and ln.text}
+        for t in edge:
+            counts[t] = counts.get(t, 0) + 1
+    running = {t for t, n in counts.items() if len(pages) >= 3 and n >= max(3, len(pages) * 0.6)}
+    lines: list[Line] = []
+    for page in pages:
+        n = len(page)
+        lines += [ln for i, ln in enumerate(page) if not (ln.text in running and (i < 2 or i >= n - 2))]
+    return lines
