@@ -8,12 +8,15 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 from ingest_docs import docx_to_pdf, to_docx, to_html, to_text
 
 from xladdin.check import check
 from xladdin.ingest import read_lines, read_published
 from xladdin.report import Report
 from xladdin.spec import SPEC
+
+SHUYANG = SHARED / "examples" / "2023_沭阳县发展和改革局.txt"
 
 
 def same_values(got: Report, example: Report) -> None:
@@ -148,3 +151,88 @@ def test_docx_content_in_a_layout_table(tmp_path: Path, example: Report) -> None
     got = read_published(path)
     same_values(got, example)
     same_text(got, example)
+
+
+def test_html_like_a_real_county_page(tmp_path: Path) -> None:
+    """Features of a real 沭阳县 page: an index table (索引号, 公开日期) above the title, menus,
+    text split over <span>/<font> runs (also inside numbers and headings), <o:p>&nbsp;</o:p>
+    in blank cells, the signature right-aligned with runs of spaces."""
+    span = "<span style='font-family: 微软雅黑;'>{}</span>"
+
+    def runs(text: str, size: int = 3) -> str:
+        return "".join(span.format(text[i : i + size]) for i in range(0, len(text), size))
+
+    def p(text: str) -> str:
+        return f"<p style='text-indent: 2em'>{runs(text)}<span><o:p></o:p></span></p>"
+
+    def td(text: str, **attrs: int) -> str:
+        a = "".join(f" {k}='{v}'" for k, v in attrs.items())
+        inner = runs(text, 1) if text else "<span><o:p>&nbsp;</o:p></span>"
+        return f"<td{a}><p>{inner}</p></td>"
+
+    source = SHUYANG_TEXT()
+    body = [
+        "<ul><li><h4><a>繁體版</a></h4></li><li><h4><a>无障碍</a></h4></li></ul>",
+        "<div class='nav'><a>首页</a><a>政府信息公开</a></div>",
+        "<table><tr>" + td("名称") + td("沭阳县发展和改革局2023年政府信息公开年度报告", colspan=3) + "</tr>",
+        "<tr>" + td("索引号") + td("014314799/2024-00002") + td("公开日期") + td("2024-01-17") + "</tr></table>",
+        "<h1><ucaptitle>沭阳县发展和改革局2023年政府信息公开年度报告</ucaptitle></h1><div id='zoomcon'>",
+    ]
+    for line in source["before_tables"]:
+        body.append(p(line))
+    for title, rows in source["tables"]:
+        body.append(p(title))
+        body.append("<table border='1'><tbody>")
+        for cells in rows:
+            body.append("<tr>" + "".join(td(c, **a) for c, a in cells) + "</tr>")
+        body.append("</tbody></table>")
+    for line in source["after_tables"]:
+        body.append(p(line))
+    body.append("<p><span><o:p>" + "&nbsp;" * 60 + "沭阳县发展和改革局</o:p></span></p>")
+    body.append("<p><span><o:p>" + "&nbsp;" * 60 + "2024年1月17日<br></o:p></span></p></div>")
+    page = "<html><head><meta charset='utf-8'><title>x</title></head><body>" + "\n".join(body) + "</body></html>"
+    path = tmp_path / "real.shtml"
+    path.write_text(page, encoding="utf-8")
+    got = read_published(path)
+    want = read_published(SHUYANG)
+    assert {k: got.values[k] for k in SPEC.keys} == {k: want.values[k] for k in SPEC.keys}
+    assert got.meta == want.meta
+    assert got.observed["headings"][4]["text"] == "五、存在的主要问题及整改措施"
+    for part in SPEC.parts:
+        assert got.sections[part.key] == want.sections[part.key], part.key
+
+
+def SHUYANG_TEXT() -> dict:
+    """The 沭阳县 example split into paragraphs and |-tables (merged cells written once there;
+    here given back their spans so the HTML has real rowspan/colspan)."""
+    lines = SHUYANG.read_text(encoding="utf-8").split("\n")
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("根据"))
+    end = next(i for i, ln in enumerate(lines) if ln == "沭阳县发展和改革局")
+    before, after, tables = [], [], []
+    current = None
+    for ln in lines[start:end]:
+        if not ln.strip():
+            continue
+        if "|" in ln or (current is not None and ln.startswith("第二十条")):
+            cells = [c.strip() for c in ln.split("|")]
+            current[1].append([(c, _span_of(c, len(cells))) for c in cells])
+        elif ln.startswith(("二、", "三、", "四、")):
+            current = (ln, [])
+            tables.append(current)
+        elif current is not None and not tables[-1][1]:
+            current[1].append([(ln, {})])
+        else:
+            (after if tables else before).append(ln)
+    return {"before_tables": before, "tables": tables, "after_tables": after}
+
+
+def _span_of(text: str, n: int) -> dict:
+    spans = {"三、本年度办理结果": {"rowspan": 22}, "（三）不予公开": {"rowspan": 8}, "（四）无法提供": {"rowspan": 3},
+             "（五）不予处理": {"rowspan": 5}, "（六）其他处理": {"rowspan": 3}}
+    if text in spans:
+        return spans[text]
+    if text.startswith(("一、", "二、", "四、")) and n == 8:
+        return {"colspan": 3}
+    if text.startswith(("（一）", "（二）", "（七）")) and n in (8, 9):
+        return {"colspan": 2}
+    return {}

@@ -78,10 +78,28 @@ def _layout(table: etree._Element) -> bool:
 
 
 def _text(el: etree._Element) -> str:
-    parts = []
-    for t in el.itertext():
-        parts.append(t)
-    return " ".join(parts)
+    """A cell's text: inline pieces joined as printed (a number split over two spans stays one
+    number), block pieces (paragraphs, line breaks) separated by a space."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in SKIP:
+            return
+        block = tag in BLOCKS or tag == "br"
+        if block:
+            parts.append(" ")
+        if node.text and tag:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append(" ")
+
+    walk(el)
+    return "".join(parts)
 
 
 def _span(value: object) -> int:

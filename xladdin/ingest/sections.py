@@ -38,7 +38,7 @@ _PART_WORDS = (
     ("s1.oversight", ("监督", "保障", "考核")),
 )
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$|^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_PUBLISHED = re.compile(r"(?:发布|公开|成文)(?:日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_PUBLISHED = re.compile(r"(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9.\-_/%?=&#:~]+")
 
 
@@ -105,6 +105,7 @@ def outline(lines: list[Line]) -> Outline:
         if "年度报告" in body[j].text and len(body[j].text) <= 80 and not re.search(r"[。>›»|]", body[j].text)
     ]  # fmt: skip
     titles = [j for j in titles if re.search(r"\d{4}\s*年", body[j].text)] or titles
+    titles = [j for j in titles if sum(1 for c in body[j].cells or (body[j].text,) if c) == 1] or titles
     i = content[0] if content else 0
     if titles:
         j = titles[0] if titles[0] in content[:5] else titles[-1]
