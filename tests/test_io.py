@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from wbtools import content, set_cached, sha
+from wbtools import content, set_cached, sha, without_results
 
 from xladdin.check import blocking, check
 from xladdin.errors import OutputError
@@ -50,7 +50,7 @@ def test_round_trip_keeps_every_value_exactly(example: Report, tmp_path: Path) -
     assert back.source == str(path)
     assert len(back.addresses) == 200 and all(ADDRESS.match(a) for a in back.addresses.values())
     assert len(set(back.addresses.values())) == 200
-    # derived cells keep their formulas; without cached values they are computed
+    # derived cells keep their formulas
     assert sorted(back.formulas) == sorted(DERIVED)
     assert all(f.startswith("=") for f in back.formulas.values())
 
@@ -85,9 +85,56 @@ def test_cached_value_of_a_formula_cell_is_used(example_xlsx: Path, tmp_path: Pa
     back = read_report(stale)
     assert back.values["t3.total.total"] == 99
     assert back.formulas["t3.total.total"] == plain.formulas["t3.total.total"]
-    assert plain.values["t3.total.total"] == 10  # computed from the parts when not cached
     refs = {f.ref for f in blocking(check(back))}
     assert any(r.startswith("T3-R:total") for r in refs)
+
+
+def test_formula_without_cached_value_is_computed(example_xlsx: Path, tmp_path: Path) -> None:
+    bare = without_results(example_xlsx, tmp_path / "bare.xlsx")
+    import pandas as pd
+
+    t3 = pd.read_excel(bare, sheet_name="表三", header=None, engine="openpyxl")
+    assert t3.iloc[:, 9].isna().sum() > 20  # no results in the file: pandas sees nothing
+    back = read_report(bare)
+    assert back.values == read_report(example_xlsx).values
+    assert back.values["t3.total.total"] == 10
+    assert read_report_fast(bare).to_dict() == back.to_dict()
+
+
+def test_written_totals_carry_results_like_excel(example: Report, tmp_path: Path) -> None:
+    """Phone previewers, pandas and LibreOffice show the totals of a workbook we wrote."""
+    import pandas as pd
+
+    example.values["t3.deny_1.biz"] = "/"  # its row total and the biz column total: no result
+    path = tmp_path / "r.xlsx"
+    write_report(example, path)
+    report = read_report(path)
+    grid = openpyxl.load_workbook(path, data_only=True)
+    results = {}
+    for key in DERIVED:
+        sheet, coord = report.addresses[key].split("!")
+        results[key] = grid[sheet][coord].value
+    blank = {k for k, v in results.items() if v is None}
+    assert blank == {"t3.deny_1.total", "t3.total.biz", "t3.total.total"}
+    assert all(results[k] == example.values[k] for k in DERIVED if k not in blank)
+    t4 = pd.read_excel(path, sheet_name="表四", header=None, engine="calamine")
+    assert int(t4.iloc[4, 4]) == example.values["t4.review_total"]
+
+
+def test_a_changed_formula_gets_no_result_from_us(example_xlsx: Path, tmp_path: Path) -> None:
+    report = read_report(example_xlsx)
+    sheet, coord = report.addresses["t3.new.total"].split("!")
+    wb = openpyxl.load_workbook(example_xlsx)
+    wb[sheet][coord].value = "=SUM(D5:H5)"  # the user dropped a column
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    out = tmp_path / "out.xlsx"
+    write_report(read_report(edited), out, base=edited, keys=[])
+    assert openpyxl.load_workbook(out, data_only=True)[sheet][coord].value is None
+    back = read_report(out)
+    assert back.formulas["t3.new.total"] == "=SUM(D5:H5)"
+    assert back.values["t3.new.total"] is None and "与模板不同" in back.notes["t3.new.total"]
+    assert any(f.cells[0].key == "t3.new.total" for f in check(back) if f.rule == "T3-N")
 
 
 def test_fast_reader_gives_the_same_report(example: Report, example_xlsx: Path, tmp_path: Path) -> None:

@@ -20,8 +20,15 @@ def content(path: Path) -> dict:
     """Everything a user sees of a workbook (values, formulas, merges, names, comments,
     validations), without zip timestamps, so two builds can be compared."""
     wb = openpyxl.load_workbook(path)
+    results = openpyxl.load_workbook(path, data_only=True)
     out: dict = {"sheets": wb.sheetnames, "names": {n: d.value for n, d in wb.defined_names.items()}}
     for ws in wb.worksheets:
+        cached = {
+            c.coordinate: results[ws.title][c.coordinate].value
+            for row in ws.iter_rows()
+            for c in row
+            if isinstance(c.value, str) and c.value.startswith("=")
+        }
         cells = {}
         comments = {}
         for row in ws.iter_rows():
@@ -36,6 +43,7 @@ def content(path: Path) -> dict:
             "merged": sorted(str(m) for m in ws.merged_cells.ranges),
             "validations": sorted(str(v.sqref) for v in ws.data_validations.dataValidation),
             "protected": bool(ws.protection.sheet),
+            "results": cached,
         }
     return out
 
@@ -47,6 +55,12 @@ def rewrite(path: Path, out: Path, edit) -> Path:
             data = edit(name, zin.read(name))
             if data is not None:
                 zout.writestr(name, data)
+    return out
+
+
+def without_results(path: Path, out: Path) -> Path:
+    """The workbook re-saved by openpyxl, which drops every cached formula result."""
+    openpyxl.load_workbook(path).save(out)
     return out
 
 
@@ -64,7 +78,7 @@ def set_cached(path: Path, out: Path, address: str, value: str) -> Path:
         if name != part:
             return data
         text = data.decode("utf-8")
-        pattern = re.compile(rf'(<c r="{coord}"[^>]*>)(<f>[^<]*</f>)<v\s*/?>(</v>)?')
+        pattern = re.compile(rf'(<c r="{coord}"[^>]*>)(<f>[^<]*</f>)(?:<v\s*/>|<v>[^<]*</v>)')
         new, n = pattern.subn(rf"\1\2<v>{value}</v>", text)
         assert n == 1, f"no formula cell {address}"
         return new.encode("utf-8")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ..check import blocking, check
-from .findings_view import console, show_findings
 from .inputs import load
 
 
@@ -32,9 +32,11 @@ def run(args: argparse.Namespace) -> int:
         from ..io.findings_xlsx import write_findings
 
         path = write_findings(findings, args.xlsx, report, previous)
-        console(stderr=args.json).print(f"问题清单已写入：{path}")
+        print(f"问题清单已写入：{path}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
         print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
+        from .findings_view import show_findings  # rich: only for the terminal view
+
         show_findings(findings, report)
     return 1 if blocking(findings) else 0

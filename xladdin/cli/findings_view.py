@@ -34,7 +34,7 @@ def show_findings(findings: list[Finding], report: Report | None = None, out: Co
         table.add_column("级别", no_wrap=True)
         table.add_column("规则", no_wrap=True)
         table.add_column("位置", no_wrap=True)
-        table.add_column("问题")
+        table.add_column("问题", overflow="fold")
         for f in findings:
             message = f.message
             if f.explanation:

@@ -60,22 +60,52 @@ def assemble(
     report.sections = {part: text(raw(place)) for part, place in layout.sections.items()}
     report.explanations = explanations(notes_rows) if notes_rows is not None else {}
     if found:
-        apply_formulas(report, found, cached({k: layout.cells[k] for k in found}))
+        apply_formulas(report, found, cached({k: layout.cells[k] for k in found}), layout)
     return report
 
 
-def apply_formulas(report: Report, formulas: dict[str, str], cached: dict[str, Any]) -> None:
-    """Formula cells: the cached value when the file has one, else computed by `fill`."""
+def template_formulas(layout: Layout) -> dict[str, str]:
+    """The template's formula of every derived cell, when `layout` is the template's own
+    (else {}: nothing to compare a formula with)."""
+    try:
+        from ..template import addresses
+        from ..template.formulas import derived_formula
+    except ImportError:
+        return {}
+    if {k: layout.address(p) for k, p in layout.cells.items()} != addresses():
+        return {}
+    return {c.key: derived_formula(c.key) for c in SPEC.cells if c.derived}
+
+
+def same_formula(a: str, b: str) -> bool:
+    return a.replace(" ", "").replace("$", "").upper() == b.replace(" ", "").replace("$", "").upper()
+
+
+def apply_formulas(
+    report: Report, formulas: dict[str, str], cached: dict[str, Any], layout: Layout | None = None
+) -> None:
+    """Formula cells: the cached value when the file has one, else computed by `fill` — but
+    not for a total whose formula differs from the template's (its result would not be the
+    sum fill computes): that one stays blank, with a note saying why."""
     from ..fill import fill
 
     report.formulas.update(formulas)
     uncached = []
+    template: dict[str, str] | None = None  # built only when needed: it imports openpyxl
     for key in formulas:
         value = cached.get(key)
-        if value is None or value == "":
-            uncached.append(key)
-        else:
+        if value is not None and value != "":
             report.values[key] = parse_value(value, SPEC.cell(key).kind)
+            continue
+        if template is None:
+            template = template_formulas(layout) if layout is not None else {}
+        if key in template and not same_formula(formulas[key], template[key]):
+            report.values[key] = None
+            report.notes.setdefault(
+                key, f"公式 {formulas[key]} 与模板不同（应为 {template[key]}），且文件中没有保存计算结果"
+            )
+        else:
+            uncached.append(key)
     if not uncached:
         return
     # Compute on a scratch copy so that blank typed totals are not filled as a side effect.

@@ -37,10 +37,14 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def save_atomic(
-    workbook: Any | Callable[[str], None], path: str | Path, source: str | Path | None = None
+    workbook: Any | Callable[[str], None],
+    path: str | Path,
+    source: str | Path | None = None,
+    after: Callable[[str], object] | None = None,
 ) -> Path:
     """Save `workbook` (anything with .save(path), or a function writing to a path) to `path`
-    atomically. With `source`, the ribbon relationship of the source workbook is restored."""
+    atomically. With `source`, the ribbon relationships of the source workbook are restored;
+    `after(temp_path)` may post-process the saved file before it replaces `path`."""
     out = Path(path)
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
@@ -59,6 +63,8 @@ def save_atomic(
             workbook(tmp)
         if source is not None:
             restore_ribbon(source, tmp)
+        if after is not None:
+            after(tmp)
         _copy_mode(out, tmp)
         os.replace(tmp, out)
     except PermissionError as exc:

@@ -25,6 +25,7 @@ from ..report import Meta, Report
 from ..spec import SPEC
 from ..values import Value, parse_value
 from .assemble import NOTES_HEADER, assemble, at, formula_text, notes_header
+from .cache import formula_results, write_results
 from .names import Layout, Place, name_targets, resolve
 from .parts import NOTE_AUTHOR, sheet_comments, workbook_part
 from .safety import check_workbook
@@ -212,7 +213,8 @@ def write_report(
                 )
             wb[sheet][coord].value = text or None
         write_explanations(wb, report.explanations)
-    save_atomic(wb, out, source=base)
+    cache = formula_results(wb, layout)
+    save_atomic(wb, out, source=base, after=lambda tmp: write_results(tmp, cache))
     return result
 
 
