@@ -219,3 +219,49 @@ def test_findings_workbook(example: Report, tmp_path: Path) -> None:
     assert ws.cell(2, 2).value == "强制"
     cells = wb["涉及单元格"]
     assert cells.max_row - 1 == sum(len(f.cells) for f in findings)
+
+
+@pytest.mark.libreoffice
+def test_workbook_saved_by_libreoffice_reads_the_same(example: Report, tmp_path: Path) -> None:
+    """A real spreadsheet engine re-saves the workbook (recalculated, its own XML): the
+    readers still find everything through the defined names, with LibreOffice's results."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice not installed (.ci/run installs it)")
+    example.values["t3.deny_1.biz"] = "/"
+    example.explanations = {"T2-C:norm": "文件有效期届满失效 3 件"}
+    source = tmp_path / "src" / "r.xlsx"
+    source.parent.mkdir()
+    write_report(example, source)
+    out = tmp_path / "lo"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    saved = out / "r.xlsx"
+    ours, theirs = read_report(source), read_report(saved)
+    assert theirs.meta == ours.meta and theirs.sections == ours.sections
+    assert theirs.explanations == ours.explanations
+    assert sorted(theirs.formulas) == sorted(DERIVED)
+    for key in SPEC.keys:
+        if key in ("t3.deny_1.total", "t3.total.biz", "t3.total.total"):
+            # LibreOffice's SUM skips the "/": it saves a number where we keep no result
+            assert isinstance(theirs.values[key], int), key
+        else:
+            assert theirs.values[key] == ours.values[key], key
+    assert read_report_fast(saved).to_dict() == theirs.to_dict()
