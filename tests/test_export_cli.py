@@ -81,3 +81,10 @@ def test_never_overwrites_the_input(tmp_path):
     source = tmp_path / "report.md"
     source.write_text("x", encoding="utf-8")
     assert _targets([source], "md", None) == [tmp_path / "report-导出.md"]
+
+
+def test_format_from_the_output_suffix(example_file, tmp_path, capsys):
+    assert main(["export", str(example_file), "-o", str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["export", str(example_file)]) == 2
+    assert "--format" in capsys.readouterr().err

@@ -27,7 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
     )
     p.add_argument("files", nargs="+", metavar="文件", help="年报文件（.xlsx .xlsm .json .txt .md .html .docx .pdf）")
-    p.add_argument("--format", "-f", required=True, choices=list(FORMATS), dest="fmt", help="导出格式")
+    p.add_argument(
+        "--format", "-f", choices=list(FORMATS), dest="fmt",
+        help="导出格式；省略时按 -o 输出文件的扩展名判断",
+    )
     p.add_argument(
         "-o", "--output", metavar="输出",
         help="输出文件（仅一个输入时）或文件夹；默认写在输入文件旁，文件名相同、扩展名不同",
@@ -35,7 +38,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fragment", action="store_true", help="HTML 只输出可粘贴到网站内容管理系统的片段（无 <html>/<head>）")
     p.add_argument("--force", action="store_true", help="即使存在强制错误也导出（表格按原样印出单元格内容）")
     p.add_argument("--font-dir", metavar="文件夹", help="存放正版字体（如仿宋_GB2312、方正小标宋简体）的文件夹，用于生成 PDF")
-    p.add_argument("--settings", metavar="设置.json", help="导出设置文件（字体名称映射、字体文件夹、soffice 路径）")
+    p.add_argument(
+        "--settings", metavar="设置.json",
+        help="导出设置文件（默认 ~/.config/xladdin/export.json），例如 "
+        '{"fonts": {"body": "仿宋_GB2312", "title": "方正小标宋简体"}, "font_dir": "/opt/fonts", '
+        '"latin_font": "Times New Roman", "soffice": "/usr/bin/soffice"}；'
+        "字体角色：title body heading1 heading2 table table_header page_number",
+    )
     p.set_defaults(func=run)
 
 
@@ -60,7 +69,18 @@ def _targets(files: list[Path], fmt: str, output: str | None) -> list[Path]:
     return targets
 
 
+def _format(args: argparse.Namespace) -> str:
+    if args.fmt:
+        return args.fmt
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    by_suffix = {ext: fmt for fmt, ext in FORMATS.items()} | {".htm": "html", ".markdown": "md"}
+    if suffix in by_suffix:
+        return by_suffix[suffix]
+    raise InputError(f"请用 --format 指定导出格式（{'、'.join(FORMATS)}），或给出带扩展名的 -o 输出文件")
+
+
 def run(args: argparse.Namespace) -> int:
+    args.fmt = _format(args)
     if args.fragment and args.fmt != "html":
         raise InputError("--fragment 只适用于 --format html")
     settings = load_settings(args.settings, args.font_dir)

@@ -103,10 +103,10 @@ def _body(report: Report, inline: bool) -> list[str]:
                 out.append(f'<p class="agency" style="padding-right:{block.agency_indent:g}em">{escape(block.agency)}</p>')
             if block.date:
                 iso = report.meta.published.strip()
-                out.append(
-                    f'<p class="date" style="padding-right:{block.date_indent:g}em">'
-                    f'<time datetime="{escape(iso, quote=True)}">{escape(block.date)}</time></p>'
-                )
+                date = escape(block.date)
+                if block.date != iso:  # an ISO date was understood: mark it up for machines
+                    date = f'<time datetime="{escape(iso, quote=True)}">{date}</time>'
+                out.append(f'<p class="date" style="padding-right:{block.date_indent:g}em">{date}</p>')
             out.append("</footer>")
     if open_section:
         out.append("</section>")
