@@ -87,6 +87,8 @@ def convert(docx_files: Sequence[str | Path], out_dir: str | Path, settings: Exp
         env.setdefault("SAL_USE_VCLPLUGIN", "svp")
         for start in range(0, len(files), BATCH_SIZE):
             chunk = files[start : start + BATCH_SIZE]
+            for f in chunk:  # a stale PDF must not pass for a fresh one
+                (out / (f.stem + ".pdf")).unlink(missing_ok=True)
             cmd = [
                 soffice,
                 f"-env:UserInstallation={profile.as_uri()}",
