@@ -125,3 +125,56 @@ def to_text(report: Report, sep: str = "\t") -> str:
         lines.append("")
     lines += [report.meta.agency, signature_date(report)]
     return "\n".join(lines)
+
+
+def to_split_markdown(report: Report) -> str:
+    """Markdown as produced by document converters: a one-line title with spaces, the date under
+    it, every group of table 三 as its own small table with placeholder headers (类别 | 数据1 …),
+    table 四 as three tables, one per group."""
+    from xladdin.spec.format2021 import T2_BLOCKS, T3_GROUPS, T3_ROWS, T4_GROUPS, T4_SUFFIXES
+
+    def md_row(cells: list[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    def rule(n: int) -> str:
+        return "|" + "---|" * n
+
+    m = report.meta
+    y, mo, d = m.published.split("-")
+    out = [f"# {m.agency} {m.year} 年 政府信息公开工作年度报告", "", m.agency, f"({int(y)}年{int(mo)}月{int(d)}日)", ""]
+    out += [t + "\n" for t in report.sections["preface"].split("\n")]
+    for sec in SPEC.sections:
+        out += [f"## {sec.title.split('（')[0]}", ""]
+        for part in SPEC.parts:
+            if part.section == sec.key:
+                out += [t + "\n" for t in report.sections.get(part.key, "").split("\n") if t]
+        if sec.table == "t2":
+            for block in T2_BLOCKS:
+                out += [f"### {block.title}", md_row(list(block.columns)), rule(len(block.columns))]
+                for label, keys in block.rows:
+                    out.append(md_row([label] + [cell_text(report, k, "") for k in keys]))
+                out.append("")
+        elif sec.table == "t3":
+            out += ["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", ""]
+            head = md_row(["类别"] + [f"数据{i}" for i in range(1, 7)] + ["总计"])
+            done: set[str] = set()
+            for row, group, label in T3_ROWS:
+                if row in done:
+                    continue
+                members = [(r, lb) for r, g, lb in T3_ROWS if group and g == group] or [(row, label)]
+                out += [f"### {group or label}", head, rule(8)]
+                for r, lb in members:
+                    done.add(r)
+                    out.append(md_row([lb] + [cell_text(report, f"t3.{r}.{c}", "") for c, _ in T3_COLS_]))
+                out.append("")
+            assert all(g in T3_GROUPS for g in T3_GROUPS)
+        elif sec.table == "t4":
+            for group, top, sub in T4_GROUPS:
+                out += [f"### {top}" + (f"（{sub}）" if sub else ""), md_row([lb for _, lb in T4_SUFFIXES]), rule(5)]
+                out.append(md_row([cell_text(report, f"t4.{group}_{s}", "") for s, _ in T4_SUFFIXES]))
+                out.append("")
+    out += [m.agency, f"{int(y)}年{int(mo)}月{int(d)}日"]
+    return "\n".join(out)
+
+
+from xladdin.spec.format2021 import T3_COLS as T3_COLS_  # noqa: E402

@@ -236,3 +236,15 @@ def _span_of(text: str, n: int) -> dict:
     if text.startswith(("（一）", "（二）", "（七）")) and n in (8, 9):
         return {"colspan": 2}
     return {}
+
+
+def test_converter_markdown_with_split_tables(tmp_path: Path, example: Report) -> None:
+    from ingest_docs import to_split_markdown
+
+    path = tmp_path / "converted.md"
+    path.write_text(to_split_markdown(example), encoding="utf-8")
+    got = read_published(path)
+    same_values(got, example)
+    assert got.meta == example.meta
+    assert got.sections["preface"] == example.sections["preface"]
+    assert got.sections["s1.oversight"] == example.sections["s1.oversight"]

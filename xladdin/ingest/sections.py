@@ -30,12 +30,12 @@ _MARKERS = (
     ("digit", re.compile(r"^(\d{1,2})[.、．](?!\d)")),
     ("paren_digit", re.compile(r"^[（(](\d{1,2})[）)]")),
 )
-_PART_WORDS = (
+_PART_WORDS = (  # first match wins: 监督管理 is oversight, not management
     ("s1.active", ("主动公开",)),
     ("s1.request", ("依申请",)),
-    ("s1.management", ("信息管理", "管理")),
-    ("s1.platform", ("平台",)),
     ("s1.oversight", ("监督", "保障", "考核")),
+    ("s1.platform", ("平台",)),
+    ("s1.management", ("信息管理", "管理")),
 )
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$|^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _PUBLISHED = re.compile(r"(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -135,6 +135,8 @@ def outline(lines: list[Line]) -> Outline:
             continue
         if current is out.preface and _chrome(ln.text):
             continue
+        if current is out.preface and not out.preface and out.title and _under_title(ln.text, out):
+            continue
         current.append(ln)
     _signature(out, current)
     return out
@@ -146,6 +148,17 @@ _CHROME = re.compile(r"发布(?:日期|时间)|浏览次数|访问量|字号|来
 def _chrome(text: str) -> bool:
     """Web page furniture printed between the title and the preface."""
     return len(text) <= 80 and "。" not in text and bool(_CHROME.search(text))
+
+
+def _under_title(text: str, out: Outline) -> bool:
+    """The agency name or "(2026年1月23日)" printed under the title, before the preface."""
+    t = re.sub(r"\s+", "", text).strip("()（）")
+    m = _DATE.match(t)
+    if m:
+        y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+        out.page_date = out.page_date or f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+        return True
+    return len(t) <= 30 and not re.search(r"[。，,；：:]", t) and t in re.sub(r"\s+", "", out.title)
 
 
 def _annotation(text: str) -> bool:

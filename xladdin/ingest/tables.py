@@ -141,13 +141,14 @@ def _pair(
     """Pair labels and loose numbers between anchored rows, in document order. Where the counts
     differ, every order-preserving pairing is an alternative for the solver."""
     items = _join_broken(items, width)
+    anchored = {key for kind, key, _ in items if kind == "A"}
     assigned: dict[str, Event] = {}
     alternatives: list[list[dict[str, Event | None]]] = []
     subtotals: dict[str, Event] = {}
     segment: list[tuple[str, str, Event]] = []
 
     def flush() -> None:
-        labels = [k for kind, k, _ in segment if kind == "L" and k not in assigned]
+        labels = [k for kind, k, _ in segment if kind == "L" and k not in assigned and k not in anchored]
         labels = list(dict.fromkeys(labels))
         groups = [e for kind, _, e in segment if kind == "G"]
         segment.clear()
