@@ -4,6 +4,7 @@ even left, 22 lines × 28 characters. Also the fontconfig aliases and the missin
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -133,6 +134,16 @@ def test_22_lines_of_28_characters(pdfs):
     assert len(full_pages) >= 3
     for lines in full_pages[1:-1]:  # the pages between the first and the last of the paragraph
         assert len(lines) == 22 and {len(line) for line in lines} == {28}, lines
+
+
+@needs_lo
+def test_timeout_kills_libreoffice(example, tmp_path):
+    with pytest.raises(OutputError, match="超时"):
+        export_many([(example, tmp_path / "a.pdf")], "pdf", settings=ExportSettings(timeout=0.3))
+    assert not (tmp_path / "a.pdf").exists()
+    mine = f"xladdin-lo-{os.getpid()}-"  # this process's LibreOffice profile
+    leftover = subprocess.run(["pgrep", "-f", mine], capture_output=True, text=True).stdout.split()
+    assert not leftover  # the whole process group is gone
 
 
 def test_missing_soffice_names_the_package(example, tmp_path):

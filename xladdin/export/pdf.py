@@ -29,7 +29,7 @@ MISSING_MESSAGE = (
     "（其他系统请安装 LibreOffice 并确保 soffice 在 PATH 中，或在导出设置中指定 soffice 路径）"
 )
 BATCH_SIZE = 40  # documents per soffice call; bounds one call's time and memory
-PER_DOCUMENT_SECONDS = 15.0  # added to the timeout for each document of a batch
+PER_DOCUMENT_SECONDS = 15.0  # added to the timeout for each further document of a batch
 
 _lock = threading.Lock()
 _profile: Path | None = None
@@ -56,6 +56,13 @@ def _profile_dir() -> Path:
     return _profile
 
 
+def _discard_profile() -> None:
+    global _profile
+    if _profile is not None:
+        shutil.rmtree(_profile, ignore_errors=True)
+        _profile = None
+
+
 def _run(cmd: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True
@@ -65,7 +72,8 @@ def _run(cmd: list[str], env: dict[str, str], timeout: float) -> subprocess.Comp
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)  # soffice is a script around oosplash/soffice.bin
         proc.communicate()
-        raise OutputError(f"LibreOffice 转换 PDF 超时（{timeout:.0f} 秒），已终止。") from None
+        _discard_profile()  # a killed soffice may leave a half-written profile behind
+        raise OutputError(f"LibreOffice 转换 PDF 超时（{timeout:g} 秒），已终止。") from None
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
@@ -104,7 +112,7 @@ def convert(docx_files: Sequence[str | Path], out_dir: str | Path, settings: Exp
                 str(out),
                 *map(str, chunk),
             ]
-            done = _run(cmd, env, s.timeout + PER_DOCUMENT_SECONDS * len(chunk))
+            done = _run(cmd, env, s.timeout + PER_DOCUMENT_SECONDS * (len(chunk) - 1))
             for f in chunk:
                 pdf = out / (f.stem + ".pdf")
                 if not _is_pdf(pdf):
