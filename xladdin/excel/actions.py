@@ -66,8 +66,10 @@ def new_report(book: Book) -> str:
         return "已取消"
     try:
         year = int(str(year_text).strip().rstrip("年"))
-    except ValueError as exc:
-        raise InputError(f"报告年度应为四位数字，收到“{year_text}”") from exc
+    except ValueError:
+        year = 0
+    if not 2008 <= year <= 2100:  # the 条例 took effect in 2008
+        raise InputError(f"报告年度应为四位数字的年份，收到“{year_text}”")
     level = book.ask_text("level", f"机关层级（{'、'.join(LEVEL_NAMES)}）：", LEVEL_NAMES[0])
     if not level:
         return "已取消"
