@@ -110,7 +110,7 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
             f.message,
             cells,
             _show(f.expected),
-            _show(f.actual),
+            "空白" if f.actual is None and f.rule.endswith("-N") else _show(f.actual),
             _show(f.imbalance),
             f.text,
             f.ref,

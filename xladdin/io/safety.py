@@ -97,6 +97,11 @@ def check_workbook(path: str | Path) -> WorkbookFile:
             "取消密码（或另存一份不加密的副本）再试",
             path=where,
         )
+    if kind == "ole" and p.suffix.lower() in (".et", ".ett"):
+        raise InputError(
+            "这是 WPS 表格格式（.et），本工具不读取该格式。请在 WPS 中“另存为”Excel 工作簿（.xlsx）后再试",
+            path=where,
+        )
     if kind == "ole":
         raise InputError(
             "这是旧版 Excel 97-2003 格式（.xls），本工具不读取该格式。请在 Excel/WPS 中打开，"
