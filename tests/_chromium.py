@@ -132,10 +132,16 @@ class Browser:
 
 
 def open_page(
-    html: Path, screenshot: Path | None = None, pdf: Path | None = None, expression: str = "null", width: int = 1000
+    html: Path,
+    screenshot: Path | None = None,
+    pdf: Path | None = None,
+    expression: str = "null",
+    width: int = 1000,
+    also_at: tuple[int, ...] = (),
 ) -> dict:
-    """Load `html`; return {"errors": [...], "value": <expression result>}; write the
-    screenshot (PNG, full page) and the printed PDF when paths are given."""
+    """Load `html`; return {"errors": [...], "value": <expression result>, "at": {width: value}};
+    write the screenshot (PNG, full page) and the printed PDF when paths are given. `also_at`
+    evaluates the expression again at other viewport widths (e.g. a phone's 375)."""
     with Browser() as b:
         target = b.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = b.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
@@ -151,6 +157,22 @@ def open_page(
         value = b.call(
             "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, session=session
         )["result"].get("value")
+        at = {}
+        for other in also_at:
+            b.call(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": other, "height": 800, "deviceScaleFactor": 1, "mobile": True},
+                session=session,
+            )
+            at[other] = b.call(
+                "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session
+            )["result"].get("value")
+        if also_at:
+            b.call(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+                session=session,
+            )
         if screenshot is not None:
             size = b.call("Page.getLayoutMetrics", session=session)["cssContentSize"]
             b.call(
@@ -174,4 +196,4 @@ def open_page(
             elif method == "Log.entryAdded" and params.get("entry", {}).get("level") in ("error", "warning"):
                 entry = params["entry"]
                 errors.append(f"log {entry.get('source')}: {entry.get('text')} {entry.get('url', '')}")
-        return {"errors": errors, "value": value}
+        return {"errors": errors, "value": value, "at": at}

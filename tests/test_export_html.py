@@ -137,11 +137,14 @@ def test_page_opens_in_chromium_without_errors(example, tmp_path):
         expression="JSON.stringify({scroll: document.documentElement.scrollWidth,"
         " client: document.documentElement.clientWidth, tables: document.querySelectorAll('table').length,"
         " h2: document.querySelectorAll('h2').length})",
+        also_at=(375,),
     )
     assert result["errors"] == []
     layout = json.loads(result["value"])
     assert layout["tables"] == 3 and layout["h2"] == 6
     assert layout["scroll"] <= layout["client"]  # nothing overflows sideways
+    phone = json.loads(result["at"][375])
+    assert phone["scroll"] <= phone["client"]  # on a phone the tables scroll in their own box
     assert shot.stat().st_size > 50_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True, check=True).stdout
     assert "(A4)" in info  # the print CSS: @page A4

@@ -93,7 +93,9 @@ def _body(report: Report, inline: bool) -> list[str]:
             lead = f'<span class="lead">{escape(block.lead)}</span>' if block.lead else ""
             out.append(f"<p>{lead}{escape(block.text[len(block.lead):])}</p>")
         elif isinstance(block, C.TableBlock):
-            out.append(table_html(block, inline))
+            # On a phone the wide tables scroll sideways inside this box, not the whole page.
+            scroll = ' style="overflow-x:auto"' if inline else ""
+            out.append(f'<div class="xl-scroll"{scroll}>{table_html(block, inline)}</div>')
         elif isinstance(block, C.Signature):
             if open_section:
                 out.append("</section>")
