@@ -9,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from wbtools import content, set_cached, sha, without_results
 
 from xladdin.check import blocking, check
@@ -265,3 +267,30 @@ def test_workbook_saved_by_libreoffice_reads_the_same(example: Report, tmp_path:
         else:
             assert theirs.values[key] == ours.values[key], key
     assert read_report_fast(saved).to_dict() == theirs.to_dict()
+
+
+_COUNT = st.one_of(
+    st.integers(0, 10**9),
+    st.integers(-50, -1),
+    st.sampled_from(["/", "-", "—", "无", "3件"]),
+    st.none(),
+)
+_AMOUNT = st.one_of(
+    st.decimals(min_value=0, max_value=10**9, places=4, allow_nan=False, allow_infinity=False),
+    st.none(),
+)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_inputs_survive_write_then_read(data: st.DataObject, tmp_path: Path) -> None:
+    report = Report()
+    inputs = [c for c in SPEC.cells if not c.derived]
+    for cell in inputs:
+        report.values[cell.key] = data.draw(_AMOUNT if cell.kind == "amount" else _COUNT, label=cell.key)
+    path = tmp_path / "random.xlsx"
+    write_report(report, path)
+    back = read_report(path)
+    for cell in inputs:
+        assert back.values[cell.key] == report.values[cell.key], cell.key
+    assert read_report_fast(path).to_dict() == back.to_dict()

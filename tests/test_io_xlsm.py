@@ -86,3 +86,19 @@ def test_openpyxl_alone_drops_the_2010_ribbon(xlsm: Path, tmp_path: Path) -> Non
 def test_new_workbook_cannot_be_saved_as_xlsm(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match=r"\.xlsx"):
         write_report(Report(), tmp_path / "x.xlsm")
+
+
+def test_fill_command_on_xlsm_keeps_macros(xlsm: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from xladdin.cli import main
+
+    source = tmp_path / "年报.xlsm"
+    shutil.copy(xlsm, source)
+    before = sha(source)
+    assert main(["fill", str(source)]) == 0
+    out = tmp_path / "年报-已填充.xlsm"
+    with zipfile.ZipFile(out) as b, zipfile.ZipFile(source) as a:
+        assert b.read("xl/vbaProject.bin") == a.read("xl/vbaProject.bin")
+    assert _ui_targets(out) == _ui_targets(source)
+    assert sha(source) == before
