@@ -152,6 +152,17 @@ def test_fast_reader_gives_the_same_report(example: Report, example_xlsx: Path, 
         assert read_report_fast(path).to_dict() == read_report(path).to_dict(), path
 
 
+def test_explanations_typed_in_excel_are_read(example_xlsx: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(example_xlsx)
+    ws = wb["说明"]
+    ws["A2"], ws["B2"] = "T2-C：norm", "文件有效期届满失效 3 件"  # full-width colon from an IME
+    ws["A3"], ws["B3"] = "Y1:natural", None  # no text: not an explanation
+    path = tmp_path / "说明.xlsx"
+    wb.save(path)
+    assert read_report(path).explanations == {"T2-C:norm": "文件有效期届满失效 3 件"}
+    assert read_report_fast(path).explanations == {"T2-C:norm": "文件有效期届满失效 3 件"}
+
+
 def test_write_into_base_keeps_typed_values_and_formulas(example_xlsx: Path, tmp_path: Path) -> None:
     before = sha(example_xlsx)
     report = read_report(example_xlsx)

@@ -195,7 +195,8 @@ def explanations(rows: Sequence[Sequence[Any]]) -> dict[str, str]:
     header, rc, tc = found
     out: dict[str, str] = {}
     for row in rows[header + 1 :]:
-        ref = text(row[rc] if rc < len(row) else None).strip()
+        # users type refs with a Chinese input method: T2-C：norm is T2-C:norm
+        ref = text(row[rc] if rc < len(row) else None).strip().replace("：", ":").replace(" ", "")
         body = text(row[tc] if tc < len(row) else None).strip()
         if ref and body:
             out[ref] = body
