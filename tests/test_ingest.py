@@ -268,3 +268,40 @@ def test_web_page_furniture_is_not_the_report() -> None:
     assert r.observed["title"] == "沭阳县发展和改革局2023年政府信息公开年度报告"
     assert r.meta.published == "2024-01-17" and r.observed["signature_date"] == ""
     assert r.sections["preface"].startswith("根据《中华人民共和国政府信息公开条例》")
+
+
+def test_labels_printed_out_of_order_pair_with_later_numbers() -> None:
+    """A converter printed two labels of table 三 early (among fragments of the rotated group
+    labels) and their numbers later as label-less rows; the title over two lines after a stray
+    word. Labels keep waiting for numbers, in order, and the identities confirm the pairing."""
+    r0 = Report.from_json(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    r0.values.update(read_published(HONGZE).values)  # the 洪泽 figures: many rows are not zero
+    r0.meta.agency = "淮安市洪泽区人民政府"
+    for col in ("natural", "total"):  # give the two moved rows different, non-zero figures
+        r0.values[f"t3.open.{col}"] -= 5
+        r0.values[f"t3.noproc_5.{col}"] += 2
+        r0.values[f"t3.other_1.{col}"] += 3
+    assert check(r0) == []
+    lines = to_text_rows(r0)
+    text = "\n".join(lines)
+    got = parse_text("正文\n2024 年淮安市洪泽区人民政府政府信息公开\n工作年度报告\n" + text)
+    assert got.meta.agency == "淮安市洪泽区人民政府" and got.meta.year == 2024
+    assert {k: got.values[k] for k in SPEC.keys} == {k: r0.values[k] for k in SPEC.keys}
+    assert got.observed["repair"]["ambiguous"] == []
+
+
+def to_text_rows(report: Report) -> list[str]:
+    """The report as | rows, with the labels of noproc_5 and other_1 moved before unable_3."""
+    from ingest_docs import to_text
+
+    lines = to_text(report, " | ").split("\n")[2:]
+    i5 = next(i for i, ln in enumerate(lines) if "5.要求行政机关确认" in ln)
+    i61 = next(i for i, ln in enumerate(lines) if "1.申请人无正当理由" in ln)
+    iu3 = next(i for i, ln in enumerate(lines) if "3.补正后申请内容仍不明确" in ln)
+    moved = []
+    for i in (i5, i61):
+        cells = lines[i].split(" | ")
+        numbers = [c for c in cells if c.isdigit()]
+        moved.append(cells[-1 - len(numbers)])
+        lines[i] = " | ".join(numbers)
+    return lines[:iu3] + ["三、本", "年度办"] + moved + lines[iu3:]

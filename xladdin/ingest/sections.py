@@ -113,8 +113,9 @@ def outline(lines: list[Line]) -> Outline:
         parts = [body[j].text.lstrip("#").strip()]
         first = j
         prev = body[content[k - 1]].text.lstrip("#").strip() if k > 0 else ""
-        if prev and re.match(r"^\d{4}", parts[0]) and len(prev) <= 40 and not re.search(r"[。，,；：:>›»|/]", prev):
-            parts.insert(0, prev)
+        incomplete = re.match(r"^\d{4}", parts[0]) or not re.search(r"\d{4}", parts[0])
+        if prev and incomplete and len(prev) <= 40 and not re.search(r"[。，,；：:>›»|/]", prev):
+            parts.insert(0, prev)  # title printed over two lines
             first = content[k - 1]
         out.title = re.sub(r"(?<=\d)\s+(?=年)", "", "".join(parts))
         out.title_where = body[first].where
@@ -288,7 +289,10 @@ def title_parts(title: str) -> tuple[str, int | None]:
     m = re.search(r"(\d{4})年(?:度)?", t)
     if not m:
         return _tidy(t.split("政府信息公开")[0]), None
-    return _tidy(t[: m.start()]), int(m.group(1))
+    agency = _tidy(t[: m.start()])
+    if not agency:  # "2025年上海市人民政府办公厅政府信息公开工作年度报告"
+        agency = _tidy(t[m.end() :].split("政府信息公开")[0])
+    return agency, int(m.group(1))
 
 
 def level_of(agency: str) -> str:

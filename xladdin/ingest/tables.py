@@ -146,13 +146,18 @@ def _pair(
     alternatives: list[list[dict[str, Event | None]]] = []
     subtotals: dict[str, Event] = {}
     segment: list[tuple[str, str, Event]] = []
+    carried: list[str] = []  # labels printed without numbers nearby: their numbers may come later
 
     def flush() -> None:
         labels = [k for kind, k, _ in segment if kind == "L" and k not in assigned and k not in anchored]
-        labels = list(dict.fromkeys(labels))
+        labels = list(dict.fromkeys(carried + labels))
         groups = [e for kind, _, e in segment if kind == "G"]
         segment.clear()
-        if not labels or not groups:
+        carried.clear()
+        if not groups:
+            carried.extend(labels)
+            return
+        if not labels:
             return
         groups = _merge_short(groups, len(labels), width)
         if len(labels) == len(groups):
