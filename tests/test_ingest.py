@@ -305,3 +305,15 @@ def to_text_rows(report: Report) -> list[str]:
         moved.append(cells[-1 - len(numbers)])
         lines[i] = " | ".join(numbers)
     return lines[:iu3] + ["三、本", "年度办"] + moved + lines[iu3:]
+
+
+@pytest.mark.parametrize("printed, findings", [("5", []), ("6", ["T3-G4"])])
+def test_printed_subtotal_rows_go_to_extra_and_are_checked(printed: str, findings: list[str]) -> None:
+    text = _seed_text().replace(
+        "(四) 无法提供\t1. 本机关不掌握相关政府信息",
+        f"(四) 无法提供\t{printed}\t0\t0\t0\t0\t0\t{printed}\n\t1. 本机关不掌握相关政府信息",
+    )
+    r = parse_text(text)
+    assert r.extra["t3.unable.natural"] == int(printed) and r.extra["t3.unable.total"] == int(printed)
+    assert [r.values[f"t3.unable_1.{c}"] for c, _ in T3_COLS] == [5, 0, 0, 0, 0, 0, 5]
+    assert sorted({f.rule for f in check(r)}) == findings

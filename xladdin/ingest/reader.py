@@ -122,7 +122,7 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
             if key not in read.virtual:
                 report.addresses[key] = where
         for key, note in read.notes.items():
-            if key in SPEC._by_key or key in read.virtual:
+            if SPEC.has_cell(key) or key in read.virtual:
                 report.notes[key] = note
         for key, note in result.notes.items():
             prev = report.notes.get(key)

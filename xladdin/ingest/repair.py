@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..spec import SPEC, Identity
-from ..values import Value, is_number, parse_value
+from ..values import Value, parse_value
 
 UNKNOWN = object()  # a cell whose value must come from the identities
 MAX_CANDIDATES = 4000  # per row
@@ -183,7 +183,17 @@ def solve(
     """Pick the consistent reading(s) of `rows` (plus `fixed` cells read without doubt)."""
     fixed = dict(fixed or {})
     all_keys = set(fixed) | {k for r in rows for k in r.keys}
-    idents = identities(all_keys) + list(extra_identities or [])
+    # Identities among cells read without doubt hold or fail alike in every reading: they cannot
+    # choose between readings, and a report's own error there must not block the repair.
+    variable = {
+        k
+        for r in rows
+        if len(r.candidates) != 1 or any(v is UNKNOWN for v in r.candidates[0].values)
+        for k in r.keys
+    }
+    idents = [
+        i for i in identities(all_keys) + list(extra_identities or []) if any(k in variable for k in i.left + i.right)
+    ]
     out = Outcome()
     # prune each row by the identities that involve it alone
     pruned: list[list[Candidate]] = []
@@ -273,7 +283,3 @@ def _show(v: object) -> str:
     if isinstance(v, Decimal):
         return format(v, "f")
     return "空白" if v is None else str(v)
-
-
-def numbers_only(values: dict[str, Value]) -> bool:
-    return all(is_number(v) for v in values.values())

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..spec import SPEC
-from ..spec.format2021 import T2_BLOCKS, T3_COLS, T3_GROUPS, T3_ROWS, T4_GROUPS, T4_SUFFIXES
+from ..spec.format2021 import T3_COLS, T3_GROUPS, T3_ROWS, T4_GROUPS, T4_SUFFIXES
 from ..values import PLACEHOLDERS
 from .labels import Target, header_words, match, norm, t2_rows, t2_targets, t3_targets
 from .lines import Line, is_page_number
@@ -405,4 +405,4 @@ def old_format_labels(lines: list[Line]) -> list[tuple[str, str]]:
     return found
 
 
-__all__ = ["TableRead", "read_t2", "read_t3", "read_t4", "old_format_labels", "T2_BLOCKS"]
+__all__ = ["TableRead", "old_format_labels", "read_t2", "read_t3", "read_t4"]
