@@ -102,3 +102,11 @@ def test_fill_command_on_xlsm_keeps_macros(xlsm: Path, tmp_path: Path) -> None:
         assert b.read("xl/vbaProject.bin") == a.read("xl/vbaProject.bin")
     assert _ui_targets(out) == _ui_targets(source)
     assert sha(source) == before
+
+
+def test_macro_free_base_cannot_become_xlsm(tmp_path: Path) -> None:
+    from xladdin.io.example import EXAMPLE_XLSX
+
+    with pytest.raises(OutputError, match="不含宏"):
+        write_report(Report(), tmp_path / "x.xlsm", base=EXAMPLE_XLSX)
+    assert not (tmp_path / "x.xlsm").exists()

@@ -176,6 +176,8 @@ def write_report(
     macros = out.suffix.lower() in (".xlsm", ".xltm")
     if base is not None:
         wb = open_workbook(base, keep_vba=macros)
+        if macros and (wb.vba_archive is None or "xl/vbaProject.bin" not in wb.vba_archive.namelist()):
+            raise OutputError("底稿不含宏，不能保存为启用宏的工作簿，请输出为 .xlsx", path=str(out))
         layout = layout_of(wb, str(base))
     else:
         if macros:
