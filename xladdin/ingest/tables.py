@@ -20,7 +20,7 @@ from .labels import Target, header_words, match, norm, t2_rows, t2_targets, t3_t
 from .lines import Line, is_page_number
 from .repair import UNKNOWN, Candidate, Row, token_candidates
 
-_VALUE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_VALUE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _GLUED = re.compile(r"^(.*?\D)(\d+(?:\.\d+)?)$")
 MAX_ALTERNATIVES = 200
 
@@ -31,7 +31,7 @@ def is_value(token: str) -> bool:
 
 
 def _fw(token: str) -> str:
-    return token.strip().translate(str.maketrans("０１２３４５６７８９．，", "0123456789.,")).replace(",", "")
+    return token.strip().translate(str.maketrans("０１２３４５６７８９．，−", "0123456789.,-")).replace(",", "")
 
 
 @dataclass
