@@ -317,3 +317,10 @@ def test_printed_subtotal_rows_go_to_extra_and_are_checked(printed: str, finding
     assert r.extra["t3.unable.natural"] == int(printed) and r.extra["t3.unable.total"] == int(printed)
     assert [r.values[f"t3.unable_1.{c}"] for c, _ in T3_COLS] == [5, 0, 0, 0, 0, 0, 5]
     assert sorted({f.rule for f in check(r)}) == findings
+
+
+def test_a_file_that_is_not_a_report_is_an_input_error(tmp_path) -> None:
+    path = tmp_path / "通知.txt"
+    path.write_text("关于做好春节期间值班工作的通知\n各单位：请按要求安排值班。\n", encoding="utf-8")
+    with pytest.raises(InputError, match="未能识别为政府信息公开工作年度报告"):
+        read_published(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..errors import InputError
 from ..report import Meta, Report
 from ..spec import SPEC
 from ..spec.format2021 import T3_COLS
@@ -90,6 +91,10 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
     t2 = tables.read_t2(region["s2"] if region["s2"] else body)
     t3 = tables.read_t3(region["s3"] if region["s3"] else body)
     t4 = tables.read_t4(region["s4"] if region["s4"] else body)
+    if not out.headings and not (t2.found or t3.found or t4.found):
+        raise InputError(
+            "未能识别为政府信息公开工作年度报告：既没有找到六个部分的标题，也没有找到表二至表四", path=source
+        )
     old = tables.old_format_labels(region["s2"] or body)
     narrative = "\n".join(report.sections.get(p.key, "") for p in SPEC.parts)
     clues2: list = []
