@@ -61,7 +61,27 @@ def read_published(path: str | Path, previous: Report | None = None) -> Report:
     lines = read_lines(p)
     if not any(ln.text for ln in lines):
         raise InputError("文件中没有可读取的文字（扫描件 PDF 需先做文字识别）", path=str(p))
-    return parse_lines(lines, str(p), previous)
+    report = parse_lines(lines, str(p), previous)
+    if p.suffix.lower() == ".pdf" and _doubtful(report):
+        # ruled-table detection can cut a table badly; the plain text reading may do better.
+        # Both readings only ever hold certain values, so keep the one that settles more cells.
+        from .pdf import pdf_lines
+
+        try:
+            plain = parse_lines(pdf_lines(p, tables=False), str(p), previous)
+        except InputError:
+            return report
+        if _doubtful(plain) < _doubtful(report):
+            plain.observed["pdf_reading"] = "text"  # ruled tables ignored: the text settled more cells
+            return plain
+    return report
+
+
+def _doubtful(report: Report) -> int:
+    """Cells not settled: ambiguous, unreadable or not found."""
+    rep = report.observed.get("repair", {})
+    missing = sum(1 for k in report.spec.keys if report.notes.get(k, "").startswith("原文未找到"))
+    return len(rep.get("ambiguous", [])) + len(rep.get("unreadable", [])) + missing
 
 
 __all__ = ["Line", "parse_lines", "parse_text", "read_lines", "read_published"]
