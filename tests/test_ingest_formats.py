@@ -248,3 +248,25 @@ def test_converter_markdown_with_split_tables(tmp_path: Path, example: Report) -
     assert got.meta == example.meta
     assert got.sections["preface"] == example.sections["preface"]
     assert got.sections["s1.oversight"] == example.sections["s1.oversight"]
+
+
+def test_old_word_doc_through_libreoffice(tmp_path: Path, example: Report) -> None:
+    """.doc (Word 97) as many offices still publish: converted by LibreOffice, then read."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    source = to_docx(example, tmp_path / "seed.docx")
+    profile = Path(tempfile.mkdtemp(prefix="lo-doc-"))
+    try:
+        subprocess.run(
+            [shutil.which("soffice"), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+             "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+            check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(profile)},
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    got = read_published(tmp_path / "seed.doc")
+    same_values(got, example)
+    same_text(got, example)

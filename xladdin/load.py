@@ -9,7 +9,7 @@ from .errors import InputError
 from .report import Report
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
-PUBLISHED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf"}
+PUBLISHED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt"}
 
 
 def load_report(path: str | Path) -> Report:
@@ -36,6 +36,6 @@ def load_report(path: str | Path) -> Report:
 
         return read_published(p)
     raise InputError(
-        "不支持的文件类型（支持 .xlsx .xlsm 工作簿，.json，以及已发布年报 .txt .md .html .docx .pdf）",
+        "不支持的文件类型（支持 .xlsx .xlsm 工作簿，.json，以及已发布年报 .txt .md .html .docx .doc .wps .pdf）",
         path=str(p),
     )

@@ -9,7 +9,7 @@ import sys
 from ..errors import InputError
 from ..report import Report
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf")
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

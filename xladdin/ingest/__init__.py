@@ -7,10 +7,12 @@ constraint repair of mangled tables (see `repair`).
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from ..errors import InputError
 from ..report import Report
+from .convert import CONVERTIBLE, to_docx
 from .lines import Line, text_lines
 from .reader import parse_lines
 
@@ -40,6 +42,11 @@ def read_lines(path: str | Path) -> list[Line]:
             from .docx import docx_lines
 
             return docx_lines(p)
+        if suffix in CONVERTIBLE:
+            from .docx import docx_lines
+
+            with tempfile.TemporaryDirectory(prefix="xladdin-doc-") as tmp:
+                return docx_lines(to_docx(p, Path(tmp)))
         if suffix == ".pdf":
             from .pdf import pdf_lines
 
@@ -50,7 +57,7 @@ def read_lines(path: str | Path) -> list[Line]:
         raise InputError(f"无法读取文件（{exc.strerror or exc}）", path=str(p)) from exc
     except Exception as exc:  # corrupt files: a Chinese message, never a traceback
         raise InputError(f"文件已损坏或不是有效的{suffix.lstrip('.').upper()}文件（{type(exc).__name__}）", path=str(p)) from exc
-    raise InputError("不支持的已发布年报类型（支持 .txt .md .html .htm .shtml .docx .pdf）", path=str(p))
+    raise InputError("不支持的已发布年报类型（支持 .txt .md .html .htm .shtml .docx .doc .wps .pdf）", path=str(p))
 
 
 def read_published(path: str | Path, previous: Report | None = None) -> Report:
