@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "表格错位、缺数、数字粘连时按勾稽关系修复，无法唯一确定的格标为“无法确定”，绝不猜测。"
         ),
     )
-    p.add_argument("file", metavar="文件", help="已发布的年报：.txt .md .html .htm .shtml .docx .pdf")
+    p.add_argument("file", metavar="文件", help="已发布的年报：.txt .md .html .htm .shtml .docx .doc .wps .pdf")
     p.add_argument("-o", "--output", metavar="OUT.xlsx", help="写入年报工作簿（.xlsx）")
     p.add_argument("--json", action="store_true", help="输出 JSON（与 xladdin dump --json 相同）")
     p.add_argument("--previous", metavar="上年年报", help="上年的年报（任一支持的格式），用作修复线索")
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     path = args.file
     if not path.lower().endswith(SUFFIXES):
-        raise InputError("不是已发布年报的文件类型（支持 .txt .md .html .htm .shtml .docx .pdf）", path=path)
+        raise InputError("不是已发布年报的文件类型（支持 .txt .md .html .htm .shtml .docx .doc .wps .pdf）", path=path)
     previous = None
     if args.previous:
         from ..load import load_report
