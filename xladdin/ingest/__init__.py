@@ -1,8 +1,15 @@
-"""Published reports (text, Markdown, HTML, Word, PDF) -> Report.
+"""Published reports (text, Markdown, HTML, Word, PDF; .doc/.wps through LibreOffice) -> Report.
 
-`read_published(path)` dispatches on the suffix; every reader produces a list of `Line`s with
-provenance and `reader.parse_lines` does the rest: outline, metadata, narrative, tables and
-constraint repair of mangled tables (see `repair`).
+    read_published(path, previous=None) -> Report     # dispatch on the suffix
+    parse_text(text, source="", previous=None) -> Report
+
+Every reader yields `Line`s with provenance (lines.py: 第57行, 第3页第12行, 第2个表格第5行);
+`reader.parse_lines` finds the outline and metadata (sections.py), the table cells by their
+spec labels (labels.py, tables.py), and repairs mangled rows with the identities as
+constraints (repair.py). What it saw goes to `report.observed` ("title", "headings", "tables",
+"signature", "signature_date", "old_format_labels", "t3_rows", and "repair": the cells
+repaired / ambiguous / unreadable); every repaired or doubtful cell has a Chinese note in
+`report.notes`. Values are never guessed: an ambiguous cell keeps the printed text.
 """
 
 from __future__ import annotations
