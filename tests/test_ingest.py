@@ -324,3 +324,11 @@ def test_a_file_that_is_not_a_report_is_an_input_error(tmp_path) -> None:
     path.write_text("关于做好春节期间值班工作的通知\n各单位：请按要求安排值班。\n", encoding="utf-8")
     with pytest.raises(InputError, match="未能识别为政府信息公开工作年度报告"):
         read_published(path)
+
+
+def test_a_stray_empty_cell_in_a_row_is_dropped_with_a_note() -> None:
+    text = _seed_text().replace("2. 重复申请\t1\t0\t0\t0\t0\t0\t1", "2. 重复申请\t1\t0\t\t0\t0\t0\t0\t1")
+    r = parse_text(text)
+    assert [r.values[f"t3.noproc_2.{c}"] for c, _ in T3_COLS] == [1, 0, 0, 0, 0, 0, 1]
+    assert "多出空白格" in r.notes["t3.noproc_2.natural"]
+    assert check(r) == []

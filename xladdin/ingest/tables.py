@@ -114,7 +114,18 @@ def _row(keys: tuple[str, ...], ev: Event | None, kinds: list[str], where: str =
         return Row(keys, [Candidate(tuple([UNKNOWN] * len(keys)), "未找到此行的数字")], "", where)
     if ev.blank_row and not ev.tokens:
         return Row(keys, [Candidate(tuple([None] * len(keys)))], "", ev.line.where)
-    cands = token_candidates(ev.tokens, len(keys), kinds)
+    tokens = ev.tokens
+    width = len(keys)
+    if len(tokens) > width and tokens.count("") >= len(tokens) - width:
+        # stray empty cells (an extra <td>): every way of dropping them is a reading
+        blanks = [i for i, t in enumerate(tokens) if t == ""]
+        cands = []
+        for drop in itertools.combinations(blanks, len(tokens) - width):
+            kept = [t for i, t in enumerate(tokens) if i not in drop]
+            for c in token_candidates(kept, width, kinds):
+                cands.append(Candidate(c.values, "，".join(x for x in ("原文此行多出空白格", c.reason) if x)))
+    else:
+        cands = token_candidates(tokens, width, kinds)
     raw = " ".join(t if t else "空" for t in ev.tokens)
     return Row(keys, cands, raw, ev.line.where)
 
