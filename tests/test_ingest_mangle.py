@@ -144,3 +144,37 @@ def test_dropped_cell_in_seed_row_is_repaired_exactly(example: Report) -> None:
     got = parse_text(text)
     assert [got.values[f"t3.noproc_2.{c}"] for c, _ in T3_COLS] == [1, 0, 0, 0, 0, 0, 1]
     assert "只印 6 个数" in got.notes["t3.noproc_2.natural"]
+
+
+@st.composite
+def mangled_cells(draw, report: Report) -> str:
+    """Tab-separated rows (as copied from a web page) with cell-level damage: a cell dropped,
+    an empty cell inserted, two cells glued into one."""
+    lines = to_text(report, sep="\t").split("\n")
+    rows = [i for i, ln in enumerate(lines) if ln.count("\t") >= 2 and _value_tokens(ln.replace("\t", " ")) >= 2]
+    # one kind of damage per row: a dropped cell plus a stray blank in the same row reads exactly
+    # like a printed blank with shifted numbers, which no reader can tell apart
+    for op in draw(st.lists(st.sampled_from(["drop", "blank", "glue"]), min_size=1, max_size=3)):
+        if not rows:
+            break
+        i = draw(st.sampled_from(rows))
+        rows.remove(i)
+        cells = lines[i].split("\t")
+        first = next(j for j, c in enumerate(cells) if c.replace(".", "", 1).isdigit())
+        j = draw(st.integers(first, len(cells) - 1))
+        if op == "drop":
+            del cells[j]
+        elif op == "blank":
+            cells.insert(j, "")
+        elif op == "glue" and j + 1 < len(cells):
+            cells[j : j + 2] = [cells[j] + cells[j + 1]]
+        lines[i] = "\t".join(cells)
+    return "\n".join(lines)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_mangled_cell_tables_are_never_read_wrong(data: st.DataObject) -> None:
+    truth = data.draw(correct_reports(BASE))
+    got = parse_text(data.draw(mangled_cells(truth)), "cells")
+    assert_never_wrong(truth, got)

@@ -89,7 +89,9 @@ def token_candidates(tokens: list[str], width: int, kinds: list[str]) -> list[Ca
     def conv(parts: list) -> tuple:
         return tuple(p if p is UNKNOWN else parse_value(p, kinds[i]) for i, p in enumerate(parts))
 
-    if len(tokens) == width:
+    # a count printed with a leading zero ("03") is two numbers glued together
+    forced = [t.isdigit() and len(t) > 1 and t[0] == "0" and "." not in t for t in tokens]
+    if len(tokens) == width and not any(forced):
         return [Candidate(conv(list(tokens)))]
     if len(tokens) > width or not tokens:
         return [] if tokens else [Candidate(tuple([UNKNOWN] * width), "此行数字缺失")]
@@ -100,6 +102,8 @@ def token_candidates(tokens: list[str], width: int, kinds: list[str]) -> list[Ca
         extra = missing - inserts
         caps = [max(0, len(t) - 1) if is_digits(t) else 0 for t in tokens]
         for dist in _compositions(extra, len(tokens), caps):
+            if any(f and d == 0 for f, d in zip(forced, dist, strict=True)):
+                continue
             per_token = [list(_splits(t, d + 1)) if d else [(t,)] for t, d in zip(tokens, dist, strict=True)]
             for choice in itertools.product(*per_token):
                 flat = [p for piece in choice for p in piece]

@@ -116,11 +116,14 @@ def _row(keys: tuple[str, ...], ev: Event | None, kinds: list[str], where: str =
         return Row(keys, [Candidate(tuple([None] * len(keys)))], "", ev.line.where)
     tokens = ev.tokens
     width = len(keys)
-    if len(tokens) > width and tokens.count("") >= len(tokens) - width:
+    glued = any(t.isdigit() and len(t) > 1 and t[0] == "0" for t in tokens)
+    if "" in tokens and (len(tokens) > width or glued) and tokens.count("") >= len(tokens) - width:
         # stray empty cells (an extra <td>): every way of dropping them is a reading
         blanks = [i for i, t in enumerate(tokens) if t == ""]
         cands = []
-        for drop in itertools.combinations(blanks, len(tokens) - width):
+        least = max(0, len(tokens) - width)
+        drops = [d for n in range(least, len(blanks) + 1) for d in itertools.combinations(blanks, n)]
+        for drop in drops:
             kept = [t for i, t in enumerate(tokens) if i not in drop]
             for c in token_candidates(kept, width, kinds):
                 cands.append(Candidate(c.values, "，".join(x for x in ("原文此行多出空白格", c.reason) if x)))
