@@ -270,3 +270,17 @@ def test_old_word_doc_through_libreoffice(tmp_path: Path, example: Report) -> No
     got = read_published(tmp_path / "seed.doc")
     same_values(got, example)
     same_text(got, example)
+
+
+def test_page_labelled_gb2312_with_gbk_only_characters(tmp_path: Path, example: Report) -> None:
+    """Many pages say charset=gb2312 but use GBK characters (names such as 喆 or 镕)."""
+    report = Report.from_dict(example.to_dict())
+    report.sections["s6"] += "\n5.联系人：王喆。"
+    page = to_html(report, "gbk").replace(b"charset=gbk", b"charset=gb2312")
+    with pytest.raises(UnicodeDecodeError):
+        page.decode("gb2312")
+    path = tmp_path / "gb2312.htm"
+    path.write_bytes(page)
+    got = read_published(path)
+    same_values(got, example)
+    assert got.sections["s6"].endswith("5.联系人：王喆。")
