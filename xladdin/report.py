@@ -63,6 +63,9 @@ class Report:
     # order), "tables" (table keys found), "signature" (agency printed at the end),
     # "signature_date" (ISO date printed at the end), "old_format_labels" (2019 labels seen).
     observed: dict[str, Any] = field(default_factory=dict)
+    # Last year's figures carried in the workbook (hidden sheet 上年数据, see previous.py); the
+    # cross-year rules use them when no other last-year report is given.
+    previous: Report | None = field(default=None, repr=False, compare=False)
     spec: Spec = field(default=SPEC, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -208,7 +208,9 @@ def _prev_address(previous: Report, key: str) -> str:
 
 
 def check(report: Report, previous: Report | None = None) -> list[Finding]:
-    """All table rules (and cross-year rules when last year's report is given), 强制 first."""
+    """All table rules (and cross-year rules when last year's report is given, or carried in
+    the workbook as `report.previous`), 强制 first."""
+    previous = previous if previous is not None else report.previous
     findings = check_old_format(report) + check_numbers(report) + check_identities(report)
     if previous is not None:
         findings += check_previous(report, previous)

@@ -25,17 +25,14 @@ from typing import Any
 from .. import __version__
 from ..errors import InputError, XladdinError
 from ..names import SHEET_RESULTS
+from ..previous import CARRY, HEADER, SHEET_PREVIOUS, previous_from_rows, previous_rows
 from ..report import LEVEL_NAMES, META_LABELS, Meta, Report
 from ..spec import SPEC
-from ..spec.format2021 import T3_COLS
 from ..values import format_value, is_number
 from .book import NOTES_HEADER_REF, NOTES_HEADER_TEXT, TITLE, Book
 
-PREVIOUS_SHEET = "上年数据"
-PREVIOUS_HEADER = ["键", "项目", "数值", "来源"]
-# What 导入上年数据 keeps from last year: the seven 结转下年度 cells and the two 现行有效件数.
-CARRY = tuple((f"t3.carry_out.{col}", f"t3.carry_in.{col}") for col, _ in T3_COLS)
-VALID_KEYS = ("t2.reg_valid", "t2.norm_valid")
+PREVIOUS_SHEET = SHEET_PREVIOUS  # what 导入上年数据 keeps: see xladdin/previous.py
+PREVIOUS_HEADER = HEADER
 CARRIED_META = ("agency", "level", "contact_address", "contact_phone", "website", "office")
 RESULT_HEADER = ["序号", "级别", "规则", "规则名称", "问题", NOTES_HEADER_TEXT, NOTES_HEADER_REF, "涉及单元格"]
 # The project has no published web address yet: point at the docs shipped with the source.
@@ -139,34 +136,12 @@ def import_previous(book: Book) -> str:
 
 
 def write_previous(book: Book, previous: Report) -> None:
-    rows: list[list[Any]] = [PREVIOUS_HEADER]
-    rows.append(["meta.agency", META_LABELS["agency"], previous.meta.agency, previous.source])
-    rows.append(["meta.year", META_LABELS["year"], previous.meta.year, previous.source])
-    for key in [k for k, _ in CARRY] + list(VALID_KEYS):
-        value = previous.value(key)
-        cell_value = value if not is_number(value) else (float(value) if SPEC.cell(key).kind == "amount" else value)
-        rows.append([key, SPEC.cell(key).short, cell_value, previous.address(key)])
-    book.write_rows(PREVIOUS_SHEET, rows, widths=[24, 36, 12, 40], state="hidden")
+    book.write_rows(PREVIOUS_SHEET, previous_rows(previous), widths=[24, 36, 12, 40], state="hidden")
 
 
 def read_previous(book: Book) -> Report | None:
     """Last year's figures kept by 导入上年数据, as a partial Report (None if never imported)."""
-    rows = book.read_rows(PREVIOUS_SHEET)
-    if not rows or [str(v) for v in rows[0][:4]] != PREVIOUS_HEADER:
-        return None
-    previous = Report()
-    for row in rows[1:]:
-        row = list(row) + [None] * 4
-        key, value, address = row[0], row[2], row[3]
-        if key == "meta.agency":
-            previous.meta.agency = str(value or "")
-        elif key == "meta.year":
-            previous.meta.year = int(value) if value not in (None, "") else None
-        elif isinstance(key, str) and SPEC.has_cell(key):
-            previous.set(key, value)
-            if address:
-                previous.addresses[key] = str(address)
-    return previous
+    return previous_from_rows(book.read_rows(PREVIOUS_SHEET))
 
 
 # ---------------------------------------------------------------------- 填充合计

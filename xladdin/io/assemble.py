@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..previous import previous_from_rows
 from ..report import Meta, Report
 from ..spec import SPEC
 from ..values import parse_value
@@ -32,6 +33,7 @@ def assemble(
     cached: Callable[[dict[str, Place]], dict[str, Any]],
     notes: dict[str, dict[str, str]],
     notes_rows: Sequence[Sequence[Any]] | None,
+    previous_rows: Sequence[Sequence[Any]] | None = None,
 ) -> Report:
     """formulas/notes: sheet -> {"D7": text}; cached(places) -> {key: cached raw value}."""
     report = Report(source=str(path))
@@ -59,6 +61,7 @@ def assemble(
     report.meta = meta
     report.sections = {part: text(raw(place)) for part, place in layout.sections.items()}
     report.explanations = explanations(notes_rows) if notes_rows is not None else {}
+    report.previous = previous_from_rows(previous_rows)
     if found:
         apply_formulas(report, found, cached({k: layout.cells[k] for k in found}), layout)
     return report

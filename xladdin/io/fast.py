@@ -35,6 +35,11 @@ def read_report_fast(path: str | Path) -> Report:
         book = CalamineWorkbook.from_path(str(p))
         grids = {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in needed}
         notes_rows = book.get_sheet_by_name(layout.notes_sheet).to_python() if layout.notes_sheet else None
+        previous_rows = (
+            [[_plain(v) for v in row] for row in book.get_sheet_by_name(layout.previous_sheet).to_python()]
+            if layout.previous_sheet
+            else None
+        )
     except InputError as exc:
         if not exc.path:
             raise InputError(str(exc), path=str(p)) from exc
@@ -50,7 +55,7 @@ def read_report_fast(path: str | Path) -> Report:
     def cached(places: dict[str, Place]) -> dict[str, Any]:
         return {key: raw(place) for key, place in places.items()}  # calamine gives cached values
 
-    return assemble(p, layout, raw, formulas, cached, notes, notes_rows)
+    return assemble(p, layout, raw, formulas, cached, notes, notes_rows, previous_rows)
 
 
 def _plain(value: Any) -> Any:

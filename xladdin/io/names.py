@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..names import SHEET_NOTES, TABLE_SHEETS, all_names
+from ..previous import SHEET_PREVIOUS
 
 Place = tuple[str, str]  # (sheet title, "D7")
 
@@ -21,6 +22,7 @@ class Layout:
     meta: dict[str, Place] = field(default_factory=dict)  # Meta field -> place
     sections: dict[str, Place] = field(default_factory=dict)  # part key -> place
     notes_sheet: str | None = None  # the 说明 sheet, when present
+    previous_sheet: str | None = None  # the hidden 上年数据 sheet, when present
 
     def address(self, place: Place) -> str:
         return f"{place[0]}!{place[1]}"
@@ -70,6 +72,7 @@ def resolve(targets: dict[str, Place | None], sheets: list[str], path: str) -> L
     if missing_names or broken:
         raise InputError(_not_ours(missing_names, broken, sheets), path=path)
     layout.notes_sheet = SHEET_NOTES if SHEET_NOTES in sheet_set else None
+    layout.previous_sheet = SHEET_PREVIOUS if SHEET_PREVIOUS in sheet_set else None
     return layout
 
 

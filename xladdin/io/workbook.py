@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import InputError, OutputError
 from ..names import SHEET_NOTES
+from ..previous import SHEET_PREVIOUS, previous_rows
 from ..report import Meta, Report
 from ..spec import SPEC
 from ..values import Value, parse_value
@@ -103,6 +104,7 @@ def read_report(path: str | Path) -> Report:
         layout = layout_of(wb, str(p))
         grids = {s: _grid(wb[s]) for s in needed_sheets(layout)}
         notes_rows = _grid(wb[layout.notes_sheet]) if layout.notes_sheet else None
+        previous_rows = _grid(wb[layout.previous_sheet]) if layout.previous_sheet else None
     except InputError:
         raise
     except Exception as exc:
@@ -124,7 +126,9 @@ def read_report(path: str | Path) -> Report:
             data.close()
         return {key: at(values[s], c) for key, (s, c) in places.items()}
 
-    return assemble(p, layout, lambda place: at(grids[place[0]], place[1]), formulas, cached, notes, notes_rows)
+    return assemble(
+        p, layout, lambda place: at(grids[place[0]], place[1]), formulas, cached, notes, notes_rows, previous_rows
+    )
 
 
 def needed_sheets(layout: Layout) -> list[str]:
@@ -215,9 +219,21 @@ def write_report(
                 )
             wb[sheet][coord].value = text or None
         write_explanations(wb, report.explanations)
+        if report.previous is not None:
+            write_previous_sheet(wb, report.previous)
     cache = formula_results(wb, layout)
     save_atomic(wb, out, source=base, after=lambda tmp: write_results(tmp, cache))
     return result
+
+
+def write_previous_sheet(wb: Any, previous: Report) -> None:
+    """Replace the hidden 上年数据 sheet with last year's figures (see xladdin/previous.py)."""
+    if SHEET_PREVIOUS in wb.sheetnames:
+        del wb[SHEET_PREVIOUS]
+    ws = wb.create_sheet(SHEET_PREVIOUS)
+    for row in previous_rows(previous):
+        ws.append(row)
+    ws.sheet_state = "hidden"
 
 
 def _template() -> Any:
