@@ -15,6 +15,8 @@ PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?"
     r"|\d{1,3}\s*/\s*\d{1,3}|[Pp]age\s*\d{1,3}(?:\s*of\s*\d{1,3})?)\s*$"
 )
+_MD_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^<>\s]+|[\w.+-]+@[\w-]+\.[\w.-]+)>")
+_MD_LINK = re.compile(r"\[([^\[\]]+)\]\((?:https?://|mailto:)[^()\s]*\)")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -59,10 +61,18 @@ def split_cells(raw: str) -> tuple[str, ...] | None:
     return None
 
 
+def plain_markdown(raw: str) -> str:
+    """Markdown links as the reader sees them: <https://x> -> https://x, [text](url) -> text."""
+    if "<" in raw or "](" in raw:
+        raw = _MD_LINK.sub(r"\1", _MD_AUTOLINK.sub(r"\1", raw))
+    return raw
+
+
 def text_lines(text: str, page: int | None = None, first: int = 1) -> list[Line]:
     """Lines of plain text or Markdown; numbering is 1-based, page-relative when `page`."""
     out: list[Line] = []
     for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=first):
+        raw = plain_markdown(raw)
         where = f"第{page}页第{i}行" if page is not None else f"第{i}行"
         if _MD_RULE.match(raw) and "-" in raw:
             continue  # Markdown table rule |---|---|
