@@ -77,8 +77,43 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
             out.print(Text(f"  {sample[0].rule} {sample[0].message}", style="dim"))
+    _export(report, folder, source.stem, out)
+    _audit_published(out)
     out.print(Text(f"完成：{summary(findings)}。输出文件夹：{folder.resolve()}", style="bold"))
     return 1 if blocking(findings) else 0
+
+
+def _export(report, folder: Path, stem: str, out) -> None:
+    """导出: the published document in every format; PDF only where LibreOffice is installed."""
+    from ..errors import XladdinError
+    from ..export import export
+    from ..export.pdf import find_soffice
+
+    written = [export(report, fmt, folder / f"{stem}.{fmt}") for fmt in ("docx", "html", "md")]
+    try:
+        find_soffice()
+    except XladdinError as exc:
+        out.print(Text(f"导出：未生成 PDF（{exc}）", style="yellow"))
+    else:
+        written.append(export(report, "pdf", folder / f"{stem}.pdf"))
+    out.print(f"导出：{'、'.join(p.name for p in written)}")
+
+
+def _audit_published(out) -> None:
+    """The supervising office's door: the same report as published text, read back and audited."""
+    from ..audit import audit
+    from ..ingest import read_published
+    from ..io.example import EXAMPLE_XLSX
+
+    text = EXAMPLE_XLSX.with_name(f"{EXAMPLE_XLSX.stem}-发布稿.txt")
+    if not text.exists():
+        return
+    published = read_published(text)
+    repaired = len((published.observed.get("repair") or {}).get("repaired", []))
+    findings = audit(published)
+    out.print(
+        f"审核发布稿：{text.name} 读出 200 格（修复 {repaired} 格），文字、结构与表格核对：{summary(findings)}"
+    )
 
 
 def _write_text(path: Path, text: str) -> None:
