@@ -28,8 +28,9 @@ SEED = SHUYANG.parents[1] / "seeds" / "000_0f8514aaa6f27642.txt"
 
 
 def _read(path):  # type: ignore[no-untyped-def]
-    ingest = pytest.importorskip("xladdin.ingest")
-    return ingest.read_published(path)
+    from xladdin.ingest import read_published
+
+    return read_published(path)
 
 
 def pinned(findings) -> tuple[Counter, list[tuple[str, str, str]]]:  # type: ignore[no-untyped-def]
@@ -94,7 +95,6 @@ def test_fixture_and_reader_agree() -> None:
 
 
 def test_audit_folder_of_real_texts(capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("xladdin.ingest")
     records = {r.meta.get("agency"): r for r in audit_paths([SHUYANG, HONGZE, SEED], jobs=2)}
     assert not any(r.error for r in records.values())
     assert (records["沭阳县发展和改革局"].hard, records["沭阳县发展和改革局"].soft) == (125, 1)

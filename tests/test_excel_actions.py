@@ -20,7 +20,6 @@ from xladdin.spec.format2021 import T3_COLS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))
-pytestmark = pytest.mark.skipif(not EXAMPLES, reason="example workbook not built yet")
 
 
 @pytest.fixture

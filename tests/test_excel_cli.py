@@ -37,7 +37,6 @@ def test_install_and_uninstall_with_dir(tmp_path: Path, capsys: pytest.CaptureFi
     assert not (tmp_path / "xladdin.xlam").exists()
 
 
-@pytest.mark.skipif(not EXAMPLES, reason="example workbook not built yet")
 def test_run_a_button_on_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "a.xlsx"
     shutil.copy(EXAMPLES[0], path)

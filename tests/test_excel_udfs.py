@@ -57,7 +57,6 @@ def test_checksum() -> None:
     assert "“/”" in udfs.NB_CHECKSUM(10, "/", 3)
 
 
-@pytest.mark.skipif(not EXAMPLES, reason="example workbook not built yet")
 def test_udfs_read_a_workbook_through_the_book(tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
     shutil.copy(EXAMPLES[0], path)

@@ -26,7 +26,6 @@ from xladdin.spec import SPEC
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))
-pytestmark = pytest.mark.skipif(not EXAMPLES, reason="example workbook not built yet")
 
 
 class Obj:
