@@ -254,7 +254,7 @@ def test_build_is_deterministic() -> None:
 def test_cli_writes_and_checks(tmp_path, capsys) -> None:
     out = tmp_path / "sub" / "模板.xlsx"
     assert main(["template", "-o", str(out)]) == 0
-    assert out.is_file() and not list(out.parent.glob(".tmp-*"))
+    assert sorted(out.parent.iterdir()) == [out]  # no temporary file left behind
     assert main(["template", "--check", "-o", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
     wb["表四"]["E5"] = 3

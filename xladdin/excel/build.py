@@ -19,7 +19,7 @@ which cannot run on Linux and has only been written, not run, here.
 
 from __future__ import annotations
 
-import os
+import io
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -102,13 +102,9 @@ def package_workbook(wb: Workbook, target: Path, macros_dir: Path = MACROS_DIR) 
     suffix = target.suffix.lower()
     codenames = _set_codenames(wb)
     vba = compile_project(vba_modules(suffix == ".xlam", macros_dir), codenames, THIS_WORKBOOK_CODE)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        parts = package.read_parts(tmp)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    buffer = io.BytesIO()  # openpyxl writes the zip in memory; the parts are re-zipped below
+    wb.save(buffer)
+    parts = package.read_parts(buffer)
     package.attach_vba(parts, vba, suffix)
     package.attach_ribbon(parts, ribbon_xml(macros_dir))
     package.write_parts(target, parts)

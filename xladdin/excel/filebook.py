@@ -8,8 +8,6 @@ openpyxl drops.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..errors import InputError, OutputError
+from ..errors import InputError
+from ..fileio import atomic_write
 from . import package
 from .book import TITLE, Book, quoted, rgb_hex, split_ref
 
@@ -163,19 +162,13 @@ class FileBook(Book):
         target = Path(path)
         source = self._loaded_from
         original = package.read_parts(source) if source.exists() and source.suffix.lower() in MACRO_SUFFIXES else None
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
-        os.close(fd)
-        try:
+
+        def write(tmp: Path) -> None:
             self.wb.save(tmp)
             if original is not None:
                 package.carry_over(original, tmp)
-            os.replace(tmp, target)
-        except PermissionError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise OutputError("无法写入（文件是否正在 Excel 中打开？）", path=str(target)) from exc
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+
+        atomic_write(target, write)
         self._path = target
 
     def open_other(self, path: str) -> Book:

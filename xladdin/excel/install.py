@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import OutputError
+from ..fileio import atomic_write
 from .build import ADDIN_NAME, UDF_MODULE, addin_workbook, package_workbook
 from .vba import PROJECT_NAME
 
@@ -81,10 +82,7 @@ def write_config(path: Path, values: dict[str, str]) -> None:
                 lines[key] = line
     for key, value in values.items():
         lines[key] = f'"{key}","{value}"'
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines.values()) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, "\n".join(lines.values()) + "\n", make_dirs=True)
 
 
 def install(target_dir: str | Path | None = None) -> Plan:

@@ -9,11 +9,12 @@ mutates header offsets and corrupts the output).
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from pathlib import Path
+from typing import IO
 from xml.etree import ElementTree as ET
+
+from ..fileio import atomic_write, replace_file
 
 RIBBON_PART = "customUI/customUI.xml"
 RIBBON_REL = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
@@ -30,25 +31,21 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 
-def read_parts(path: str | Path) -> dict[str, bytes]:
+def read_parts(path: str | Path | IO[bytes]) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         return {name: z.read(name) for name in z.namelist()}
 
 
 def write_parts(path: str | Path, parts: dict[str, bytes]) -> None:
-    """Write a package atomically (temp file in the same folder, then os.replace)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        order = ["[Content_Types].xml"] + [n for n in parts if n != "[Content_Types].xml"]
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-            for name in order:
-                z.writestr(name, parts[name])
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a package atomically; an OutputError names the file when that fails."""
+    atomic_write(path, lambda tmp: _zip_parts(tmp, parts))
+
+
+def _zip_parts(path: Path, parts: dict[str, bytes]) -> None:
+    order = ["[Content_Types].xml"] + [n for n in parts if n != "[Content_Types].xml"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in order:
+            z.writestr(name, parts[name])
 
 
 def _register() -> None:
@@ -155,4 +152,4 @@ def carry_over(original: dict[str, bytes], saved_path: str | Path) -> None:
     for name, data in original.items():
         if name.startswith("customUI/") and name not in parts:
             parts[name] = data
-    write_parts(saved_path, parts)
+    replace_file(saved_path, lambda tmp: _zip_parts(tmp, parts))  # saved_path is the caller's temp file

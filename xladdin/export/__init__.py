@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import InputError
+from ..fileio import atomic_write
 from ..report import Report
-from .files import atomic_move
 from .settings import ExportSettings, load_settings
 
 FORMATS: dict[str, str] = {"docx": ".docx", "html": ".html", "md": ".md", "pdf": ".pdf"}
@@ -79,9 +79,14 @@ def export_many(
     try:
         sources = [write_docx(r, scratch / f"{i:05d}.docx", s) for i, (r, _) in enumerate(pairs)]
         pdfs = convert(sources, scratch / "pdf", s)
-        return [atomic_move(pdf, target) for pdf, (_, target) in zip(pdfs, pairs, strict=True)]
+        return [_move(pdf, target) for pdf, (_, target) in zip(pdfs, pairs, strict=True)]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _move(source: Path, target: Path) -> Path:
+    """Copy a finished file (a rendered PDF) into place atomically."""
+    return atomic_write(target, lambda tmp: shutil.copyfile(source, tmp), make_dirs=True)
 
 
 __all__ = ["FORMATS", "ExportSettings", "export", "export_many", "load_settings"]

@@ -21,6 +21,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from ..fileio import atomic_write
 from ..report import Report
 from . import content as C
 from .docx_xml import (
@@ -36,7 +37,6 @@ from .docx_xml import (
     set_run_props,
     table_xml,
 )
-from .files import atomic_write
 from .settings import ExportSettings
 
 # GB/T 9704-2012 numbers (anchors.md §3.2).
@@ -245,4 +245,4 @@ def docx_bytes(report: Report, settings: ExportSettings | None = None) -> bytes:
 
 
 def write_docx(report: Report, path: str | Path, settings: ExportSettings | None = None) -> Path:
-    return atomic_write(path, docx_bytes(report, settings))
+    return atomic_write(path, docx_bytes(report, settings), make_dirs=True)

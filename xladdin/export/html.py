@@ -11,10 +11,10 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
+from ..fileio import atomic_write
 from ..report import Report
 from ..spec.layout import GridCell
 from . import content as C
-from .files import atomic_write
 
 ROOT_CLASS = "xladdin-report"
 _INLINE_CELL = "border:1px solid #000;padding:2px;text-align:center;vertical-align:middle"
@@ -138,4 +138,4 @@ def render_html(report: Report, fragment: bool = False) -> str:
 
 
 def write_html(report: Report, path: str | Path, fragment: bool = False) -> Path:
-    return atomic_write(path, render_html(report, fragment))
+    return atomic_write(path, render_html(report, fragment), make_dirs=True)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..fileio import atomic_write
 from ..report import Report
 from ..spec.layout import Grid, GridCell
 from . import content as C
-from .files import atomic_write
 
 SEP = " / "
 
@@ -130,4 +130,4 @@ def render_markdown(report: Report) -> str:
 
 
 def write_markdown(report: Report, path: str | Path) -> Path:
-    return atomic_write(path, render_markdown(report))
+    return atomic_write(path, render_markdown(report), make_dirs=True)

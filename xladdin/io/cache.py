@@ -14,14 +14,13 @@ So after saving we put the result next to each total formula, exactly as Excel w
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..fileio import replace_file
 from ..spec import SPEC
 from ..values import Value, is_number, parse_value
 from .assemble import formula_text, same_formula, template_formulas
@@ -77,24 +76,22 @@ def write_results(path: str | Path, cache: Cache) -> int:
     Returns the number of cells given a result."""
     if not cache:
         return 0
-    done = 0
     with zipfile.ZipFile(path) as zin:
         sheets, _ = workbook_part(zin)
-        targets = {sheets[s]: cells for s, cells in cache.items() if s in sheets}
-        fd, tmp = tempfile.mkstemp(suffix=".zip", dir=os.path.dirname(os.path.abspath(path)))
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-                for name in zin.namelist():
-                    data = zin.read(name)
-                    if name in targets:
-                        data, n = _fill_part(data, targets[name])
-                        done += n
-                    zout.writestr(name, data)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    os.replace(tmp, path)
+    targets = {sheets[s]: cells for s, cells in cache.items() if s in sheets}
+    done = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal done
+        with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+            for name in zin.namelist():
+                data = zin.read(name)
+                if name in targets:
+                    data, n = _fill_part(data, targets[name])
+                    done += n
+                zout.writestr(name, data)
+
+    replace_file(path, write)
     return done
 
 

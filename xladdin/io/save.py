@@ -12,9 +12,7 @@ that went missing) back from the source workbook, entry by entry with zipfile.
 
 from __future__ import annotations
 
-import os
 import posixpath
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import OutputError
+from ..fileio import atomic_write, replace_file
 
 RELS = "_rels/.rels"
 CONTENT_TYPES = "[Content_Types].xml"
@@ -37,26 +35,16 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def save_atomic(
-    workbook: Any | Callable[[str], None],
+    workbook: Any | Callable[[Path], object],
     path: str | Path,
     source: str | Path | None = None,
-    after: Callable[[str], object] | None = None,
+    after: Callable[[Path], object] | None = None,
 ) -> Path:
     """Save `workbook` (anything with .save(path), or a function writing to a path) to `path`
     atomically. With `source`, the ribbon relationships of the source workbook are restored;
     `after(temp_path)` may post-process the saved file before it replaces `path`."""
-    out = Path(path)
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError("输出文件夹不存在", path=str(folder))
-    if out.is_dir():
-        raise OutputError("输出路径是一个文件夹，请给出文件名", path=str(out))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".~{out.stem[:40]}-", suffix=out.suffix, dir=folder)
-    except PermissionError as exc:
-        raise OutputError("没有写入该文件夹的权限", path=str(folder)) from exc
-    os.close(fd)
-    try:
+
+    def write(tmp: Path) -> None:
         if callable(getattr(workbook, "save", None)):
             workbook.save(tmp)
         else:
@@ -65,27 +53,8 @@ def save_atomic(
             restore_ribbon(source, tmp)
         if after is not None:
             after(tmp)
-        _copy_mode(out, tmp)
-        os.replace(tmp, out)
-    except PermissionError as exc:
-        raise OutputError("无法写入（没有权限，或文件正在 Excel/WPS 中打开，请先关闭）", path=str(out)) from exc
-    except OSError as exc:
-        raise OutputError(f"写入失败（{exc.strerror or exc}）", path=str(out)) from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
 
-
-def _copy_mode(dest: Path, tmp: str) -> None:
-    """mkstemp creates 0600 files; give the result the mode a normal new file would get."""
-    if dest.exists():
-        mode = dest.stat().st_mode & 0o777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(tmp, mode)
+    return atomic_write(path, write)
 
 
 def ui_relationships(rels_xml: bytes) -> list[etree._Element]:
@@ -127,23 +96,20 @@ def restore_ribbon(source: str | Path, target: str | Path) -> bool:
             new.set("Target", rel.get("Target", ""))
         rels_bytes = etree.tostring(rels_root, xml_declaration=True, encoding="UTF-8", standalone=True)
         types = _content_types(zin.read(CONTENT_TYPES), missing_parts)
-        fd, tmp = tempfile.mkstemp(suffix=".zip", dir=os.path.dirname(os.path.abspath(target)))
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-                for name in names:  # copy by name; fresh ZipInfo so nothing of zin is mutated
-                    data = zin.read(name)
-                    if name == RELS:
-                        data = rels_bytes
-                    elif name == CONTENT_TYPES:
-                        data = types
-                    zout.writestr(name, data)
-                for name, data in sorted(missing_parts.items()):
-                    zout.writestr(name, data)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    os.replace(tmp, target)
+
+    def write(tmp: Path) -> None:  # reopens target so it is closed before the replace (Windows)
+        with zipfile.ZipFile(target) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+            for name in names:  # copy by name; fresh ZipInfo so nothing of zin is mutated
+                data = zin.read(name)
+                if name == RELS:
+                    data = rels_bytes
+                elif name == CONTENT_TYPES:
+                    data = types
+                zout.writestr(name, data)
+            for name, data in sorted(missing_parts.items()):
+                zout.writestr(name, data)
+
+    replace_file(target, write)
     return True
 
 

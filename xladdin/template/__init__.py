@@ -12,12 +12,12 @@ Excel formulas; the 校验 sheet recomputes every identity of the spec with form
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
+from ..fileio import atomic_write
 from ..names import all_names
 from ..spec import SPEC, Spec
 from .checks_sheet import build_checks_sheet
@@ -70,18 +70,4 @@ def _fixed_properties(wb: Workbook) -> None:
 
 def write_template(path: str | os.PathLike[str] = TEMPLATE_PATH, spec: Spec = SPEC) -> Path:
     """Build and save the template atomically (temp file in the same folder, then rename)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    wb = build_workbook(spec)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a template is a normal file
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write(path, build_workbook(spec).save, make_dirs=True)
