@@ -12,8 +12,8 @@ from pathlib import Path
 
 from ..check import Finding, blocking, summary
 from ..report import Report
-from ..values import Value, format_value
 from .save import save_atomic
+from .sheets import AMBER, GREEN, RED, cells_text, set_filter, severity_colour, show, table_sheet
 
 COLUMNS = (
     ("序号", 6),
@@ -30,25 +30,12 @@ COLUMNS = (
     ("规则实例", 20),
     ("情况说明", 30),
 )
-RED = "FFC7CE"
-AMBER = "FFEB9C"
-GREEN = "C6EFCE"
-HEADER_FILL = "D9E1F2"
-
-
-def _show(value: Value) -> object:
-    """Numbers stay numbers (sortable); Decimal becomes its exact text; text stays text."""
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    return format_value(value) if not isinstance(value, str) else value
+CELL_COLUMNS = (("序号", 6), ("规则实例", 22), ("单元格键", 28), ("位置", 22), ("值", 12))
 
 
 def findings_workbook(findings: list[Finding], report: Report | None = None, previous: Report | None = None):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     thin = Side(style="thin", color="999999")
@@ -92,15 +79,8 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
     ov.column_dimensions["A"].width = 14
     ov.column_dimensions["B"].width = 60
 
-    ws = wb.create_sheet("审核结果")
-    for c, (name, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(1, c, name)
-        cell.font = bold
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        cell.border = border
-        ws.column_dimensions[get_column_letter(c)].width = width
+    ws = table_sheet(wb, "审核结果", COLUMNS, border=border)
     for i, f in enumerate(findings, start=1):
-        cells = "\n".join(f"{c.address or c.key}＝{format_value(c.value)}" for c in f.cells)
         row = (
             i,
             f.severity,
@@ -108,10 +88,10 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
             f.title,
             f.scope,
             f.message,
-            cells,
-            _show(f.expected),
-            "空白" if f.actual is None and f.rule.endswith("-N") else _show(f.actual),
-            _show(f.imbalance),
+            cells_text(f),
+            show(f.expected),
+            "空白" if f.actual is None and f.rule.endswith("-N") else show(f.actual),
+            show(f.imbalance),
             f.text,
             f.ref,
             f.explanation,
@@ -120,23 +100,17 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
             cell = ws.cell(i + 1, c, value)
             cell.border = border
             cell.alignment = wrap
-        ws.cell(i + 1, 2).fill = PatternFill("solid", fgColor=RED if f.severity == "强制" else AMBER)
-    ws.freeze_panes = "A2"
+        ws.cell(i + 1, 2).fill = PatternFill("solid", fgColor=severity_colour(f.severity))
     if findings:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(findings) + 1}"
+        set_filter(ws, COLUMNS, len(findings) + 1)
 
-    wc = wb.create_sheet("涉及单元格")
-    for c, name in enumerate(("序号", "规则实例", "单元格键", "位置", "值"), start=1):
-        wc.cell(1, c, name).font = bold
+    wc = table_sheet(wb, "涉及单元格", CELL_COLUMNS, fill=None)
     r = 2
     for i, f in enumerate(findings, start=1):
         for ref in f.cells:
-            for c, value in enumerate((i, f.ref, ref.key, ref.address, _show(ref.value)), start=1):
+            for c, value in enumerate((i, f.ref, ref.key, ref.address, show(ref.value)), start=1):
                 wc.cell(r, c, value)
             r += 1
-    for col, width in zip("ABCDE", (6, 22, 28, 22, 12), strict=True):
-        wc.column_dimensions[col].width = width
-    wc.freeze_panes = "A2"
     return wb
 
 
