@@ -19,7 +19,7 @@ from ..spec.format2021 import T3_COLS, T3_GROUPS
 from . import styles as st
 from .formulas import IDENTITY_RULES, named_args, qualified, rectangles, sum_of
 from .layout import CHECK_STATUS_NAME, cell_positions
-from .sheets import LINE_HEIGHT, input_positions, print_setup, protect, text_lines
+from .sheets import LINE_HEIGHT, header_style, input_positions, print_setup, protect, text_lines
 
 PASS, FAIL, SKIP, INCOMPLETE = "通过", "不符", "未核对", "未填完"
 COLUMNS = ("规则实例", "规则", "核对内容", "等式", "左边合计", "右边合计", "差额", "结果", "数值格", "应有数值格")
@@ -81,7 +81,7 @@ def build_checks_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     _section(ws, row, "一、数值格检查（只数需要填写的格；合计格由公式计算）", last_col)
     row += 1
     for col, text in enumerate(("表格", "应填格数", "空白", "非数字", "负数或小数", "结果"), start=1):
-        _head(ws.cell(row, col, text))
+        header_style(ws.cell(row, col, text))
     count_rows: list[int] = []
     for table in spec.tables:
         row += 1
@@ -109,7 +109,7 @@ def build_checks_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     _section(ws, row, "二、勾稽关系（每个等式一行；有空白或文字时“未核对”，先补齐数值）", last_col)
     row += 1
     for col, text in enumerate(COLUMNS, start=1):
-        _head(ws.cell(row, col, text))
+        header_style(ws.cell(row, col, text))
     header_row = row
     first_instance = row + 1
     for rule_id in IDENTITY_RULES:
@@ -149,9 +149,9 @@ def build_checks_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     )
     ws.row_dimensions[row].height = 30
     row += 1
-    _head(ws.cell(row, 1, "分组"))
+    header_style(ws.cell(row, 1, "分组"))
     for j, (_, name) in enumerate(T3_COLS):
-        _head(ws.cell(row, 2 + j, name))
+        header_style(ws.cell(row, 2 + j, name))
     pos = cell_positions(spec)
     for name, members in T3_GROUPS.values():
         row += 1
@@ -212,13 +212,6 @@ def _section(ws: Worksheet, row: int, text: str, last_col: str) -> None:
     c.alignment = st.LEFT
     ws.merge_cells(f"A{row}:{last_col}{row}")
     ws.row_dimensions[row].height = 22
-
-
-def _head(c) -> None:  # type: ignore[no-untyped-def]
-    c.font = st.BOLD
-    c.fill = st.HEADER_FILL
-    c.alignment = st.CENTER
-    c.border = st.GRID
 
 
 def _cell(c) -> None:  # type: ignore[no-untyped-def]

@@ -239,7 +239,7 @@ def build_meta_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     ws.merge_cells("A1:C1")
     ws.row_dimensions[1].height = 30
     for col, text in enumerate(("项目", "填写内容", "填写说明"), start=1):
-        _header(ws.cell(2, col, text))
+        header_style(ws.cell(2, col, text))
 
     level_dv = DataValidation(
         type="list",
@@ -341,8 +341,8 @@ def build_text_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     title.font = st.TITLE
     ws.merge_cells("A1:B1")
     ws.row_dimensions[1].height = 30
-    _header(ws.cell(2, 1, "部分"))
-    _header(ws.cell(2, 2, "内容"))
+    header_style(ws.cell(2, 1, "部分"))
+    header_style(ws.cell(2, 2, "内容"))
     for i, (kind, _key, text) in enumerate(text_rows(spec)):
         row = TEXT_FIRST_ROW + i
         if kind == "heading":
@@ -397,8 +397,8 @@ def build_notes_sheet(wb: Workbook) -> Worksheet:
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 80
     ws.column_dimensions["D"].width = 60
-    _header(ws.cell(1, 1, "规则实例"))
-    _header(ws.cell(1, 2, "说明"))
+    header_style(ws.cell(1, 1, "规则实例"))
+    header_style(ws.cell(1, 2, "说明"))
     for row in range(2, NOTE_ROWS + 2):
         for col in (1, 2):
             c = ws.cell(row, col)
@@ -421,7 +421,7 @@ def build_notes_sheet(wb: Workbook) -> Worksheet:
 # --------------------------------------------------------------------------- helpers
 
 
-def _header(c) -> None:  # type: ignore[no-untyped-def]
+def header_style(c) -> None:  # type: ignore[no-untyped-def]
     c.font = st.BOLD
     c.fill = st.HEADER_FILL
     c.alignment = st.CENTER
