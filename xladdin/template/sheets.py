@@ -71,14 +71,17 @@ def text_lines(text: str, width: float) -> int:
     return max(1, math.ceil(units / max(width - 1.5, 1)))
 
 
+def validation(**options: str) -> DataValidation:
+    """A data validation as all of ours are: blank allowed (not yet filled in), with an input
+    prompt and an error alert (`promptTitle`, `prompt`, `errorTitle`, `error` in `options`)."""
+    return DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=True, **options)
+
+
 def count_validation() -> DataValidation:
-    return DataValidation(
+    return validation(
         type="whole",
         operator="greaterThanOrEqual",
         formula1="0",
-        allow_blank=True,
-        showInputMessage=True,
-        showErrorMessage=True,
         promptTitle="填写件数",
         prompt="请填写非负整数（件）。没有发生的请填 0，不要留空或填“/”“-”。",
         errorTitle="件数须为非负整数",
@@ -87,13 +90,10 @@ def count_validation() -> DataValidation:
 
 
 def amount_validation() -> DataValidation:
-    return DataValidation(
+    return validation(
         type="decimal",
         operator="greaterThanOrEqual",
         formula1="0",
-        allow_blank=True,
-        showInputMessage=True,
-        showErrorMessage=True,
         promptTitle="填写金额（万元）",
         prompt="请填写非负数，单位：万元，可带小数（如 268.29）。没有收费的请填 0。",
         errorTitle="金额须为非负数",
@@ -241,37 +241,28 @@ def build_meta_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     for col, text in enumerate(("项目", "填写内容", "填写说明"), start=1):
         header_style(ws.cell(2, col, text))
 
-    level_dv = DataValidation(
+    level_dv = validation(
         type="list",
         formula1='"' + ",".join(lv.name for lv in spec.levels) + '"',
-        allow_blank=True,
-        showInputMessage=True,
-        showErrorMessage=True,
         promptTitle="机关层级",
         prompt="请从下拉列表选择：" + "、".join(lv.name for lv in spec.levels),
         errorTitle="机关层级无效",
         error="只能选择：" + "、".join(lv.name for lv in spec.levels),
     )
-    year_dv = DataValidation(
+    year_dv = validation(
         type="whole",
         operator="between",
         formula1="2000",
         formula2="2100",
-        allow_blank=True,
-        showInputMessage=True,
-        showErrorMessage=True,
         promptTitle="报告年度",
         prompt="请填写四位数字年份，如 2024。",
         errorTitle="报告年度无效",
         error="报告年度须为 2000 至 2100 之间的整数，如 2024。",
     )
-    date_dv = DataValidation(
+    date_dv = validation(
         type="date",
         operator="greaterThanOrEqual",
         formula1="36526",  # 2000-01-01 as a serial number: portable across spreadsheet programs
-        allow_blank=True,
-        showInputMessage=True,
-        showErrorMessage=True,
         promptTitle="发布日期",
         prompt="请填写日期，如 2025-01-14。",
         errorTitle="发布日期无效",
