@@ -279,8 +279,8 @@ def load_user_settings() -> dict[str, Any]:
 
 
 def settings(book: Book) -> str:
-    from ..export.files import atomic_write
     from ..export.settings import DEFAULT_FONTS
+    from ..fileio import atomic_write
 
     data = load_user_settings()
     folder = book.ask_file("output_dir", "选择导出文件夹：", mode="folder")
