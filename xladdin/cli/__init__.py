@@ -14,7 +14,7 @@ from .. import __version__
 from ..errors import XladdinError
 
 # Modules under xladdin.cli that define register(subparsers). Add a line to add a command.
-COMMAND_MODULES: list[str] = ["template", "fill", "check", "dump", "demo", "audit", "export", "addin", "importer"]
+COMMAND_MODULES: list[str] = ["template", "fill", "check", "dump", "demo", "audit", "export", "addin", "importer", "rollup"]
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
