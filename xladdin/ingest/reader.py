@@ -149,6 +149,7 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
         "title": out.title,
         "title_where": out.title_where,
         "headings": out.headings,
+        "implied_sections": out.implied,
         "tables": [k for k, r in (("t2", t2), ("t3", t3), ("t4", t4)) if r.found],
         "signature": out.signature,
         "signature_date": out.signature_date,

@@ -37,6 +37,9 @@ _PART_WORDS = (  # first match wins: 监督管理 is oversight, not management
     ("s1.platform", ("平台",)),
     ("s1.management", ("信息管理", "管理")),
 )
+# 第五部分 whose heading was lost (PDF extraction): after 第四部分, a paragraph "（一）主要问题" /
+# "（一）2024 年工作中存在问题的改进情况" can only open 第五部分; the heading stays missing (S1).
+_S5_OPENING = re.compile(r"^[（(]一[）)][^。，,；;]{0,30}?(?:问题|改进)[^。，,；;]{0,12}$")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$|^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _PUBLISHED = re.compile(r"(?:发布|公开|成文)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9.\-_/%?=&#:~]+")
@@ -63,6 +66,7 @@ class Outline:
     signature_date: str = ""  # ISO
     signature_where: str = ""
     page_date: str = ""  # "发布日期：…" printed above the title on a web page
+    implied: dict[str, str] = field(default_factory=dict)  # section -> where its text starts, heading lost
 
 
 def heading_of(line: Line) -> tuple[str, str] | None:
@@ -126,7 +130,7 @@ def outline(lines: list[Line]) -> Outline:
     current: list[Line] = out.preface
     last = 0
     order = [s.key for s in SPEC.sections]
-    for ln in body[i:]:
+    for n, ln in enumerate(body[i:], i):
         h = heading_of(ln)
         if h is not None and order.index(h[0]) + 1 > last:
             key, text = h
@@ -134,6 +138,11 @@ def outline(lines: list[Line]) -> Outline:
             out.headings.append({"section": key, "text": text, "where": ln.where})
             current = out.sections.setdefault(key, [])
             continue
+        if last == 4 and ln.cells is None and _S5_OPENING.match(ln.text.lstrip("#").strip()):
+            if not any((heading_of(x) or ("",))[0] == "s5" for x in body[n + 1 :]):
+                last = 5
+                out.implied["s5"] = ln.where
+                current = out.sections.setdefault("s5", [])
         if current is out.preface and _chrome(ln.text):
             continue
         if current is out.preface and not out.preface and out.title and _under_title(ln.text, out):
@@ -303,7 +312,7 @@ def level_of(agency: str) -> str:
         core = a.replace("办公室", "").replace("办公厅", "")
         if re.search(r"(县|区|旗)人民政府$", core):
             return SPEC.level("county").name
-        if re.search(r"(省|自治区)人民政府$", core):
+        if re.search(r"(省|自治区)人民政府$", core) or re.fullmatch(r"(北京|天津|上海|重庆)市人民政府", core):
             return SPEC.level("province").name
         if core.endswith("市人民政府"):
             return SPEC.level("city").name
