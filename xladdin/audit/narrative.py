@@ -93,6 +93,8 @@ TOPICS = (
     (r"信息处理费|处理费", "fee"),
 )
 _TOPIC_RE = [(re.compile(p), t) for p, t in TOPICS]
+# "行政复议、行政诉讼案件共 74 件" counts both: topic review_suit (表四 all three groups).
+JOINT_REVIEW_SUIT = re.compile(r"复议\s*[、和及与或/]\s*(?:行政)?(?:诉讼|起诉)$")
 
 # Narrative parts whose default topic is known from the format.
 PART_TOPIC = {"s1.request": "request", "s1.active": "active", "s4": "review"}
@@ -102,15 +104,17 @@ MEASURES: dict[str, tuple[tuple[str, str], ...]] = {
     "request": (
         (r"本年新收|新收", "new"),
         (r"上年结转|上年度结转|结转上年|上一年度结转|上年度遗留", "carry_in"),
-        (r"结转下年|结转至下年|结转到下年|转入下年|结转至下一年|结转到下一年|下年度继续办理|尚在办理|正在办理|未办结", "carry_out"),
+        (r"结转下年|结转至下年|结转到下年|转入下年|结转至下一年|结转到下一年|下年度继续办理|尚在办理|正在办理|未办结"
+         r"|转(?:入)?下一?年度(?:继续)?(?:办理)?(?:答复)?", "carry_out"),
         (r"收到|接收|接到|共有|申请数量|申请量", "received"),
         (r"受理", "accepted"),
         (r"办结|办理完结|办理完毕|已办理|完成办理|处理完毕", "done"),
         (r"答复|回复", "answered"),
-        (r"予以公开|同意公开", "open"),
+        # "同意公开答复 9 件": the outcome, not 答复 in general (the longer match wins).
+        (r"(?:予以公开|同意公开)(?:答复)?", "open"),
         (r"(?:予以|全部)公开[及和与、或]部分公开|全部或部分公开|予以公开\(含部分公开\)|予以公开（含部分公开）", "open_partial"),
-        (r"部分公开", "partial"),
-        (r"不予公开", "deny"),
+        (r"部分公开(?:答复)?", "partial"),
+        (r"不予公开(?:答复)?", "deny"),
         (r"无法提供", "unable"),
         (r"不掌握", "unable_1"),
         (r"不予处理", "noproc"),
@@ -175,7 +179,7 @@ NEGATED_OUTCOME = re.compile(r"^[^。；;，,]{0,4}?(纠错|纠正|败诉|撤销
 
 @dataclass(frozen=True)
 class Fact:
-    topic: str  # request | review | suit | reg | norm | proposal | active | fee | ""
+    topic: str  # request | review | suit | review_suit | reg | norm | proposal | active | fee | ""
     measure: str  # see MEASURES; "total" when a topic has no measure word; "none" for negations
     value: int | Decimal | None  # None for quantifier / negation facts
     unit: str  # 件 条 % …; "" for facts without a number
@@ -269,6 +273,8 @@ def extract_text(text: str, part: str) -> list[Fact]:
             prefix = sentence[: tok.start()]
             topic_hit = _nearest(_TOPIC_RE, prefix)
             topic = topic_hit[0] if topic_hit else sentence_topic
+            if topic_hit and topic == "suit" and JOINT_REVIEW_SUIT.search(prefix[: topic_hit[1]]):
+                topic = "review_suit"  # "行政复议、行政诉讼案件 74 件": both together
             sentence_topic = topic or sentence_topic
             clause = sentence[max(_clause_start(sentence, tok.start()), prev_end) : tok.start()]
             unit = "%" if tok.group("pct") else tok.group("unit")
@@ -286,7 +292,7 @@ def extract_text(text: str, part: str) -> list[Fact]:
             else:
                 if unit == "起" and not tok.group("num")[0].isdigit():
                     continue  # "一起" means "together"
-                ms = _MEASURE_RE.get(topic, [])
+                ms = _MEASURE_RE.get("suit" if topic == "review_suit" else topic, [])
                 hit = _nearest(ms, clause) if ms else None
                 if hit is None and ms and topic != "proposal" and not SUBSET_WORDS.search(clause):
                     # A measure named earlier in the sentence, but only from the clause of this

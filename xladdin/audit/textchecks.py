@@ -265,7 +265,7 @@ def _request_quantifier(ctx: _Ctx, f: Fact, tot, cout) -> None:  # type: ignore[
 def check_litigation(ctx: _Ctx, ex: Extraction) -> None:
     review = ctx.v("t4.review_total")
     suits = ctx.total(("t4.suit_direct_total", "t4.suit_after_review_total"))
-    for f in ex.of("review") + ex.of("suit"):
+    for f in ex.of("review") + ex.of("suit") + ex.of("review_suit"):
         if f.measure == "keep_all":
             groups = ["review"] if f.topic == "review" else ["suit_direct", "suit_after_review"]
             keep = ctx.total([f"t4.{g}_keep" for g in groups])
@@ -297,6 +297,8 @@ def check_litigation(ctx: _Ctx, ex: Extraction) -> None:
             continue
         if f.topic == "review":
             groups = ["review"]
+        elif f.topic == "review_suit":
+            groups = ["review", "suit_direct", "suit_after_review"]
         elif "复议后" in f.context:
             groups = ["suit_after_review"]
         elif "直接" in f.context:
