@@ -14,6 +14,7 @@ from ..audit.runner import AuditRecord, audit_paths, expand_paths
 from ..errors import InputError
 from ..load import load_report
 from .findings_view import console, show_findings
+from .inputs import refuse_overwriting
 
 EPILOG = (
     "退出码：0 所有文件均无强制错误；1 至少一个文件有强制错误；2 至少一个文件无法读取"
@@ -48,9 +49,13 @@ def run(args: argparse.Namespace) -> int:
     for raw in args.paths:
         p = Path(raw)
         found = expand_paths([p])
+        if p.is_dir() and args.xlsx:  # our own workbook from an earlier run is not a report
+            found = [f for f in found if not _same(f, args.xlsx)]
         if p.is_dir() and not found:
             empty.append(AuditRecord(str(p), error=f"文件夹“{p}”：其中没有可审核的文件"))
         files.extend(found)
+    if args.xlsx:
+        refuse_overwriting(args.xlsx, [*files, *([args.previous] if args.previous else [])], "--xlsx 输出")
     previous = None
     if args.previous:
         prev_path = Path(args.previous)
@@ -73,6 +78,12 @@ def run(args: argparse.Namespace) -> int:
     if any(r.error for r in records):
         return 2
     return 1 if any(r.hard for r in records) else 0
+
+
+def _same(a: Path, b: str) -> bool:
+    from ..io.safety import same_file
+
+    return Path(b).exists() and same_file(a, b)
 
 
 def show_summary(records: list[AuditRecord], detail: bool = False) -> None:

@@ -11,6 +11,7 @@ from ..errors import InputError, XladdinError
 from ..export import FORMATS, export_many, load_settings
 from ..load import load_report
 from ..report import Report
+from .inputs import refuse_overwriting
 
 EPILOG = (
     "退出码：0 全部导出；1 有年报存在强制错误而未导出（可加 --force 强制导出）；2 有文件无法读取或无法写出。"
@@ -52,6 +53,10 @@ def _targets(files: list[Path], fmt: str, output: str | None) -> list[Path]:
     ext = FORMATS[fmt]
     out = Path(output) if output else None
     if out is not None and len(files) == 1 and not out.is_dir() and out.suffix:
+        allowed = {ext} | ({".htm"} if fmt == "html" else {".markdown"} if fmt == "md" else set())
+        if out.suffix.lower() not in allowed:
+            raise InputError(f"输出文件的扩展名 {out.suffix} 与导出格式 {fmt} 不符（应为 {ext}）", path=str(out))
+        refuse_overwriting(out, files)
         return [out]
     if out is not None and out.exists() and not out.is_dir():
         raise InputError("有多个输入文件时，-o 应为文件夹", path=str(out))

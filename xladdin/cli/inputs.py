@@ -22,3 +22,17 @@ def load(path: str | Path) -> Report:
 
         return read_report_fast(p)
     return load_report(p)
+
+
+def refuse_overwriting(output: str | Path, inputs: list[str | Path], option: str = "输出文件") -> None:
+    """Raise OutputError when writing `output` would replace one of the inputs: a findings
+    workbook or an exported page must never land on the report it was made from."""
+    from ..errors import OutputError
+    from ..io.safety import same_file
+
+    out = Path(output)
+    if not out.exists():
+        return
+    for src in inputs:
+        if Path(src).exists() and same_file(out, src):
+            raise OutputError(f"{option}就是输入文件“{src}”，写出会覆盖它；请另指定输出文件", path=str(out))

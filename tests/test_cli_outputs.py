@@ -1,0 +1,87 @@
+"""Outputs never land on an input: found in acceptance testing (check --xlsx, export -o and
+audit --xlsx given the report itself used to replace it)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from wbtools import sha
+
+from xladdin.cli import main
+from xladdin.io.example import EXAMPLE_XLSX
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    path = tmp_path / "年报 2024.xlsx"
+    shutil.copyfile(EXAMPLE_XLSX, path)
+    return path
+
+
+def test_check_xlsx_onto_the_input_is_refused(capsys: pytest.CaptureFixture[str], book: Path) -> None:
+    before = sha(book)
+    code, _, err = run(capsys, "check", str(book), "--xlsx", str(book))
+    assert code == 2
+    assert "就是输入文件" in err and "Traceback" not in err
+    assert sha(book) == before
+
+
+def test_check_xlsx_onto_the_previous_report_is_refused(
+    capsys: pytest.CaptureFixture[str], book: Path, tmp_path: Path
+) -> None:
+    last = tmp_path / "上年.xlsx"
+    shutil.copyfile(EXAMPLE_XLSX, last)
+    before = sha(last)
+    code, _, err = run(capsys, "check", str(book), "--previous", str(last), "--xlsx", str(last))
+    assert code == 2 and "--xlsx 输出就是输入文件" in err
+    assert sha(last) == before
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "docx"])
+def test_export_onto_the_input_is_refused(capsys: pytest.CaptureFixture[str], book: Path, fmt: str) -> None:
+    before = sha(book)
+    code, _, err = run(capsys, "export", str(book), "-f", fmt, "-o", str(book))
+    assert code == 2
+    assert sha(book) == before
+    assert ".xlsx" in err and fmt in err  # wrong extension for the format, named
+
+
+def test_export_onto_an_input_with_the_right_suffix_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    src = tmp_path / "发布稿.md"
+    shutil.copyfile(EXAMPLE_XLSX.with_name("威海市人力资源和社会保障局-2024-发布稿.txt"), src)
+    before = sha(src)
+    code, _, err = run(capsys, "export", str(src), "-f", "md", "-o", str(src))
+    assert code == 2 and "就是输入文件" in err
+    assert sha(src) == before
+
+
+def test_export_htm_suffix_is_accepted(capsys: pytest.CaptureFixture[str], book: Path, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "export", str(book), "-f", "html", "-o", str(tmp_path / "页.htm"))
+    assert code == 0 and (tmp_path / "页.htm").read_text(encoding="utf-8").lstrip().startswith("<!DOCTYPE")
+
+
+def test_audit_xlsx_onto_an_input_is_refused(capsys: pytest.CaptureFixture[str], book: Path) -> None:
+    before = sha(book)
+    code, _, err = run(capsys, "audit", str(book), "--xlsx", str(book))
+    assert code == 2 and "就是输入文件" in err
+    assert sha(book) == before
+
+
+def test_audit_skips_its_own_workbook_in_the_audited_folder(
+    capsys: pytest.CaptureFixture[str], book: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "审核结果.xlsx"
+    assert run(capsys, "audit", str(tmp_path), "--xlsx", str(out))[0] == 0
+    code, stdout, _ = run(capsys, "audit", str(tmp_path), "--xlsx", str(out))  # second run, same folder
+    assert code == 0, stdout
+    assert "无法读取" not in stdout or "0 个无法读取" in stdout
