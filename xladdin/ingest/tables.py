@@ -150,10 +150,14 @@ def _loose(e: Event) -> bool:
 
 
 def _pair(
-    items: list[tuple[str, str, Event]], width: int
+    items: list[tuple[str, str, Event]], width: int, order: tuple[str, ...] = ()
 ) -> tuple[dict[str, Event], list[list[dict[str, Event | None]]], dict[str, Event]]:
     """Pair labels and loose numbers between anchored rows, in document order. Where the counts
-    differ, every order-preserving pairing is an alternative for the solver."""
+    differ, every order-preserving pairing is an alternative for the solver.
+
+    With the table's row `order`: numbers are printed in row order (labels may stray, numbers do
+    not), so numbers printed before an anchored row belong to rows before it; a label of a later
+    row printed early (a PDF wrapping a tall label cell upwards) waits for the next segment."""
     items = _join_broken(items, width)
     anchored = {key for kind, key, _ in items if kind == "A"}
     assigned: dict[str, Event] = {}
@@ -162,14 +166,20 @@ def _pair(
     segment: list[tuple[str, str, Event]] = []
     carried: list[str] = []  # labels printed without numbers nearby: their numbers may come later
 
-    def flush() -> None:
+    def flush(next_anchor: str = "") -> None:
         labels = [k for kind, k, _ in segment if kind == "L" and k not in assigned and k not in anchored]
         labels = list(dict.fromkeys(carried + labels))
+        later: list[str] = []
+        if next_anchor in order:
+            limit = order.index(next_anchor)
+            later = [k for k in labels if k in order and order.index(k) > limit]
+            labels = [k for k in labels if k not in later]
         groups = [e for kind, _, e in segment if kind == "G"]
         segment.clear()
         carried.clear()
+        carried.extend(later)
         if not groups:
-            carried.extend(labels)
+            carried[:0] = labels
             return
         if not labels:
             return
@@ -190,7 +200,7 @@ def _pair(
 
     for kind, key, e in items:
         if kind == "A":
-            flush()
+            flush(key)
             assigned.setdefault(key, e)
         elif kind == "S":
             flush()
@@ -232,7 +242,7 @@ def read_t3(lines: list[Line]) -> TableRead:
                 items.append(("S", t.key, e))
         elif _loose(e):
             items.append(("G", "", e))
-    assigned, alternatives, subtotals = _pair(items, width)
+    assigned, alternatives, subtotals = _pair(items, width, tuple(T3_ORDER))
     kinds = ["count"] * width
     label_rows: set[str] = {k for alt in alternatives for opt in alt for k in opt}
     for row in T3_ORDER:
