@@ -99,6 +99,10 @@ def check_numbers(report: Report) -> list[Finding]:
         why = problem(value, cell.kind)
         if why is None:
             continue
+        note = report.notes.get(cell.key, "")
+        if note.startswith(("无法确定", "无法读取")):
+            # an importer could not settle the printed cell: say so, not that the report wrote text
+            why = f"不能从原文唯一读出的数（{note}）"
         rule = report.spec.rule(NUMBER_RULE[cell.table])
         expected = "非负整数" if cell.kind == "count" else "非负数（万元）"
         where = f"表{report.spec.table(cell.table).number}“{cell.short}”"
