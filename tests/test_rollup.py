@@ -317,3 +317,12 @@ def test_cli_exit_codes_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "坏.json" in err and "不是有效的年报 JSON" in err
     assert main(["rollup", *ok]) == 2  # neither -o nor --json
     assert "-o" in capsys.readouterr().err
+
+
+def test_cli_skips_its_own_output_in_an_input_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _json_inputs(tmp_path, [scaled(EXAMPLE, 1, "甲局"), scaled(EXAMPLE, 2, "乙局")])
+    out = tmp_path / "汇总.xlsx"
+    for _ in range(2):  # the second run must not sum the first run's roll-up
+        assert main(["rollup", str(tmp_path), "-o", str(out)]) == 0
+        assert "共 2 个文件，计入 2 份" in capsys.readouterr().out
+        assert read_report(out).values["t3.new.total"] == 30

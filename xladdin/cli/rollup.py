@@ -38,13 +38,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..audit.rollup import rollup_paths, write_rollup
+    from ..audit.runner import expand_paths
+    from ..io.safety import same_file
 
     if not args.output and not args.json:
         raise InputError("请用 -o 指定输出的汇总工作簿（如 -o 汇总.xlsx），或用 --json 输出")
     if args.output and not args.output.lower().endswith(".xlsx"):
         raise InputError("汇总工作簿请保存为 .xlsx", path=args.output)
+
+    files = expand_paths(args.paths)
+    if args.output:  # a roll-up written into an input folder must not be summed on the next run
+        files = [f for f in files if not same_file(f, args.output)]
     result = rollup_paths(
-        args.paths, agency=args.agency, year=args.year, level=args.level,
+        files, agency=args.agency, year=args.year, level=args.level,
         include_errors=args.include_errors, jobs=args.jobs,
     )
     if not result.sources:
