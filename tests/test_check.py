@@ -269,3 +269,13 @@ def test_check_after_fill_is_clean(report):
 
 def test_columns_cover_the_spec():
     assert [c for c, _ in T3_COLS][:-1] == list(T3_PARTY_COLS)
+
+
+def test_findings_follow_the_tables() -> None:
+    """Acceptance testing: findings of one rule came in ref-text order (表四!L5 before K5,
+    表三 rows alphabetically); they now follow the spec's rules and the tables' cell order."""
+    report = Report()  # all 200 cells blank: one N finding each
+    findings = check(report)
+    keys = [f.cells[0].key for f in findings]
+    assert keys == list(SPEC.keys)
+    assert [f.rule for f in findings][:11] == ["T2-N"] * 10 + ["T3-N"]

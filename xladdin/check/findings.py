@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from ..values import Value, format_value, to_json
@@ -67,8 +68,21 @@ class Finding:
             out["snippet"] = self.snippet
         return out
 
-    def sort_key(self) -> tuple[int, str]:
-        return (SEVERITY_ORDER.get(self.severity, 9), self.ref or self.rule)
+    def sort_key(self) -> tuple[int, int, int, str]:
+        """强制 first, then rules in the spec's order, then the cells in table order (表二,
+        表三 row by row, 表四), so a clerk reads the list the way the tables run; the old
+        key (the ref text) put 表四!L5 before 表四!K5 and 表三 rows alphabetically."""
+        rule_rank, cell_rank = _ranks()
+        first = next((cell_rank[c.key] for c in self.cells if c.key in cell_rank), -1)
+        return (SEVERITY_ORDER.get(self.severity, 9), rule_rank.get(self.rule, len(rule_rank)), first, self.ref)
+
+
+@cache
+def _ranks() -> tuple[dict[str, int], dict[str, int]]:
+    """Spec rule id -> position, cell key -> position (table order)."""
+    from ..spec import SPEC
+
+    return {r.id: i for i, r in enumerate(SPEC.rules)}, {k: i for i, k in enumerate(SPEC.keys)}
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:
