@@ -85,3 +85,17 @@ def test_audit_skips_its_own_workbook_in_the_audited_folder(
     code, stdout, _ = run(capsys, "audit", str(tmp_path), "--xlsx", str(out))  # second run, same folder
     assert code == 0, stdout
     assert "无法读取" not in stdout or "0 个无法读取" in stdout
+
+
+def test_export_refusal_lists_ten_findings_and_points_to_check(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A blank template has 200 强制 findings: the refusal used to print all 200 lines."""
+    blank = tmp_path / "空白.xlsx"
+    assert run(capsys, "template", "-o", str(blank))[0] == 0
+    code, _, err = run(capsys, "export", str(blank), "-f", "md")
+    assert code == 1 and not (tmp_path / "空白.md").exists()
+    lines = err.strip().splitlines()
+    assert "200 处强制错误" in lines[0]
+    assert len(lines) == 12 and "另有 190 处" in lines[-1] and "xladdin check" in lines[-1]
+    assert lines[1].startswith("  [T2-N:t2.reg_made] 表二“规章·本年制发件数”")  # table order

@@ -13,6 +13,7 @@ from ..load import load_report
 from ..report import Report
 from .inputs import refuse_overwriting
 
+SHOWN = 10  # findings listed when an export is refused; `xladdin check` lists them all
 EPILOG = (
     "退出码：0 全部导出；1 有年报存在强制错误而未导出（可加 --force 强制导出）；2 有文件无法读取或无法写出。"
     "PDF 由 LibreOffice 生成（多个文件只启动一次），中文字体按导出设置映射到已安装的字体。"
@@ -104,8 +105,10 @@ def run(args: argparse.Namespace) -> int:
         if hard:
             verb = "仍按 --force 导出" if args.force else "未导出（改正后重试，或加 --force 强制导出）"
             print(f"文件“{path}”有 {len(hard)} 处强制错误，{verb}：", file=sys.stderr)
-            for f in hard:
+            for f in hard[:SHOWN]:
                 print(f"  [{f.ref or f.rule}] {f.message}", file=sys.stderr)
+            if len(hard) > SHOWN:
+                print(f"  ……另有 {len(hard) - SHOWN} 处，全部问题请运行：xladdin check {path}", file=sys.stderr)
             if not args.force:
                 status = max(status, 1)
                 continue
