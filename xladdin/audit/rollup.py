@@ -233,6 +233,8 @@ def decide(reads: list[_Read], year: int | None, level: str = "", include_errors
             continue
         if key[0]:
             seen[key] = s.source
+        else:
+            s.notes.append("未填机关名称，无法判断是否重复")
         if rank is not None and LEVEL_RANK.get(s.level, -1) >= rank:
             s.notes.append(f"层级为“{s.level}”，不低于汇总层级“{level}”，请确认没有重复汇总")
         table = tuple(r.values.get(k) for k in SPEC.keys)

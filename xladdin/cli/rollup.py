@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("paths", nargs="+", metavar="路径", help="年报文件或文件夹")
     p.add_argument("-o", "--output", metavar="汇总.xlsx", help="输出的汇总工作簿（.xlsx）")
-    p.add_argument("--agency", default="汇总", help="汇总年报的机关名称（默认“汇总”）")
+    p.add_argument("--agency", default="汇总", metavar="名称", help="汇总年报的机关名称（默认“汇总”）")
     p.add_argument("--year", type=int, metavar="N", help="汇总年度（默认取各报告中最多的年度）")
     p.add_argument("--level", choices=("县", "市", "省", "垂直"), default="", help="汇总层级")
     p.add_argument("--include-errors", action="store_true", help="有强制错误的报告也计入（只计其有效单元格）")
