@@ -4,7 +4,8 @@ tables and text. A value the printed text does not settle stays ambiguous (raw t
 note), never a guess.
 
 What each report exercises:
-- 2024_上海市科委 (省级部门, PDF→Markdown): 表三 rows whose number lines are split from their
+- 2024_上海市科委 (省级部门, PDF→Markdown): the tables' part headings numbered 一、二、三、五
+  (S1 编号 hints); 表三 rows whose number lines are split from their
   labels; a label printed before the anchored row that precedes its numbers (5.属于三类内部事务信息
   / 1.本机关不掌握… printed together); 第五部分 heading lost (its “（一）主要问题” is read as 第五部分);
   “同意公开答复 9 件” is 予以公开, not 答复; 结转下年度·总计 printed blank.
@@ -57,7 +58,10 @@ KEWEI_T3 = {
     "carry_out": [1, 0, 0, 0, 0, 0, None],
 }
 KEWEI_T4 = [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-KEWEI_REFS = {'S1:s5', 'S2', 'S6', 'T3-N:t3.carry_out.total', 'X6:s1.intro:1204'}
+KEWEI_REFS = {
+    'S1:s5', 'S1:s2.number', 'S1:s3.number', 'S1:s4.number', 'S1:s6.number',
+    'S2', 'S6', 'T3-N:t3.carry_out.total', 'X6:s1.intro:1204',
+}
 
 SH_OFFICE_T2 = ['22 235', '22 235', '22 235', '34 189', '34 189', '34 189', '0', '0', '0', '0']
 SH_OFFICE_T3 = {

@@ -42,6 +42,9 @@ def _finding(report: Report, rule_id: str, message: str, *, severity: str = "", 
     )
 
 
+_HEADING_NUMBER = re.compile(r"^[#\s]*(?:第([一二三四五六七八九十]+)部分|([一二三四五六七八九十]+)\s*[、．.，])")
+
+
 def normalize_heading(text: str) -> str:
     """"### 一、总体情况（文字描述）" → "总体情况"; half-width brackets and spaces tolerated."""
     t = re.sub(r"^[#\s]+", "", text).translate(_TRANS)
@@ -98,6 +101,18 @@ def _check_headings(report: Report, headings: list[dict]) -> list[Finding]:
     for h in seen:
         section = sections[h["section"]]
         text = str(h.get("text", ""))
+        m = _HEADING_NUMBER.match(text)
+        printed_number = (m.group(1) or m.group(2)) if m else ""
+        if printed_number and printed_number != section.number:
+            # "一、主动公开政府信息情况" as 第二部分: the reader knew it by its words
+            where = f"（{h['where']}）" if h.get("where") else ""
+            out.append(
+                _finding(
+                    report, "S1",
+                    f"第{section.number}部分标题“{text.strip()}”{where}编号为“{printed_number}”，模板为“{section.number}”。",
+                    severity="提示", ref=f"S1:{section.key}.number", snippet=text.strip(),
+                )
+            )
         if normalize_heading(text) != normalize_heading(section.title):
             where = f"（{h['where']}）" if h.get("where") else ""
             out.append(
