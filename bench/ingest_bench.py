@@ -47,6 +47,8 @@ def main() -> None:
         "洪泽区（PDF 文字）.txt": SHARED / "examples" / "2024_洪泽区人民政府.txt",
         "沭阳县（网页文字）.txt": SHARED / "examples" / "2023_沭阳县发展和改革局.txt",
     }
+    # real reports pinned in tests/test_real_reports.py
+    files.update({f"{p.stem}.md": p for p in sorted((ROOT / "tests" / "data" / "real").glob("*.md"))})
     tmp = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
     try:
         from xladdin.export import export
