@@ -61,6 +61,8 @@ def problem(value: Value, kind: str) -> str | None:
     if isinstance(value, str):
         if value in PLACEHOLDERS:
             return f"“{value}”"
+        if is_number(parse_value(value, kind)):  # a workbook cell holding "3" as text
+            return f"文本格式的数字“{value}”（Excel 求和时不计入，请改为数值）"
         return f"文字“{value}”"
     if value < 0:
         return f"负数 {format_value(value)}"

@@ -19,6 +19,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from ..io.assemble import cell_value
 from ..names import SHEET_META, SHEET_NOTES, SHEET_RESULTS, cell_name, meta_name, section_name
 from ..report import Meta, Report
 from ..spec import SPEC
@@ -196,7 +197,7 @@ class Book(ABC):
             raw = self.get(addr)
             if formula and raw is None:
                 uncomputed.append(cell.key)
-            report.set(cell.key, raw)
+            report.values[cell.key] = cell_value(raw, cell.kind)
         if uncomputed:
             _compute_formulas(report, uncomputed)
         for f in fields(Meta):

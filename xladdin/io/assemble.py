@@ -18,7 +18,7 @@ from typing import Any
 from ..previous import previous_from_rows
 from ..report import Meta, Report
 from ..spec import SPEC
-from ..values import parse_value
+from ..values import Value, is_number, parse_value
 from .names import Layout, Place
 
 NOTES_HEADER = ("规则实例", "说明")
@@ -48,7 +48,7 @@ def assemble(
         if formula is not None:
             found[key] = formula
             continue
-        report.values[key] = parse_value(raw(place), SPEC.cell(key).kind)
+        report.values[key] = cell_value(raw(place), SPEC.cell(key).kind)
     meta = Meta()
     for name, place in layout.meta.items():
         value = raw(place)
@@ -65,6 +65,16 @@ def assemble(
     if found:
         apply_formulas(report, found, cached({k: layout.cells[k] for k in found}), layout)
     return report
+
+
+def cell_value(raw: Any, kind: str) -> Value:
+    """A data cell's value. A number stored as text ("3" in a text-formatted cell, pasted from
+    a web page) stays text: Excel's SUM, the template's totals and its 校验 sheet skip it, so
+    taking it as 3 here would make Python pass a table that Excel shows as unbalanced."""
+    value = parse_value(raw, kind)
+    if isinstance(raw, str) and is_number(value):
+        return raw.strip()
+    return value
 
 
 def template_formulas(layout: Layout) -> dict[str, str]:
