@@ -130,15 +130,20 @@ def test_duplicates_and_other_years() -> None:
     assert result.report.values["t3.new.total"] == 7 * ex.values["t3.new.total"]
 
 
-def test_duplicate_keeps_the_first_includable_one() -> None:
+def test_duplicate_keeps_the_clean_copy() -> None:
     ex = load_example()
     broken = scaled(ex, 1, "甲局")
     broken.values["t3.new.natural"] += 1
     fixed = scaled(ex, 2, "甲局")
     fixed.source = "甲局-更正"
-    result = rollup_reports([broken, fixed])
-    assert [s.included for s in result.sources] == [False, True]
-    assert result.report.values["t3.new.total"] == 2 * ex.values["t3.new.total"]
+    for include_errors in (False, True):  # the corrected copy wins even when errors may be summed
+        result = rollup_reports([broken, fixed], include_errors=include_errors)
+        assert [s.included for s in result.sources] == [False, True]
+        assert result.report.values["t3.new.total"] == 2 * ex.values["t3.new.total"]
+    assert "重复" in result.sources[0].reason and "甲局-更正" in result.sources[0].reason
+    # two clean copies: the first one is kept
+    result = rollup_reports([fixed, scaled(ex, 3, "甲局")], include_errors=True)
+    assert [s.included for s in result.sources] == [True, False]
 
 
 @st.composite

@@ -11,7 +11,7 @@ error, never a crash. The policy for what goes into the sums, in order:
 3. 强制错误 — a report with 强制 findings of ``xladdin.check.check`` is left out and listed with
    the rules that failed; with ``include_errors`` its valid cells are summed anyway.
 4. 重复 — reports of the same agency (names compared without spaces and brackets) and year:
-   the first includable one (in input order) is summed, the others are left out as duplicates.
+   one is summed — the first without 强制 errors, else the first — the others are left out.
    Two different agencies with identical non-zero tables are only noted (a copied file).
 5. 不完整 — in an included report, a cell that is blank, text ("/", "无"…), negative or a
    fraction in a count makes that summed cell incomplete: the roll-up leaves the cell blank
@@ -209,39 +209,45 @@ def rollup_year(reads: list[_Read], year: int | None = None) -> int | None:
 
 def decide(reads: list[_Read], year: int | None, level: str = "", include_errors: bool = False) -> None:
     """Mark each source included or not (policy steps 1–4 of the module docstring)."""
-    seen: dict[tuple[str, int | None], str] = {}
-    tables: dict[tuple[Value, ...], str] = {}
-    rank = LEVEL_RANK.get(level)
+    candidates: list[Source] = []
     for r in reads:
         s = r.source
         if r.values is None:
             s.reason = "无法读取"
+        elif year is not None and s.year is not None and s.year != year:
+            s.reason = f"年度为 {s.year} 年，与汇总年度 {year} 年不同"
+        elif s.hard and not include_errors:
+            s.reason = f"有 {s.hard} 个强制错误（{'、'.join(s.rules)}），未计入"
+        else:
+            candidates.append(s)
+    # Duplicates: one per agency and year — the first without 强制 errors, else the first.
+    groups: dict[tuple[str, int | None], list[Source]] = {}
+    for s in candidates:
+        groups.setdefault((agency_key(s.agency), s.year), []).append(s)
+    kept: dict[tuple[Value, ...], Source] = {}
+    for (agency, _), group in groups.items():
+        winner = min(group, key=lambda s: bool(s.hard)) if agency else None
+        for s in group:
+            if winner is not None and s is not winner:
+                s.reason = f"与“{winner.source}”重复（同一机关、同一年度），未计入"
+    rank = LEVEL_RANK.get(level)
+    values = {id(r.source): r.values for r in reads}
+    for s in candidates:
+        if s.reason:
             continue
+        s.included = True
         if year is not None and s.year is None:
             s.notes.append("未填报告年度，按本次汇总年度计入")
-        if year is not None and s.year is not None and s.year != year:
-            s.reason = f"年度为 {s.year} 年，与汇总年度 {year} 年不同"
-            continue
-        if s.hard and not include_errors:
-            s.reason = f"有 {s.hard} 个强制错误（{'、'.join(s.rules)}），未计入"
-            continue
         if s.hard:
             s.notes.append(f"有 {s.hard} 个强制错误（{'、'.join(s.rules)}），按 --include-errors 计入其有效单元格")
-        key = (agency_key(s.agency), s.year)
-        if key[0] and key in seen:
-            s.reason = f"与“{seen[key]}”重复（同一机关、同一年度），未计入"
-            continue
-        if key[0]:
-            seen[key] = s.source
-        else:
+        if not agency_key(s.agency):
             s.notes.append("未填机关名称，无法判断是否重复")
         if rank is not None and LEVEL_RANK.get(s.level, -1) >= rank:
             s.notes.append(f"层级为“{s.level}”，不低于汇总层级“{level}”，请确认没有重复汇总")
-        table = tuple(r.values.get(k) for k in SPEC.keys)
-        if any(v not in (None, 0) for v in table) and table in tables:
-            s.notes.append(f"表格数据与“{tables[table]}”完全相同，请确认不是同一份报告")
-        tables.setdefault(table, s.source)
-        s.included = True
+        table = tuple((values[id(s)] or {}).get(k) for k in SPEC.keys)
+        if any(v not in (None, 0) for v in table) and table in kept:
+            s.notes.append(f"表格数据与“{kept[table].source}”完全相同，请确认不是同一份报告")
+        kept.setdefault(table, s)
 
 
 def sum_cells(reads: list[_Read]) -> dict[str, CellSum]:
