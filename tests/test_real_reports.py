@@ -5,7 +5,7 @@ note), never a guess.
 
 What each report exercises:
 - 2024_上海市科委 (省级部门, PDF→Markdown): the tables' part headings numbered 一、二、三、五
-  (S1 编号 hints); 表三 rows whose number lines are split from their
+  (S1 编号 hints); 第一部分's parts numbered 二、…六、 on from 一、总体情况; 表三 rows whose number lines are split from their
   labels; a label printed before the anchored row that precedes its numbers (5.属于三类内部事务信息
   / 1.本机关不掌握… printed together); 第五部分 heading lost (its “（一）主要问题” is read as 第五部分);
   “同意公开答复 9 件” is 予以公开, not 答复; 结转下年度·总计 printed blank.
@@ -60,7 +60,7 @@ KEWEI_T3 = {
 KEWEI_T4 = [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 KEWEI_REFS = {
     'S1:s5', 'S1:s2.number', 'S1:s3.number', 'S1:s4.number', 'S1:s6.number',
-    'S2', 'S6', 'T3-N:t3.carry_out.total', 'X6:s1.intro:1204',
+    'S2', 'S6', 'T3-N:t3.carry_out.total', 'X6:s1.platform:289',
 }
 
 SH_OFFICE_T2 = ['22 235', '22 235', '22 235', '34 189', '34 189', '34 189', '0', '0', '0', '0']
@@ -189,6 +189,19 @@ def test_lost_s5_heading_is_reported_but_its_text_is_kept() -> None:
     assert "张江高新区" in report.sections["s5"]
     assert "主要问题" not in report.sections["s4"]
     assert report.observed["implied_sections"] == {"s5": "第194行"}
+
+
+def test_s1_parts_numbered_on_from_the_section_heading() -> None:
+    # 一、总体情况 then 二、工作机制保障 … 六、政府信息公开平台建设: parts by their words, not position
+    report = load_report(REAL / "2024_上海市科委.md")
+    heads = {k: report.sections[k].split("\n")[0] for k in report.sections if k.startswith("s1.") and k != "s1.intro"}
+    assert heads == {
+        "s1.active": "三、主动公开工作情况",
+        "s1.request": "四、政府信息公开申请情况",
+        "s1.management": "五、政府信息管理",
+        "s1.platform": "六、政府信息公开平台建设",
+        "s1.oversight": "二、工作机制保障",
+    }
 
 
 def test_ambiguous_cell_finding_names_the_reading_problem() -> None:

@@ -32,7 +32,7 @@ _MARKERS = (
 )
 _PART_WORDS = (  # first match wins: 监督管理 is oversight, not management
     ("s1.active", ("主动公开",)),
-    ("s1.request", ("依申请",)),
+    ("s1.request", ("依申请", "公开申请")),
     ("s1.oversight", ("监督", "保障", "考核")),
     ("s1.platform", ("平台",)),
     ("s1.management", ("信息管理", "管理")),
@@ -265,9 +265,15 @@ def split_s1(paras: list[tuple[str, str]]) -> dict[str, list[str]]:
                 expect += 1
         if len(hits) > len(best):
             best = hits
+    by_words = False
     if len(best) < 2:
-        parts["s1.intro"] = [t for t, _ in paras]
-        return parts
+        # "一、总体情况" went on with "二、工作机制保障 … 六、政府信息公开平台建设" (Shanghai style): the
+        # parts continue the section numbering; taken only when every such heading names a part
+        cont = _continued_parts(paras)
+        if not cont:
+            parts["s1.intro"] = [t for t, _ in paras]
+            return parts
+        best, by_words = cont, True
     keys = [p.key for p in SPEC.parts if p.section == "s1" and p.key != "s1.intro"]
     parts["s1.intro"] = [t for t, _ in paras[: best[0]]]
     bounds = best + [len(paras)]
@@ -275,13 +281,30 @@ def split_s1(paras: list[tuple[str, str]]) -> dict[str, list[str]]:
     for n, start in enumerate(best):
         text = paras[start][0]
         head = text[:30]
-        if len(best) == len(keys):
+        if len(best) == len(keys) and not by_words:
             current = keys[n]
         else:
-            found = next((k for k, words in _PART_WORDS if any(w in head for w in words)), None)
-            current = found or current
+            current = _part_of(head) or current
         parts[current] += [t for t, _ in paras[start : bounds[n + 1]]]
     return parts
+
+
+def _part_of(head: str) -> str | None:
+    return next((k for k, words in _PART_WORDS if any(w in head for w in words)), None)
+
+
+def _continued_parts(paras: list[tuple[str, str]]) -> list[int]:
+    """Paragraphs "二、…" "三、…" (short headings, in sequence from 二) that each name a part."""
+    hits, expect = [], 2
+    rx = dict(_MARKERS)["cn"]
+    for i, (t, _) in enumerate(paras):
+        m = rx.match(t)
+        if m and _num(m.group(1)) == expect and _heading_like(t):
+            if _part_of(t[:30]) is None:
+                return []
+            hits.append(i)
+            expect += 1
+    return hits if len(hits) >= 3 else []
 
 
 # --------------------------------------------------------------------------- metadata
