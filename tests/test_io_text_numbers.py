@@ -39,3 +39,15 @@ def test_text_number_is_kept_as_text(text_number: Path, reader) -> None:  # type
 
 def test_real_numbers_are_unchanged() -> None:
     assert not check(read_report_fast(EXAMPLE_XLSX))
+
+
+def test_fill_does_not_cache_a_sum_over_text(text_number: Path, tmp_path: Path) -> None:
+    """fill writes results next to the template's total formulas; over a text "10" Excel's
+    SUM gives 10 less, so no result is cached and the total reads as not computable."""
+    from xladdin.cli import main
+
+    out = tmp_path / "已填充.xlsx"
+    assert main(["fill", str(text_number), "-o", str(out)]) == 0
+    back = read_report_fast(out)
+    assert back.values["t3.new.natural"] == "10"
+    assert back.values["t3.new.total"] is None  # =SUM(D5:I5) over a text cell: not ours to guess

@@ -22,8 +22,8 @@ from typing import Any
 
 from ..fileio import replace_file
 from ..spec import SPEC
-from ..values import Value, is_number, parse_value
-from .assemble import formula_text, same_formula, template_formulas
+from ..values import Value, is_number
+from .assemble import cell_value, formula_text, same_formula, template_formulas
 from .names import Layout
 from .parts import workbook_part
 
@@ -43,7 +43,7 @@ def formula_results(wb: Any, layout: Layout) -> Cache:
         raw = wb[sheet][coord].value
         formula = formula_text(raw)
         if formula is None:
-            values[key] = parse_value(raw, SPEC.cell(key).kind)
+            values[key] = cell_value(raw, SPEC.cell(key).kind)  # "3" as text: SUM skips it
         elif same_formula(formula, template[key]):
             pending[key] = derivation(key)
         else:

@@ -24,8 +24,8 @@ from ..names import SHEET_NOTES
 from ..previous import SHEET_PREVIOUS, previous_rows
 from ..report import Meta, Report
 from ..spec import SPEC
-from ..values import Value, parse_value
-from .assemble import NOTES_HEADER, assemble, at, formula_text, notes_header
+from ..values import Value
+from .assemble import NOTES_HEADER, assemble, at, cell_value, formula_text, notes_header
 from .cache import formula_results, write_results
 from .names import Layout, Place, name_targets, resolve
 from .parts import NOTE_AUTHOR, sheet_comments, workbook_part
@@ -200,7 +200,7 @@ def write_report(
             result.formulas.append(key)
             _set_note(cell, report.notes.get(key, ""))
             continue
-        current = parse_value(cell.value, SPEC.cell(key).kind)
+        current = cell_value(cell.value, SPEC.cell(key).kind)
         if current is not None and current != new and not overwrite:
             result.kept.append(key)
             continue
