@@ -204,6 +204,12 @@ def test_s1_parts_numbered_on_from_the_section_heading() -> None:
     }
 
 
+def test_hard_wrapped_line_a_little_short_still_joins() -> None:
+    # "…指南并标" is 25 characters, as wide as the PDF's lines: the paragraph goes on
+    report = load_report(REAL / "2024_上海市科委.md")
+    assert "指南并标注更新日期" in report.sections["s1.management"]
+
+
 def test_ambiguous_cell_finding_names_the_reading_problem() -> None:
     report = load_report(REAL / "2025_上海市人民政府办公厅.md")
     msgs = {f.ref: f.message for f in audit(report)}

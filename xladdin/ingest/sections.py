@@ -218,6 +218,7 @@ def paragraphs(lines: list[Line]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     buf, where = "", ""
     last: Line | None = None
+    full = _typical_width(lines)
     for ln in lines:
         t = ln.text.strip()
         if not t or is_page_number(t):
@@ -230,7 +231,10 @@ def paragraphs(lines: list[Line]) -> list[tuple[str, str]]:
                 short = len(last.text) < 20 or buf.endswith(TERMINAL) or _heading_like(buf)
                 end = starts_with_marker(t) or (not last.wrapped and short)
             else:
-                end = buf.endswith(TERMINAL) or starts_with_marker(t) or len(last.text) < 26 or _heading_like(buf)
+                # a short line ends its paragraph, unless it is about as wide as the text's lines
+                # (hard-wrapped text whose lines are ~25 characters: "…指南并标" / "注更新日期，…")
+                short = len(last.text) < 26 and not (full and _width(last.text.strip()) >= 0.8 * full)
+                end = buf.endswith(TERMINAL) or starts_with_marker(t) or short or _heading_like(buf)
             if end:
                 out.append((buf, where))
                 buf = ""
@@ -246,6 +250,21 @@ def paragraphs(lines: list[Line]) -> list[tuple[str, str]]:
 
 
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[0-9A-Za-z%])|(?<=[0-9A-Za-z%])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _width(text: str) -> int:
+    """Printed width: CJK and full-width characters count 2."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+
+def _typical_width(lines: list[Line]) -> int:
+    """The width hard-wrapped lines run to (0 when the text does not look hard-wrapped)."""
+    widths = sorted(_width(ln.text.strip()) for ln in lines if ln.cells is None and ln.text.strip())
+    if len(widths) < 8:
+        return 0
+    top = widths[int(len(widths) * 0.9)]
+    near = sum(1 for w in widths if w >= 0.8 * top)
+    return top if near >= len(widths) / 2 and top <= 100 else 0
 
 
 def _heading_like(text: str) -> bool:
