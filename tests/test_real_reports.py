@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from xladdin.audit import audit
+from xladdin.audit.narrative import extract
 from xladdin.load import load_report
 from xladdin.spec import SPEC
 from xladdin.spec.format2021 import T3_COLS, T3_ROWS
@@ -208,6 +209,26 @@ def test_hard_wrapped_line_a_little_short_still_joins() -> None:
     # "…指南并标" is 25 characters, as wide as the PDF's lines: the paragraph goes on
     report = load_report(REAL / "2024_上海市科委.md")
     assert "指南并标注更新日期" in report.sections["s1.management"]
+
+
+def test_narrative_facts_read_as_the_tables_count_them() -> None:
+    # the facts the text checks compare: every one agrees with the tables, hence no X1/X2 above
+    facts = {
+        (f.topic, f.measure, f.value)
+        for f in extract(load_report(REAL / "2025_沭阳县人民政府.md")).facts
+        if f.value is not None
+    }
+    assert ("review_suit", "total", 74) in facts  # 行政复议、行政诉讼案件 74 件 = 61 + 3 + 10
+    assert ("request", "carry_out", 31) in facts  # 结转下一年 31 件
+    kewei = [
+        (f.measure, f.value)
+        for f in extract(load_report(REAL / "2024_上海市科委.md")).facts
+        if f.part == "s1.request" and f.value is not None
+    ]
+    assert kewei == [
+        ("received", 34), ("carry_in", 2), ("open", 9), ("partial", 0), ("deny", 2),
+        ("unable", 10), ("noproc", 0), ("other", 14), ("carry_out", 1),
+    ]
 
 
 def test_ambiguous_cell_finding_names_the_reading_problem() -> None:
