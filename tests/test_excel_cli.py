@@ -57,3 +57,17 @@ def test_run_rejects_unknown_buttons_and_bad_answers(tmp_path: Path, capsys: pyt
 def test_list_names_every_button(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["addin", "list"]) == 0
     assert capsys.readouterr().out.count("xladdin_") == 8
+
+
+def test_run_without_a_needed_answer_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Acceptance testing: a button whose dialog had no --answer printed a bare “已取消”, exit 0."""
+    path = tmp_path / "a.xlsx"
+    shutil.copy(EXAMPLES[0], path)
+    before = path.read_bytes()
+    assert main(["addin", "run", "xladdin_import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "--answer previous=" in err and "上年度年报" in err
+    assert path.read_bytes() == before
+    assert main(["addin", "run", "xladdin_new", "-a", "agency=某局", "-a", "year=2025", "-a", "level=县"]) == 2
+    assert "--answer new_path=" in capsys.readouterr().err
+    assert main(["addin", "run", "xladdin_settings", str(path)]) == 0  # optional answers: nothing to change

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..errors import InputError
@@ -94,9 +95,13 @@ def _run(args: argparse.Namespace) -> int:
         book = FileBook(args.workbook, answers=answers)
     else:
         book = FileBook(Path.cwd() / "未保存.xlsx", answers=answers, workbook=_blank())
-    run(args.button, book)
+    result = run(args.button, book)
     for m in book.messages:
         print(m)
+    if book.unanswered and result == "已取消":  # 设置 leaves what is not answered unchanged
+        question, prompt = book.unanswered[0]
+        print(f"错误：按钮 {args.button} 需要回答对话框“{prompt}”，请加 --answer {question}=回答", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -38,6 +38,7 @@ class FileBook(Book):
         self._path = Path(path)
         self.answers = dict(answers or {})
         self.messages: list[str] = []
+        self.unanswered: list[tuple[str, str]] = []  # (question id, prompt) asked without an answer
         self._loaded_from = self._path  # its ribbon goes into whatever file we save to
         if workbook is not None:
             self.wb = workbook
@@ -146,9 +147,16 @@ class FileBook(Book):
 
     def ask_file(self, question: str, prompt: str, mode: str = "open", suffix: str = ".xlsx",
                  default: str = "") -> str | None:
-        return self.answers.get(question)
+        return self._answer(question, prompt)
 
     def ask_text(self, question: str, prompt: str, default: str = "") -> str | None:
+        return self._answer(question, prompt)
+
+    def _answer(self, question: str, prompt: str) -> str | None:
+        """The given answer; an unanswered question is remembered so that the command line
+        can say which --answer it needs instead of a bare “已取消”."""
+        if question not in self.answers:
+            self.unanswered.append((question, prompt.rstrip("：:")))
         return self.answers.get(question)
 
     def message(self, text: str, title: str = TITLE) -> None:
