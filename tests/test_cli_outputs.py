@@ -99,3 +99,32 @@ def test_export_refusal_lists_ten_findings_and_points_to_check(
     assert "200 处强制错误" in lines[0]
     assert len(lines) == 12 and "另有 190 处" in lines[-1] and "xladdin check" in lines[-1]
     assert lines[1].startswith("  [T2-N:t2.reg_made] 表二“规章·本年制发件数”")  # table order
+
+
+def test_audit_folder_lists_files_its_listing_skipped(
+    capsys: pytest.CaptureFixture[str], book: Path, tmp_path: Path
+) -> None:
+    """A .xls in an audited folder used to vanish from the results without a word; now it is
+    a row naming the problem (and .doc/.wps/.rtf/.odt, which load_report reads, are audited)."""
+    (tmp_path / "旧版.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    (tmp_path / "照片.jpg").write_bytes(b"\xff\xd8\xff")  # not a report: still ignored
+    code, out, _ = run(capsys, "audit", str(tmp_path))
+    assert code == 2
+    assert "旧版.xls" in out and "照片.jpg" not in out
+    assert "共 2 个文件" in out
+
+
+@pytest.mark.libreoffice
+def test_audit_folder_reads_a_doc(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice not installed (.ci/run installs it)")
+    import json
+
+    src = tmp_path / "示例.docx"
+    assert main(["export", str(EXAMPLE_XLSX), "-f", "docx", "-o", str(src)]) == 0
+    src.rename(tmp_path / "示例.doc")  # LibreOffice reads the content whatever the extension
+    capsys.readouterr()
+    code, out, _ = run(capsys, "audit", str(tmp_path), "--json")
+    records = json.loads(out)
+    assert [Path(r["source"]).name for r in records] == ["示例.doc"]
+    assert code == 0 and records[0]["meta"]["agency"] == "威海市人力资源和社会保障局"

@@ -49,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     for raw in args.paths:
         p = Path(raw)
         found = expand_paths([p])
+        if p.is_dir():
+            found = sorted(set(found) | set(_loadable_in(p)))
         if p.is_dir() and args.xlsx:  # our own workbook from an earlier run is not a report
             found = [f for f in found if not _same(f, args.xlsx)]
         if p.is_dir() and not found:
@@ -78,6 +80,19 @@ def run(args: argparse.Namespace) -> int:
     if any(r.error for r in records):
         return 2
     return 1 if any(r.hard for r in records) else 0
+
+
+def _loadable_in(folder: Path) -> list[Path]:
+    """Files of a folder that load_report reads or names (.doc/.wps/.rtf/.odt through
+    LibreOffice, .xls/.et with their “请另存为 .xlsx” message) but the audit's own folder
+    listing skipped without a word."""
+    from ..load import PUBLISHED_SUFFIXES, WORKBOOK_SUFFIXES
+
+    known = WORKBOOK_SUFFIXES | PUBLISHED_SUFFIXES | {".json", ".xls", ".et"}
+    return [
+        f for f in folder.rglob("*")
+        if f.is_file() and f.suffix.lower() in known and not f.name.startswith(("~$", "."))
+    ]
 
 
 def _same(a: Path, b: str) -> bool:
