@@ -164,6 +164,17 @@ def test_all_published_quantifier(example: Report) -> None:
     assert f.rule == "X1" and "均予以公开" in f.message and (f.expected, f.actual) == (10, 3)
 
 
+def test_all_done_quantifier_with_manner_words(example: Report) -> None:
+    # 上海市科委 2024: "所有申请均已按要求办理完成" while a request is carried over
+    edit(example, "s1.request", "均通过网络平台形式申请", "所有申请均已按要求办理完成")
+    example.values["t3.carry_out.natural"] = 1
+    example.values["t3.carry_out.total"] = 1
+    example.values["t3.new.natural"] += 1
+    example.values["t3.new.total"] += 1
+    [f] = [f for f in check_text(example) if f.ref == "X1:s1.request:request.done"]
+    assert "均已按要求办理完成" in f.message and (f.expected, f.actual) == (0, 1)
+
+
 def test_no_review_claimed_but_table_has_one(example: Report) -> None:
     example.values["t4.review_pending"] = 1
     example.values["t4.review_total"] = 1

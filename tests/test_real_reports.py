@@ -8,7 +8,8 @@ What each report exercises:
   (S1 编号 hints); 第一部分's parts numbered 二、…六、 on from 一、总体情况; 表三 rows whose number lines are split from their
   labels; a label printed before the anchored row that precedes its numbers (5.属于三类内部事务信息
   / 1.本机关不掌握… printed together); 第五部分 heading lost (its “（一）主要问题” is read as 第五部分);
-  “同意公开答复 9 件” is 予以公开, not 答复; 结转下年度·总计 printed blank.
+  “同意公开答复 9 件” is 予以公开, not 答复; 结转下年度·总计 printed blank; “所有申请均已按要求
+  办理完成” while 1 request is carried over (X1, true: the text itself says 转下一年度 1 件).
 - 2025_上海市人民政府办公厅 (直辖市 = 省级, PDF→Markdown): 表二 rows with a cell lost to a
   multi-line footnote (“22 | 235”): ambiguous, pinned as such; 第五部分 heading lost.
 - 2025_沭阳县人民政府 (县, recognised Markdown): 表三 split into one small table per row with
@@ -62,6 +63,7 @@ KEWEI_T4 = [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 KEWEI_REFS = {
     'S1:s5', 'S1:s2.number', 'S1:s3.number', 'S1:s4.number', 'S1:s6.number',
     'S2', 'S6', 'T3-N:t3.carry_out.total', 'X6:s1.platform:289',
+    'X1:s1.request:request.done',  # 所有申请均已按要求办理完成, yet 1 carried over (its own text says so too)
 }
 
 SH_OFFICE_T2 = ['22 235', '22 235', '22 235', '34 189', '34 189', '34 189', '0', '0', '0', '0']

@@ -165,7 +165,14 @@ RATE_WORDS = (
 # answered), not of everything being answered: a time qualifier makes it no quantifier.
 QUANTIFIED = (
     (re.compile(r"(?:均|全部|全数|悉数|一律)(?:已)?(?:依法)?(?:予以公开|同意公开)"), "request", "open"),
-    (re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:办结|办理完毕|办理完结|处理完毕)"), "request", "done"),
+    (
+        # "办理完成" alone is as often said of 建议提案: only with a manner word ("均已按要求办理完成")
+        re.compile(
+            r"(?:均|全部|全数|悉数)(?:已)?(?:(?:按要求|按规定|依法|依规)?(?:办结|办理完毕|办理完结|处理完毕)"
+            r"|(?:按要求|按规定|依法|依规)办理完成)"
+        ),
+        "request", "done",
+    ),
     (re.compile(r"(?:均|全部|全数|悉数)(?:已)?(?:予以)?(?:答复|回复)(?!申请人)"), "request", "answered"),
 )
 # "复议 7 件，诉讼 9 件，均获维持": every case (of the topics named before it) upheld.
