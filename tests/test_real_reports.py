@@ -192,6 +192,8 @@ def test_lost_s5_heading_is_reported_but_its_text_is_kept() -> None:
     assert "张江高新区" in report.sections["s5"]
     assert "主要问题" not in report.sections["s4"]
     assert report.observed["implied_sections"] == {"s5": "第194行"}
+    [s1] = [f for f in audit(report) if f.ref == "S1:s5"]
+    assert s1.severity == "强制" and "第194行起的内容已按第五部分读取" in s1.message
 
 
 def test_s1_parts_numbered_on_from_the_section_heading() -> None:

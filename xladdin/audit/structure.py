@@ -87,11 +87,18 @@ def _check_headings(report: Report, headings: list[dict]) -> list[Finding]:
     sections = {s.key: s for s in report.spec.sections}
     seen = [h for h in headings if h.get("section") in sections]
     keys = [h["section"] for h in seen]
+    implied = report.observed.get("implied_sections") or {}
     for key, section in sections.items():
         if key not in keys:
-            out.append(
-                _finding(report, "S1", f"未找到第{section.number}部分标题“{section.title}”。", ref=f"S1:{key}")
-            )
+            message = f"未找到第{section.number}部分标题“{section.title}”。"
+            if key in implied:
+                # the importer read the part from its first paragraph: say where, the heading may
+                # have been lost when the original was converted to text
+                message = (
+                    f"未找到第{section.number}部分标题“{section.title}”；{implied[key]}起的内容已按第{section.number}部分读取"
+                    "（如原件印有此标题，则是转换为文字时丢失）。"
+                )
+            out.append(_finding(report, "S1", message, ref=f"S1:{key}"))
     order = [int(k[1:]) for k in keys]
     if order != sorted(order):
         printed = "、".join(sections[k].number for k in keys)
