@@ -128,3 +128,17 @@ def test_audit_folder_reads_a_doc(capsys: pytest.CaptureFixture[str], tmp_path: 
     records = json.loads(out)
     assert [Path(r["source"]).name for r in records] == ["示例.doc"]
     assert code == 0 and records[0]["meta"]["agency"] == "威海市人力资源和社会保障局"
+
+
+def test_audit_xlsx_into_an_unwritable_folder_fails_before_auditing(
+    capsys: pytest.CaptureFixture[str], book: Path, tmp_path: Path
+) -> None:
+    """It used to audit everything, then fail to save with openpyxl tracebacks on stderr."""
+    code, out, err = run(capsys, "audit", str(book), "--xlsx", "/proc/审核.xlsx")
+    assert code == 2 and out == ""
+    assert "--xlsx 输出无法写入该文件夹" in err and "Traceback" not in err
+    code, _, err = run(capsys, "check", str(book), "--xlsx", str(tmp_path / "没有" / "r.xlsx"))
+    assert code == 2 and "--xlsx 输出的文件夹不存在" in err
+    code, _, err = run(capsys, "audit", str(book), "--xlsx", str(tmp_path))
+    assert code == 2 and "是一个文件夹" in err
+    assert [p.name for p in tmp_path.iterdir()] == [book.name]  # no probe file left behind

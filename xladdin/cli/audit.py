@@ -14,7 +14,7 @@ from ..audit.runner import AuditRecord, audit_paths, expand_paths
 from ..errors import InputError
 from ..load import load_report
 from .findings_view import console, show_findings
-from .inputs import refuse_overwriting
+from .inputs import ensure_writable, refuse_overwriting
 
 EPILOG = (
     "退出码：0 所有文件均无强制错误；1 至少一个文件有强制错误；2 至少一个文件无法读取"
@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         files.extend(found)
     if args.xlsx:
         refuse_overwriting(args.xlsx, [*files, *([args.previous] if args.previous else [])], "--xlsx 输出")
+        ensure_writable(args.xlsx, "--xlsx 输出")  # before the audit, not after it
     previous = None
     if args.previous:
         prev_path = Path(args.previous)

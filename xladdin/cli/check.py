@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..check import blocking, check
-from .inputs import load, refuse_overwriting
+from .inputs import ensure_writable, load, refuse_overwriting
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
         from ..io.findings_xlsx import write_findings
 
         refuse_overwriting(args.xlsx, [args.file] + ([args.previous] if args.previous else []), "--xlsx 输出")
+        ensure_writable(args.xlsx, "--xlsx 输出")
 
         path = write_findings(findings, args.xlsx, report, previous)
         print(f"问题清单已写入：{path}", file=sys.stderr if args.json else sys.stdout)

@@ -7,6 +7,9 @@ cost more than half a second of start-up. Everything else goes through `load_rep
 
 from __future__ import annotations
 
+import errno
+import os
+import tempfile
 from pathlib import Path
 
 from ..load import load_report
@@ -36,3 +39,34 @@ def refuse_overwriting(output: str | Path, inputs: list[str | Path], option: str
     for src in inputs:
         if Path(src).exists() and same_file(out, src):
             raise OutputError(f"{option}就是输入文件“{src}”，写出会覆盖它；请另指定输出文件", path=str(out))
+
+
+_ERRNO_TEXT = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "只读文件系统",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ENOENT: "文件夹不存在或不可写",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "同名文件已存在",
+}
+
+
+def ensure_writable(output: str | Path, option: str = "输出文件") -> None:
+    """Before a long run (a batch audit), make sure `output` can be written: its folder
+    exists and takes a file. Raises OutputError in Chinese; writes nothing that stays."""
+    from ..errors import OutputError
+
+    out = Path(output)
+    folder = out.parent
+    if out.is_dir():
+        raise OutputError(f"{option}是一个文件夹，请给出文件名", path=str(out))
+    if not folder.is_dir():
+        raise OutputError(f"{option}的文件夹不存在", path=str(folder))
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".~xladdin-", dir=folder)
+    except OSError as exc:
+        why = _ERRNO_TEXT.get(exc.errno or 0, "无法写入")
+        raise OutputError(f"{option}无法写入该文件夹（{why}）", path=str(folder)) from exc
+    os.close(fd)
+    os.unlink(probe)
