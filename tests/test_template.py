@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -268,3 +269,22 @@ def test_cli_bad_output(tmp_path, capsys) -> None:
     assert main(["template", "-o", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "错误" in err and "Traceback" not in err
+
+
+def test_default_output_outside_a_source_tree_is_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Acceptance testing: an installed (non-editable) package wrote the template into a
+    stray site-packages/templates/ folder. Outside a source tree it goes to the current folder."""
+    import xladdin.template as template_pkg
+    from xladdin.cli.template import default_output
+
+    assert default_output() == template_pkg.TEMPLATE_PATH  # this checkout: templates/
+    installed = tmp_path / "site-packages" / "templates" / template_pkg.TEMPLATE_NAME
+    monkeypatch.setattr(template_pkg, "TEMPLATE_PATH", installed)
+    work = tmp_path / "工作"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main(["template"]) == 0
+    assert (work / template_pkg.TEMPLATE_NAME).is_file()
+    assert not installed.parent.exists()

@@ -9,7 +9,7 @@ from ..errors import InputError, OutputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from ..template import TEMPLATE_PATH
+    from ..template import TEMPLATE_NAME
 
     p = subparsers.add_parser(
         "template",
@@ -17,8 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="按国办公开办函〔2021〕30号格式生成年度报告模板工作簿。",
     )
     p.add_argument(
-        "-o", "--output", type=Path, default=TEMPLATE_PATH, metavar="路径",
-        help=f"输出文件（默认 {TEMPLATE_PATH}）",
+        "-o", "--output", type=Path, default=None, metavar="路径",
+        help=f"输出文件（默认：源码目录中为 templates/{TEMPLATE_NAME}，已安装的包为当前文件夹中的 {TEMPLATE_NAME}）",
     )
     p.add_argument(
         "--check", action="store_true",
@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def handler(args: argparse.Namespace) -> int:
     from ..template import write_template
 
-    out: Path = args.output
+    out: Path = args.output or default_output()
     if args.check:
         return check(out)
     if out.suffix.lower() not in (".xlsx",):
@@ -43,6 +43,16 @@ def handler(args: argparse.Namespace) -> int:
         raise OutputError(f"无法写入模板：{exc.strerror or exc}", path=str(out)) from exc
     print(f"已生成模板：{path}")
     return 0
+
+
+def default_output() -> Path:
+    """templates/ of the source tree (the committed template); for an installed package,
+    whose templates/ would be a stray folder in site-packages, the current folder."""
+    from ..template import TEMPLATE_NAME, TEMPLATE_PATH
+
+    if (TEMPLATE_PATH.parents[1] / "pyproject.toml").is_file():
+        return TEMPLATE_PATH
+    return Path.cwd() / TEMPLATE_NAME
 
 
 def check(path: Path) -> int:
