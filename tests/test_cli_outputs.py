@@ -142,3 +142,20 @@ def test_audit_xlsx_into_an_unwritable_folder_fails_before_auditing(
     code, _, err = run(capsys, "audit", str(book), "--xlsx", str(tmp_path))
     assert code == 2 and "是一个文件夹" in err
     assert [p.name for p in tmp_path.iterdir()] == [book.name]  # no probe file left behind
+
+
+def test_argument_errors_and_help_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse's own words were English: "error: the following arguments are required"."""
+    with pytest.raises(SystemExit) as exc:
+        main(["check"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "用法：xladdin check" in err and "错误：缺少参数：文件" in err and "required" not in err
+    with pytest.raises(SystemExit):
+        main(["export", "x.xlsx", "-f", "doc"])
+    assert "无效的选择：'doc'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "选项" in out and "显示本帮助并退出" in out and "options" not in out

@@ -17,6 +17,37 @@ from ..errors import XladdinError
 COMMAND_MODULES: list[str] = ["template", "fill", "check", "dump", "demo", "audit", "export", "addin", "importer", "rollup"]
 
 
+# argparse's own words (usage, section titles, errors) in Chinese: users read Chinese, and
+# "error: the following arguments are required" was the one English message they could meet.
+ARGPARSE_TEXT = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "至多一个值",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "需要以下参数之一：%s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "未知的命令 %(parser_name)r（可选：%(choices)s）",
+}
+
+
+def _chinese(text: str) -> str:
+    return ARGPARSE_TEXT.get(text, text)
+
+
+argparse._ = _chinese  # type: ignore[attr-defined]  # argparse looks its messages up through _()
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """All commands; with `only` (a module name), just that one, so that `xladdin check`
     does not import the dependencies of every other command (~1 s of start-up)."""
