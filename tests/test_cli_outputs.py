@@ -159,3 +159,16 @@ def test_argument_errors_and_help_are_chinese(capsys: pytest.CaptureFixture[str]
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "选项" in out and "显示本帮助并退出" in out and "options" not in out
+
+
+def test_fill_of_a_blank_template_does_not_list_34_formula_cells(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The template's totals are formulas: fill printed “未填 …” for each of the 34."""
+    blank = tmp_path / "空白.xlsx"
+    run(capsys, "template", "-o", str(blank))
+    code, out, _ = run(capsys, "fill", str(blank))
+    assert code == 0
+    assert "未填" not in out.replace("因细项不全未填", "")
+    assert "34 个公式合计格（表三!D28、表三!E28、表三!F28等）" in out
+    assert len(out.strip().splitlines()) == 3

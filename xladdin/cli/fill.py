@@ -73,8 +73,13 @@ def show_fill(report: Report, result: FillResult, output: Path) -> None:
         out.print(Text(f"  保留原值：{f.message}", style="yellow"))
     if result.conflicts:
         out.print(Text("  （如需按细项改写这些合计，请加 --overwrite）", style="dim"))
+    waiting = [k for k in result.incomplete if k in report.formulas]  # the formula stays: nothing to fill
     for key in result.incomplete:
-        out.print(Text(f"  未填 {report.address(key) or key}（{report.spec.cell(key).short}）：细项不全或不是数字", style="dim"))
+        if key not in report.formulas:
+            out.print(Text(f"  未填 {report.address(key) or key}（{report.spec.cell(key).short}）：细项不全或不是数字", style="dim"))
+    if waiting:
+        shown = "、".join(report.address(k) or k for k in waiting[:3]) + ("等" if len(waiting) > 3 else "")
+        out.print(Text(f"  {len(waiting)} 个公式合计格（{shown}）的细项不全或不是数字，暂不能核算", style="dim"))
     formulas = len(report.formulas)
     tail = f"；{formulas} 个合计格保留公式" if formulas else ""
     out.print(Text(f"{result.summary()}{tail}。已写入：{output}", style="bold green" if not result.conflicts else "yellow"))
