@@ -172,3 +172,32 @@ def test_fill_of_a_blank_template_does_not_list_34_formula_cells(
     assert "未填" not in out.replace("因细项不全未填", "")
     assert "34 个公式合计格（表三!D28、表三!E28、表三!F28等）" in out
     assert len(out.strip().splitlines()) == 3
+
+
+SEED = EXAMPLE_XLSX.with_name("威海市人力资源和社会保障局-2024-发布稿.txt")
+
+
+def test_import_onto_its_own_text_or_last_years_workbook_is_refused(
+    capsys: pytest.CaptureFixture[str], book: Path, tmp_path: Path
+) -> None:
+    """`import a.txt -o a.txt` replaced the published text with a workbook."""
+    text = tmp_path / "发布稿.txt"
+    shutil.copyfile(SEED, text)
+    before, last = sha(text), sha(book)
+    code, _, err = run(capsys, "import", str(text), "-o", str(text))
+    assert code == 2 and "就是输入文件" in err
+    code, _, err = run(capsys, "import", str(text), "--previous", str(book), "-o", str(book))
+    assert code == 2 and "就是输入文件" in err
+    assert sha(text) == before and sha(book) == last
+
+
+@pytest.mark.parametrize("command", [["import", str(SEED)], ["fill", str(EXAMPLE_XLSX)]])
+def test_a_workbook_is_never_written_under_another_extension(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    """`fill a.xlsx -o a.docx` wrote a workbook named .docx (over an exported Word file)."""
+    target = tmp_path / "年报.docx"
+    target.write_bytes(b"the Word file exported earlier")
+    code, _, err = run(capsys, *command, "-o", str(target))
+    assert code == 2 and "应保存为 .xlsx" in err and "“.docx”" in err
+    assert target.read_bytes() == b"the Word file exported earlier"

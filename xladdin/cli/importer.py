@@ -8,6 +8,7 @@ import sys
 
 from ..errors import InputError
 from ..report import Report
+from .inputs import refuse_overwriting
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt")
 
@@ -66,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     path = args.file
     if not path.lower().endswith(SUFFIXES):
         raise InputError("不是已发布年报的文件类型（支持 .txt .md .html .htm .shtml .docx .doc .wps .pdf）", path=path)
+    if args.output:  # before reading: last year's workbook (--previous) must survive -o
+        refuse_overwriting(args.output, [path] + ([args.previous] if args.previous else []))
     previous = None
     if args.previous:
         from ..load import load_report

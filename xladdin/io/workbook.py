@@ -163,6 +163,9 @@ class WriteResult:
     formulas: list[str] = field(default_factory=list)  # derived cells whose formula was kept
 
 
+WRITE_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+
 def write_report(
     report: Report,
     path: str | Path,
@@ -177,6 +180,8 @@ def write_report(
     holding a formula always keeps it. `base` itself is never modified (unless it is `path`).
     """
     out = Path(path)
+    if out.suffix.lower() not in WRITE_SUFFIXES:  # `import a.txt -o a.txt` replaced the text with a zip
+        raise OutputError(f"年报工作簿应保存为 .xlsx（或 .xlsm），不能保存为“{out.suffix or '无扩展名'}”", path=str(out))
     macros = out.suffix.lower() in (".xlsm", ".xltm")
     if base is not None:
         wb = open_workbook(base, keep_vba=macros)
