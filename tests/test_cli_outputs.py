@@ -201,3 +201,15 @@ def test_a_workbook_is_never_written_under_another_extension(
     code, _, err = run(capsys, *command, "-o", str(target))
     assert code == 2 and "应保存为 .xlsx" in err and "“.docx”" in err
     assert target.read_bytes() == b"the Word file exported earlier"
+
+
+def test_rollup_onto_a_named_input_is_refused(
+    capsys: pytest.CaptureFixture[str], book: Path, tmp_path: Path
+) -> None:
+    """`rollup a.xlsx b.xlsx -o a.xlsx` dropped a.xlsx from the sum and wrote over it."""
+    other = tmp_path / "乙.xlsx"
+    shutil.copyfile(EXAMPLE_XLSX, other)
+    before = sha(book)
+    code, _, err = run(capsys, "rollup", str(book), str(other), "-o", str(book))
+    assert code == 2 and "就是输入文件" in err
+    assert sha(book) == before

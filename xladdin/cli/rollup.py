@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from ..errors import InputError
+from .inputs import refuse_overwriting
 
 EPILOG = (
     "计入规则：无法读取的文件、年度与汇总年度不同的报告、有强制错误的报告（除非 --include-errors）"
@@ -46,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output and not args.output.lower().endswith(".xlsx"):
         raise InputError("汇总工作簿请保存为 .xlsx", path=args.output)
 
+    if args.output:  # a report named on the command line is never replaced by the roll-up
+        refuse_overwriting(args.output, [p for p in args.paths if Path(p).is_file()], "-o 输出")
     files = expand_paths(args.paths)
     if args.output:  # a roll-up written into an input folder must not be summed on the next run
         files = [f for f in files if not same_file(f, args.output)]
