@@ -69,3 +69,17 @@ def test_example_holds_every_number_of_the_seed(example, tmp_path):
     text = export(example, "md", tmp_path / "weihai.md").read_text(encoding="utf-8")
     missing = digit_runs(SEED_TEXT.read_text(encoding="utf-8")) - digit_runs(text)
     assert not missing, sorted(missing)
+
+
+def test_html_and_links_in_text_stay_text(example):
+    """Acceptance testing: a narrative holding <script> or <b> was written raw, and any
+    Markdown renderer (CommonMark allows raw HTML) would have run or applied it."""
+    from markdown_it import MarkdownIt
+
+    example.sections["preface"] = '前言<script>alert(1)</script> & [点此](javascript:alert(1)) `代码`'
+    example.sections["s5"] = "问题一：<b>粗体</b>"
+    example.meta.agency = "某局<i>斜体</i>"
+    html = MarkdownIt("commonmark").render(render_markdown(example))
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert "<a " not in html and "<code>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "[点此](javascript:alert(1))" in html

@@ -19,8 +19,16 @@ from . import content as C
 SEP = " / "
 
 
+def _raw(text: str) -> str:
+    """Backslash first, then what would become raw HTML (<script>, <b>), a link or code."""
+    text = text.replace("\\", "\\\\")
+    for ch in "<[`":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return _raw(text).replace("|", "\\|").replace("\n", " ")
 
 
 _LINE_START = re.compile(r"^(\d+)([.)] )|^([#>+\-=])")
@@ -28,7 +36,7 @@ _LINE_START = re.compile(r"^(\d+)([.)] )|^([#>+\-=])")
 
 def _text(text: str) -> str:
     """Paragraph text that Markdown will not turn into a list, heading or emphasis."""
-    text = text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")
+    text = _raw(text).replace("*", "\\*").replace("_", "\\_")
     return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", text)
 
 
