@@ -264,3 +264,12 @@ def test_bad_numbers_are_values_not_read_errors(example: Report, tmp_path: Path,
     out, _ = capsys.readouterr()
     for address in (read_report(path).address(k) for k in ("t3.new.biz", "t3.open.biz", "t4.review_keep")):
         assert address in out
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", "3", '"年报"', "null"])
+def test_json_that_is_not_an_object_is_an_input_error(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Acceptance testing: a JSON list gave AttributeError with a traceback."""
+    path = tmp_path / "年报.json"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    assert "不是有效的年报 JSON" in capsys.readouterr().err

@@ -27,7 +27,7 @@ def load_report(path: str | Path) -> Report:
     if suffix == ".json":
         try:
             report = Report.from_json(p.read_text(encoding="utf-8"))
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # AttributeError: a JSON list
             raise InputError(f"不是有效的年报 JSON（{exc}）", path=str(p)) from exc
         report.source = str(p)
         return report
