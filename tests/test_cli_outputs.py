@@ -213,3 +213,14 @@ def test_rollup_onto_a_named_input_is_refused(
     code, _, err = run(capsys, "rollup", str(book), str(other), "-o", str(book))
     assert code == 2 and "就是输入文件" in err
     assert sha(book) == before
+
+
+def test_export_of_several_files_to_a_file_name_is_refused(
+    capsys: pytest.CaptureFixture[str], book: Path, tmp_path: Path
+) -> None:
+    """`export a.xlsx b.txt -o 合并.md` created a folder named 合并.md."""
+    code, _, err = run(capsys, "export", str(book), str(SEED), "-f", "md", "-o", str(tmp_path / "合并.md"))
+    assert code == 2 and "-o 应为文件夹" in err
+    assert not (tmp_path / "合并.md").exists()
+    code, out, _ = run(capsys, "export", str(book), str(SEED), "-f", "md", "-o", str(tmp_path / "导出 2025"))
+    assert code == 0 and len(list((tmp_path / "导出 2025").glob("*.md"))) == 2

@@ -59,7 +59,9 @@ def _targets(files: list[Path], fmt: str, output: str | None) -> list[Path]:
             raise InputError(f"输出文件的扩展名 {out.suffix} 与导出格式 {fmt} 不符（应为 {ext}）", path=str(out))
         refuse_overwriting(out, files)
         return [out]
-    if out is not None and out.exists() and not out.is_dir():
+    looks_like_file = out is not None and out.suffix.lower() in {*FORMATS.values(), ".htm", ".markdown"}
+    if out is not None and not out.is_dir() and (out.exists() or looks_like_file):
+        # `-o 合并.md` with two inputs made a folder named 合并.md
         raise InputError("有多个输入文件时，-o 应为文件夹", path=str(out))
     targets: list[Path] = []
     for f in files:
