@@ -305,3 +305,17 @@ def test_random_inputs_survive_write_then_read(data: st.DataObject, tmp_path: Pa
     for cell in inputs:
         assert back.values[cell.key] == report.values[cell.key], cell.key
     assert read_report_fast(path).to_dict() == back.to_dict()
+
+
+def test_findings_workbook_overview_lists_rules_in_findings_order(example: Report, tmp_path: Path) -> None:
+    """The 概况 per-rule counts were in id text order (E1, T2-N, T3-N, T3-R…); they now follow
+    the 审核结果 sheet: 强制 first, rules in the spec's order."""
+    example.values["t3.new.natural"] = 11  # E1 and T3-R
+    example.values["t2.licensing"] = "/"  # T2-N
+    example.values["t3.deny_1.biz"] = "/"  # T3-N
+    findings = check(example)
+    wb = openpyxl.load_workbook(write_findings(findings, tmp_path / "r.xlsx", example))
+    ov = wb["概况"]
+    header = next(r for r in range(1, ov.max_row + 1) if ov.cell(r, 1).value == "规则")
+    listed = [ov.cell(r, 1).value for r in range(header + 1, ov.max_row + 1) if ov.cell(r, 1).value]
+    assert listed == ["E1", "T3-R", "T2-N", "T3-N"]

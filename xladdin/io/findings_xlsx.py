@@ -71,7 +71,7 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
     ov.cell(r0, 4, "处数").font = bold
     per_rule = Counter(f.rule for f in findings)
     first = {f.rule: f for f in reversed(findings)}
-    for i, (rule, n) in enumerate(sorted(per_rule.items()), start=r0 + 1):
+    for i, (rule, n) in enumerate(per_rule.items(), start=r0 + 1):  # findings order: 强制 first, spec order
         ov.cell(i, 1, rule)
         ov.cell(i, 2, first[rule].title)
         ov.cell(i, 3, first[rule].severity)
