@@ -224,3 +224,18 @@ def test_export_of_several_files_to_a_file_name_is_refused(
     assert not (tmp_path / "合并.md").exists()
     code, out, _ = run(capsys, "export", str(book), str(SEED), "-f", "md", "-o", str(tmp_path / "导出 2025"))
     assert code == 0 and len(list((tmp_path / "导出 2025").glob("*.md"))) == 2
+
+
+def test_audit_rule_counts_follow_the_spec_order(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from xladdin.io import write_report
+    from xladdin.report import Report
+
+    a, b = tmp_path / "甲.json", tmp_path / "乙.xlsx"
+    report = Report.from_json((EXAMPLE_XLSX.parent / "weihai-2024.json").read_text(encoding="utf-8"))
+    report.values["t2.licensing"] = "/"  # T2-N
+    a.write_text(report.to_json(), encoding="utf-8")
+    report.values["t3.new.natural"] = 11  # E1, T3-R
+    write_report(report, b)
+    _, out, _ = run(capsys, "audit", str(a), str(b))
+    line = next(x for x in out.splitlines() if x.startswith("按规则统计"))
+    assert line.index("E1") < line.index("T3-R") < line.index("T2-N")

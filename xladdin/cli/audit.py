@@ -129,7 +129,11 @@ def show_summary(records: list[AuditRecord], detail: bool = False) -> None:
     usable = [r for r in records if not r.error]
     rules = Counter(f.rule for r in usable for f in r.findings)
     if rules:
-        out.print("按规则统计：" + "，".join(f"{k} {v} 处" for k, v in sorted(rules.items())))
+        from ..spec import SPEC
+
+        rank = {r.id: i for i, r in enumerate(SPEC.rules)}  # the spec's order, as in the findings lists
+        ordered = sorted(rules.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+        out.print("按规则统计：" + "，".join(f"{k} {v} 处" for k, v in ordered))
     bad = sum(1 for r in records if r.error)
     out.print(
         Text(
