@@ -233,9 +233,9 @@ def test_audit_rule_counts_follow_the_spec_order(capsys: pytest.CaptureFixture[s
     a, b = tmp_path / "甲.json", tmp_path / "乙.xlsx"
     report = Report.from_json((EXAMPLE_XLSX.parent / "weihai-2024.json").read_text(encoding="utf-8"))
     report.values["t2.licensing"] = "/"  # T2-N
-    a.write_text(report.to_json(), encoding="utf-8")
-    report.values["t3.new.natural"] = 11  # E1, T3-R
     write_report(report, b)
+    report.values["t3.new.natural"] = 11  # E1, and T3-R: the JSON's totals are typed numbers
+    a.write_text(report.to_json(), encoding="utf-8")
     _, out, _ = run(capsys, "audit", str(a), str(b))
     line = next(x for x in out.splitlines() if x.startswith("按规则统计"))
     assert line.index("E1") < line.index("T3-R") < line.index("T2-N")
