@@ -239,3 +239,15 @@ def test_audit_rule_counts_follow_the_spec_order(capsys: pytest.CaptureFixture[s
     _, out, _ = run(capsys, "audit", str(a), str(b))
     line = next(x for x in out.splitlines() if x.startswith("按规则统计"))
     assert line.index("E1") < line.index("T3-R") < line.index("T2-N")
+
+
+def test_rollup_folder_names_an_xls_it_cannot_sum(
+    capsys: pytest.CaptureFixture[str], book: Path, tmp_path: Path
+) -> None:
+    """A .xls in a rolled-up folder was left out without a word."""
+    (tmp_path / "旧版.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    out = tmp_path / "汇总" / "汇总.xlsx"
+    out.parent.mkdir()
+    code, stdout, err = run(capsys, "rollup", str(tmp_path), "-o", str(out))
+    assert "共 2 个文件，计入 1 份" in stdout
+    assert "旧版.xls" in err and code == 2

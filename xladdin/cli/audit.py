@@ -14,7 +14,7 @@ from ..audit.runner import AuditRecord, audit_paths, expand_paths
 from ..errors import InputError
 from ..load import load_report
 from .findings_view import console, show_findings
-from .inputs import ensure_writable, refuse_overwriting
+from .inputs import ensure_writable, loadable_in, refuse_overwriting
 
 EPILOG = (
     "退出码：0 所有文件均无强制错误；1 至少一个文件有强制错误；2 至少一个文件无法读取"
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         p = Path(raw)
         found = expand_paths([p])
         if p.is_dir():
-            found = sorted(set(found) | set(_loadable_in(p)))
+            found = sorted(set(found) | set(loadable_in(p)))
         if p.is_dir() and args.xlsx:  # our own workbook from an earlier run is not a report
             found = [f for f in found if not _same(f, args.xlsx)]
         if p.is_dir() and not found:
@@ -81,19 +81,6 @@ def run(args: argparse.Namespace) -> int:
     if any(r.error for r in records):
         return 2
     return 1 if any(r.hard for r in records) else 0
-
-
-def _loadable_in(folder: Path) -> list[Path]:
-    """Files of a folder that load_report reads or names (.doc/.wps/.rtf/.odt through
-    LibreOffice, .xls/.et with their “请另存为 .xlsx” message) but the audit's own folder
-    listing skipped without a word."""
-    from ..load import PUBLISHED_SUFFIXES, WORKBOOK_SUFFIXES
-
-    known = WORKBOOK_SUFFIXES | PUBLISHED_SUFFIXES | {".json", ".xls", ".et"}
-    return [
-        f for f in folder.rglob("*")
-        if f.is_file() and f.suffix.lower() in known and not f.name.startswith(("~$", "."))
-    ]
 
 
 def _same(a: Path, b: str) -> bool:

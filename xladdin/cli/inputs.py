@@ -70,3 +70,16 @@ def ensure_writable(output: str | Path, option: str = "输出文件") -> None:
         raise OutputError(f"{option}无法写入该文件夹（{why}）", path=str(folder)) from exc
     os.close(fd)
     os.unlink(probe)
+
+
+def loadable_in(folder: Path) -> list[Path]:
+    """Files of a folder that load_report reads or names (.doc/.wps/.rtf/.odt through
+    LibreOffice, .xls/.et with their “请另存为 .xlsx” message) but the audit's own folder
+    listing skipped without a word."""
+    from ..load import PUBLISHED_SUFFIXES, WORKBOOK_SUFFIXES
+
+    known = WORKBOOK_SUFFIXES | PUBLISHED_SUFFIXES | {".json", ".xls", ".et"}
+    return [
+        f for f in folder.rglob("*")
+        if f.is_file() and f.suffix.lower() in known and not f.name.startswith(("~$", "."))
+    ]

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from .inputs import refuse_overwriting
+from .inputs import loadable_in, refuse_overwriting
 
 EPILOG = (
     "计入规则：无法读取的文件、年度与汇总年度不同的报告、有强制错误的报告（除非 --include-errors）"
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.output:  # a report named on the command line is never replaced by the roll-up
         refuse_overwriting(args.output, [p for p in args.paths if Path(p).is_file()], "-o 输出")
-    files = expand_paths(args.paths)
+    files = sorted(set(expand_paths(args.paths)) | {f for p in args.paths if Path(p).is_dir() for f in loadable_in(Path(p))})
     if args.output:  # a roll-up written into an input folder must not be summed on the next run
         files = [f for f in files if not same_file(f, args.output)]
     result = rollup_paths(
