@@ -251,3 +251,15 @@ def test_rollup_folder_names_an_xls_it_cannot_sum(
     code, stdout, err = run(capsys, "rollup", str(tmp_path), "-o", str(out))
     assert "共 2 个文件，计入 1 份" in stdout
     assert "旧版.xls" in err and code == 2
+
+
+def test_check_previous_must_be_another_years_report(
+    capsys: pytest.CaptureFixture[str], book: Path, tmp_path: Path
+) -> None:
+    """`check a.xlsx --previous a.xlsx` compared a report's 上年结转 with its own 结转下年度."""
+    code, _, err = run(capsys, "check", str(book), "--previous", str(book))
+    assert code == 2 and "就是本文件" in err
+    same_year = tmp_path / "同年.xlsx"
+    shutil.copyfile(EXAMPLE_XLSX, same_year)
+    code, _, err = run(capsys, "check", str(book), "--previous", str(same_year))
+    assert "上年报告的年度为 2024，本年报告为 2024" in err

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from ..check import blocking, check
+from ..errors import InputError
+from ..io.safety import same_file
 from .inputs import ensure_writable, load, refuse_overwriting
 
 
@@ -25,8 +28,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.previous and Path(args.previous).is_file() and Path(args.file).is_file() and same_file(args.file, args.previous):
+        raise InputError("--previous 给出的上年报告就是本文件，请给出上年度的年报", path=str(args.previous))
     report = load(args.file)
     previous = load(args.previous) if args.previous else None
+    if previous is not None and report.meta.year and previous.meta.year and previous.meta.year != report.meta.year - 1:
+        print(
+            f"注意：上年报告的年度为 {previous.meta.year}，本年报告为 {report.meta.year}，跨期核对可能没有意义",
+            file=sys.stderr,
+        )
     findings = check(report, previous)
     if args.xlsx:
         from ..io.findings_xlsx import write_findings
