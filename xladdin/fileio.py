@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, os_reason
 
 # What to write: bytes, text (UTF-8), or a function that writes the file at the temp path it is
 # given (openpyxl's `Workbook.save`, a zipfile rewrite, a renderer writing a file).
@@ -32,7 +32,7 @@ def atomic_write(path: str | os.PathLike[str], content: Content, *, make_dirs: b
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"无法创建输出文件夹（{exc.strerror or exc}）", path=str(folder)) from exc
+            raise OutputError(f"无法创建输出文件夹（{os_reason(exc)}）", path=str(folder)) from exc
     elif not folder.is_dir():
         raise OutputError("输出文件夹不存在", path=str(folder))
     if target.is_dir():
@@ -42,13 +42,13 @@ def atomic_write(path: str | os.PathLike[str], content: Content, *, make_dirs: b
     except PermissionError as exc:
         raise OutputError("没有写入该文件夹的权限", path=str(folder)) from exc
     except OSError as exc:
-        raise OutputError(f"无法在该文件夹中写入（{exc.strerror or exc}）", path=str(folder)) from exc
+        raise OutputError(f"无法在该文件夹中写入（{os_reason(exc)}）", path=str(folder)) from exc
     try:
         _finish(tmp, target, content)
     except PermissionError as exc:
         raise OutputError(BUSY, path=str(target)) from exc
     except OSError as exc:
-        raise OutputError(f"写入失败（{exc.strerror or exc}）", path=str(target)) from exc
+        raise OutputError(f"写入失败（{os_reason(exc)}）", path=str(target)) from exc
     return target
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.text import Text
 
 from ..check import blocking, check, summary
-from ..errors import OutputError
+from ..errors import OutputError, os_reason
 from ..fill import fill
 from ..values import format_value
 from .findings_view import console, show_findings
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹（{exc.strerror or exc}）", path=str(folder)) from exc
+        raise OutputError(f"无法创建输出文件夹（{os_reason(exc)}）", path=str(folder)) from exc
     source = EXAMPLE_XLSX
     if not source.exists():  # installed without the source tree's workbook: build it
         example_report()  # raises a clear InputError when the example data is missing too

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, os_reason
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,7 +40,7 @@ def handler(args: argparse.Namespace) -> int:
     try:
         path = write_template(out)
     except OSError as exc:
-        raise OutputError(f"无法写入模板：{exc.strerror or exc}", path=str(out)) from exc
+        raise OutputError(f"无法写入模板：{os_reason(exc)}", path=str(out)) from exc
     print(f"已生成模板：{path}")
     return 0
 

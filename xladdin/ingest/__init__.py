@@ -17,7 +17,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, os_reason
 from ..report import Report
 from .convert import CONVERTIBLE, to_docx
 from .lines import Line, text_lines
@@ -25,6 +25,11 @@ from .reader import parse_lines
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml"}
+# A published report is a few pages: a real one is under 1 MB as text or HTML, and a PDF or
+# Word file with pictures stays well under these. Larger files are refused before parsing
+# (a 50 MB text file would otherwise take most of a minute to be found not to be a report).
+MAX_BYTES = {"text": 10 << 20, "html": 20 << 20, "other": 100 << 20}
+KIND_NAMES = {".pdf": "PDF", ".docx": "Word（.docx）", ".doc": "Word（.doc）", ".wps": "WPS 文字"}
 
 
 def parse_text(text: str, source: str = "", previous: Report | None = None) -> Report:
@@ -33,9 +38,24 @@ def parse_text(text: str, source: str = "", previous: Report | None = None) -> R
     return parse_lines(text_lines(text), source, previous)
 
 
+def _check_size(p: Path, suffix: str) -> None:
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputError(f"无法读取文件（{os_reason(exc)}）", path=str(p)) from exc
+    if size == 0:
+        raise InputError("文件是空的", path=str(p))
+    kind = "text" if suffix in TEXT_SUFFIXES else "html" if suffix in HTML_SUFFIXES else "other"
+    if size > MAX_BYTES[kind]:
+        raise InputError(
+            f"文件过大（{size / (1 << 20):.1f} MB，超过上限 {MAX_BYTES[kind] >> 20} MB），不像一份年度报告", path=str(p)
+        )
+
+
 def read_lines(path: str | Path) -> list[Line]:
     p = Path(path)
     suffix = p.suffix.lower()
+    _check_size(p, suffix)
     try:
         if suffix in TEXT_SUFFIXES:
             from .decode import decode_bytes
@@ -61,9 +81,10 @@ def read_lines(path: str | Path) -> list[Line]:
     except InputError:
         raise
     except OSError as exc:
-        raise InputError(f"无法读取文件（{exc.strerror or exc}）", path=str(p)) from exc
+        raise InputError(f"无法读取文件（{os_reason(exc)}）", path=str(p)) from exc
     except Exception as exc:  # corrupt files: a Chinese message, never a traceback
-        raise InputError(f"文件已损坏或不是有效的{suffix.lstrip('.').upper()}文件（{type(exc).__name__}）", path=str(p)) from exc
+        kind = KIND_NAMES.get(suffix, suffix.lstrip(".").upper())
+        raise InputError(f"文件已损坏，或不是有效的 {kind} 文件，无法读取", path=str(p)) from exc
     raise InputError("不支持的已发布年报类型（支持 .txt .md .html .htm .shtml .docx .doc .wps .pdf）", path=str(p))
 
 

@@ -34,7 +34,7 @@ def to_docx(path: Path, workdir: Path) -> Path:
     except subprocess.TimeoutExpired as exc:
         raise InputError(f"LibreOffice 转换超时（{TIMEOUT} 秒）", path=str(path)) from exc
     except (subprocess.CalledProcessError, OSError) as exc:
-        raise InputError(f"LibreOffice 无法转换此文件（{type(exc).__name__}）", path=str(path)) from exc
+        raise InputError("LibreOffice 无法转换此文件：文件可能已损坏，或不是 Word/WPS 文档", path=str(path)) from exc
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     out = workdir / (path.stem + ".docx")

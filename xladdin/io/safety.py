@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, os_reason
 
 # Limits for a workbook of this report: the template is ~100 KB unzipped. Generous caps still
 # stop a zip bomb before any XML is inflated.
@@ -60,7 +60,7 @@ def check_path(path: str | Path) -> Path:
     except PermissionError as exc:
         raise InputError("没有读取权限，请检查文件权限或先关闭占用它的程序", path=str(p)) from exc
     except OSError as exc:
-        raise InputError(f"无法读取（{exc.strerror or exc}）", path=str(p)) from exc
+        raise InputError(f"无法读取（{os_reason(exc)}）", path=str(p)) from exc
     if size == 0:
         raise InputError("文件为空（0 字节），可能下载或复制不完整", path=str(p))
     return p
