@@ -86,3 +86,26 @@ def test_find_previous_in_a_folder(tmp_path: Path, example: Report) -> None:
     assert found is not None and found.meta.agency == example.meta.agency and found.meta.year == 2023
     example.meta.agency = "荣成市人民政府"
     assert find_previous(tmp_path, example) is None
+
+
+def test_previous_folder_prefers_the_workbook_over_other_forms(tmp_path, example):
+    """Last year's report saved as .html, .docx and .xlsx: the workbook is the one used."""
+    import copy
+
+    from xladdin.audit.crossyear import find_previous
+    from xladdin.export import export
+    from xladdin.io import write_report
+
+    last = copy.deepcopy(example)
+    last.meta.year = 2023
+    last.values["t2.norm_valid"] = 20
+    stem = "威海市人力资源和社会保障局2023年报"
+    export(last, "html", tmp_path / f"{stem}.html")
+    export(last, "docx", tmp_path / f"{stem}.docx")
+    write_report(last, tmp_path / f"{stem}.xlsx")
+    found = find_previous(tmp_path, example)
+    assert found is not None and found.source.endswith(".xlsx")
+    (tmp_path / "其他.doc").write_bytes(b"")
+    from xladdin.audit.crossyear import files_in
+
+    assert any(p.suffix == ".doc" for p in files_in(tmp_path))

@@ -21,12 +21,21 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..check import Finding, check_previous
+from ..load import PUBLISHED_SUFFIXES, WORKBOOK_SUFFIXES
 from ..report import Report
 from .structure import _finding
 
 S5_THRESHOLD = 0.5
 NGRAM = 3
-SUPPORTED = {".xlsx", ".xlsm", ".json", ".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf"}
+SUPPORTED = WORKBOOK_SUFFIXES | PUBLISHED_SUFFIXES | {".json"}
+# When last year's report exists in several forms, the most exact one wins: a filled workbook
+# or JSON holds the figures as typed; a PDF or web page has to be read back and may be mangled.
+PREFERENCE = (".xlsx", ".xlsm", ".xltx", ".xltm", ".json", ".docx", ".md", ".markdown", ".txt", ".html", ".htm", ".shtml")
+
+
+def _rank(path: str | Path) -> int:
+    suffix = Path(path).suffix.lower()
+    return PREFERENCE.index(suffix) if suffix in PREFERENCE else len(PREFERENCE)
 
 
 def _normalize(text: str) -> str:
@@ -127,7 +136,7 @@ def find_previous(folder: str | Path, report: Report) -> Report | None:
     folder = Path(folder)
     own = str(Path(report.source).resolve()) if report.source else ""
     key = agency_key(agency)
-    for path in files_in(folder):
+    for path in sorted(files_in(folder), key=_rank):
         if str(year - 1) in path.name and key in agency_key(path.stem) and str(path.resolve()) != own:
             try:
                 r = load_report(path)
@@ -135,7 +144,8 @@ def find_previous(folder: str | Path, report: Report) -> Report | None:
                 continue
             if r.meta.year == year - 1 and same_agency(r.meta.agency, agency):
                 return r
-    for path, name, y in _meta_index(str(folder.resolve()), folder.stat().st_mtime):
+    index = _meta_index(str(folder.resolve()), folder.stat().st_mtime)
+    for path, name, y in sorted(index, key=lambda row: _rank(row[0])):
         if y == year - 1 and same_agency(name, agency) and str(Path(path).resolve()) != own:
             return load_report(path)
     return None
