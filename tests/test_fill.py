@@ -68,3 +68,9 @@ def test_fill_is_idempotent(example):
     fill(example)
     second = fill(example)
     assert second.changed == [] and second.conflicts == []
+
+
+def test_summary_of_totals_that_cannot_be_computed(example):
+    example.values["t3.open.biz"] = "/"
+    example.values["t3.open.total"] = None
+    assert "1 个合计因细项不全或不是数字，暂无法计算" in fill(example).summary()

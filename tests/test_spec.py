@@ -55,3 +55,12 @@ def test_rules_have_ids_scopes_and_messages():
         assert r.scope in ("表内", "表间", "跨期", "文表", "结构")
         assert r.severity in ("强制", "提示")
         assert r.message and r.text
+
+
+def test_unknown_cell_key_in_json_is_named():
+    import pytest
+
+    from xladdin.report import Report
+
+    with pytest.raises(ValueError, match="未知的单元格键“nokey”"):
+        Report.from_dict({"values": {"nokey": 3}})

@@ -41,7 +41,7 @@ class FillResult:
         if self.conflicts:
             parts.append(f"{len(self.conflicts)} 格已填数与合计不符（保留原值）")
         if self.incomplete:
-            parts.append(f"{len(self.incomplete)} 格因细项不全未填")
+            parts.append(f"{len(self.incomplete)} 个合计因细项不全或不是数字，暂无法计算")
         return "，".join(parts)
 
 

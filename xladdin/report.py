@@ -124,6 +124,8 @@ class Report:
         meta = Meta(**{k: v for k, v in data.get("meta", {}).items() if k in Meta.__dataclass_fields__})
         report = cls(meta=meta, sections=dict(data.get("sections", {})), spec=spec)
         for key, raw in data.get("values", {}).items():
+            if not spec.has_cell(key):
+                raise ValueError(f"未知的单元格键“{key}”，键的写法见 README“模板工作簿”一节")
             report.set(key, raw)
         for key, raw in data.get("invalid", {}).items():
             report.values[key] = raw
