@@ -88,3 +88,12 @@ def test_format_from_the_output_suffix(example_file, tmp_path, capsys):
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert main(["export", str(example_file)]) == 2
     assert "--format" in capsys.readouterr().err
+
+
+def test_default_name_never_replaces_an_existing_file(example_file, capsys):
+    edited = example_file.with_suffix(".md")
+    edited.write_text("人工修改过的导出稿", encoding="utf-8")
+    assert main(["export", str(example_file), "-f", "md"]) == 0
+    assert edited.read_text(encoding="utf-8") == "人工修改过的导出稿"
+    second = example_file.with_name(f"{example_file.stem}-2.md")
+    assert second.exists() and str(second) in capsys.readouterr().out

@@ -70,7 +70,9 @@ def _targets(files: list[Path], fmt: str, output: str | None) -> list[Path]:
         if target.resolve() == f.resolve():  # never overwrite the input
             target = folder / f"{f.stem}-导出{ext}"
         n = 2
-        while target in targets:
+        # A name the user did not give never replaces a file already there: it may be last
+        # year's export that someone has since edited by hand in Word.
+        while target in targets or target.exists():
             target = folder / f"{f.stem}-{n}{ext}"
             n += 1
         targets.append(target)
