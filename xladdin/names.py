@@ -15,6 +15,7 @@ SHEET_META = "基本信息"
 SHEET_TEXT = "正文"
 SHEET_CHECKS = "校验"
 SHEET_NOTES = "说明"  # explanations (说明) for 提示 findings: columns 规则实例 | 说明
+NOTES_HEADER = ("规则实例", "说明")  # the 说明 sheet's header row (the 校验结果 sheet has both too)
 SHEET_RESULTS = "校验结果"  # written by the Excel 校验 action
 TABLE_SHEETS = {t.key: t.sheet for t in SPEC.tables}  # t2 -> 表二 …
 

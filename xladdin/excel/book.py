@@ -19,8 +19,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from ..io.assemble import cell_value
-from ..names import SHEET_META, SHEET_NOTES, SHEET_RESULTS, cell_name, meta_name, section_name
+from ..io.assemble import cell_value, notes_header
+from ..names import NOTES_HEADER, SHEET_META, SHEET_NOTES, SHEET_RESULTS, cell_name, meta_name, section_name
 from ..report import Meta, Report
 from ..spec import SPEC
 
@@ -28,7 +28,7 @@ MARKS_SHEET = "_xladdin_marks"  # very hidden: address | original fill | origina
 MARK_COLORS = {"强制": "FFC7CE", "提示": "FFEB9C"}  # Excel's "bad" red and "neutral" yellow
 MARK_PREFIX = "【校验】"  # first line of every comment the 校验 action writes
 TITLE = "政务公开年报"
-NOTES_HEADER_REF, NOTES_HEADER_TEXT = "规则实例", "说明"  # the 说明 sheet's columns (as xladdin.io)
+NOTES_HEADER_REF, NOTES_HEADER_TEXT = NOTES_HEADER  # the 说明 sheet's columns
 
 _REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 
@@ -223,7 +223,7 @@ class Book(ABC):
         out: dict[str, str] = {}
         for sheet in (SHEET_NOTES, SHEET_RESULTS):
             rows = self.read_rows(sheet)
-            table = find_header(rows, (NOTES_HEADER_REF, NOTES_HEADER_TEXT))
+            table = notes_header(rows)
             if table is None:
                 continue
             header, ref_col, text_col = table
@@ -238,7 +238,7 @@ class Book(ABC):
         """Write 说明 into the template's 说明 sheet (update a row or append one), cell by cell,
         so the file readers (xladdin.io) see them too. Returns how many were written."""
         rows = self.read_rows(SHEET_NOTES)
-        table = find_header(rows, (NOTES_HEADER_REF, NOTES_HEADER_TEXT))
+        table = notes_header(rows)
         if table is None:
             return 0
         header, ref_col, text_col = table
@@ -308,15 +308,6 @@ class Book(ABC):
         rows: list[list[Any]] = [["address", "fill", "comment"]]
         rows += [[a, f, c] for a, (f, c) in saved.items()]
         self.write_rows(MARKS_SHEET, rows, state="veryHidden")
-
-
-def find_header(rows: list[list[Any]], wanted: tuple[str, str], depth: int = 20) -> tuple[int, int, int] | None:
-    """(row index, column of wanted[0], column of wanted[1]) of the first row holding both."""
-    for i, row in enumerate(rows[:depth]):
-        cols = {str(v).strip(): j for j, v in enumerate(row) if isinstance(v, str)}
-        if wanted[0] in cols and wanted[1] in cols:
-            return i, cols[wanted[0]], cols[wanted[1]]
-    return None
 
 
 def _compute_formulas(report: Report, keys: list[str]) -> None:

@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..names import NOTES_HEADER
 from ..previous import previous_from_rows
 from ..report import Meta, Report
 from ..spec import SPEC
 from ..values import Value, is_number, parse_value
 from .names import Layout, Place
 
-NOTES_HEADER = ("规则实例", "说明")
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
 
 
@@ -193,7 +193,8 @@ def iso_date(value: Any) -> str:
 
 
 def notes_header(rows: Sequence[Sequence[Any]]) -> tuple[int, int, int] | None:
-    """(row index, 规则实例 column, 说明 column), 0-based, of the 说明 table's header."""
+    """(row index, 规则实例 column, 说明 column), 0-based, of the 说明 table's header
+    (in the first 20 rows)."""
     for i, row in enumerate(rows[:20]):
         cols = {str(v).strip(): j for j, v in enumerate(row) if isinstance(v, str)}
         if NOTES_HEADER[0] in cols and NOTES_HEADER[1] in cols:

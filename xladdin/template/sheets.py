@@ -11,7 +11,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..names import SHEET_META, SHEET_NOTES, SHEET_TEXT, meta_name
+from ..names import NOTES_HEADER, SHEET_META, SHEET_NOTES, SHEET_TEXT, meta_name
 from ..report import META_LABELS, Meta
 from ..spec import SPEC, Spec, Table
 from . import styles as st
@@ -388,8 +388,8 @@ def build_notes_sheet(wb: Workbook) -> Worksheet:
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 80
     ws.column_dimensions["D"].width = 60
-    header_style(ws.cell(1, 1, "规则实例"))
-    header_style(ws.cell(1, 2, "说明"))
+    for col, text in enumerate(NOTES_HEADER, start=1):
+        header_style(ws.cell(1, col, text))
     for row in range(2, NOTE_ROWS + 2):
         for col in (1, 2):
             c = ws.cell(row, col)
