@@ -11,7 +11,6 @@ are written once on top of them, so every action runs the same on both.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from abc import ABC, abstractmethod
 from dataclasses import fields
@@ -19,6 +18,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from ..io import assemble
 from ..io.assemble import cell_value, notes_header
 from ..names import NOTES_HEADER, SHEET_META, SHEET_NOTES, SHEET_RESULTS, cell_name, meta_name, section_name
 from ..report import Meta, Report
@@ -205,16 +205,16 @@ class Book(ABC):
             if addr is not None:
                 raw = self.get(addr)
                 if f.name == "year":
-                    report.meta.year = _year(raw)
-                elif isinstance(raw, (dt.date, dt.datetime)):
-                    setattr(report.meta, f.name, (raw.date() if isinstance(raw, dt.datetime) else raw).isoformat())
+                    report.meta.year = assemble.year(raw)
+                elif f.name == "published":
+                    report.meta.published = assemble.iso_date(raw)
                 else:
-                    setattr(report.meta, f.name, "" if raw is None else str(raw).strip())
+                    setattr(report.meta, f.name, assemble.text(raw).strip())
         for part in SPEC.parts:
             addr = names.get(section_name(part.key))
             if addr is not None:
                 raw = self.get(addr)
-                report.sections[part.key] = "" if raw is None else str(raw)
+                report.sections[part.key] = assemble.text(raw)
         report.explanations.update(self.read_explanations())
         return report
 
@@ -319,13 +319,6 @@ def _compute_formulas(report: Report, keys: list[str]) -> None:
     fill(scratch)
     for key in keys:
         report.values[key] = scratch.values.get(key)
-
-
-def _year(raw: Any) -> int | None:
-    if raw is None or raw == "":
-        return None
-    m = re.search(r"\d{4}", str(int(raw)) if isinstance(raw, float) else str(raw))
-    return int(m.group()) if m else None
 
 
 __all__ = ["Book", "MARKS_SHEET", "MARK_COLORS", "MARK_PREFIX", "SHEET_META", "join_ref", "quoted",
