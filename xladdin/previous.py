@@ -12,14 +12,14 @@ from typing import Any
 
 from .report import META_LABELS, Report
 from .spec import SPEC
-from .spec.format2021 import T3_COLS
+from .spec.format2021 import T2_DOCS, T3_COLS
 from .values import is_number
 
 SHEET_PREVIOUS = "上年数据"
 HEADER = ["键", "项目", "数值", "来源"]
 # (last year's key, this year's key): 结转下年度 -> 上年结转, column by column.
 CARRY = tuple((f"t3.carry_out.{col}", f"t3.carry_in.{col}") for col, _ in T3_COLS)
-VALID_KEYS = ("t2.reg_valid", "t2.norm_valid")  # for T2-C
+VALID_KEYS = tuple(f"t2.{row}_valid" for row, _ in T2_DOCS)  # for T2-C
 
 
 def previous_rows(previous: Report) -> list[list[Any]]:

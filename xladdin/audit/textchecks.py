@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..check import CellRef, Finding
 from ..report import Report
-from ..spec.format2021 import T3_GROUPS, T3_PARTY_COLS
+from ..spec.format2021 import T2_DOCS, T3_GROUPS, T3_PARTY_COLS
 from ..values import format_value, is_number
 from .narrative import Extraction, Fact, extract
 
@@ -330,7 +330,7 @@ def check_documents(ctx: _Ctx, ex: Extraction) -> None:
         table = ctx.v(key)
         if table is None or table == f.value:
             continue
-        name = "行政规范性文件" if row == "norm" else "规章"
+        name = dict(T2_DOCS)[row]
         ctx.add(
             "X3", f,
             f"{_said(f)}称{MEASURE_NAMES[f.measure]}{name} {f.value} 件，表二“{name}·{MEASURE_NAMES[f.measure]}件数”"

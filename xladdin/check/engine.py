@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from ..report import Report
 from ..spec import Identity, Rule
-from ..spec.format2021 import T3_COLS, T3_GROUPS
+from ..spec.format2021 import T2_DOC_MEASURES, T2_DOCS, T3_COLS, T3_GROUPS
 from ..values import format_value, is_number, problem
 from .findings import CellRef, Finding
 
@@ -172,8 +172,8 @@ def check_previous(report: Report, previous: Report) -> list[Finding]:
             )
         )
     t2c = report.spec.rule("T2-C")
-    for row, name in (("reg", "规章"), ("norm", "行政规范性文件")):
-        keys = [f"t2.{row}_made", f"t2.{row}_repealed", f"t2.{row}_valid"]
+    for row, name in T2_DOCS:
+        keys = [f"t2.{row}_{m}" for m in T2_DOC_MEASURES]
         made, repealed, valid = (report.value(k) for k in keys)
         prev = previous.value(f"t2.{row}_valid")
         if not all(is_number(v) for v in (made, repealed, valid, prev)):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ..errors import InputError
 from ..report import Meta, Report
 from ..spec import SPEC
-from ..spec.format2021 import T3_COLS
+from ..spec.format2021 import T2_DOC_MEASURES, T2_DOCS, T3_COLS
 from ..values import Value, is_number
 from . import repair, sections, tables
 from .labels import norm
@@ -46,7 +46,7 @@ def _eq_clue(key: str, value: Value) -> Callable[[dict], bool | None]:
 
 def _t2c_clue(row: str, previous_valid: Value) -> Callable[[dict], bool | None]:
     def clue(vals: dict) -> bool | None:
-        made, rep, valid = (vals.get(f"t2.{row}_{c}") for c in ("made", "repealed", "valid"))
+        made, rep, valid = (vals.get(f"t2.{row}_{c}") for c in T2_DOC_MEASURES)
         if not all(is_number(v) for v in (made, rep, valid)):
             return None
         return valid == previous_valid + made - rep  # type: ignore[operator]
@@ -106,7 +106,7 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
             prev = previous.value(f"t3.carry_out.{col}")
             if is_number(prev):
                 clues3.append(_eq_clue(f"t3.carry_in.{col}", prev))
-        for row in ("reg", "norm"):
+        for row, _ in T2_DOCS:
             prev = previous.value(f"t2.{row}_valid")
             if is_number(prev):
                 clues2.append(_t2c_clue(row, prev))

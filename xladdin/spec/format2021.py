@@ -56,14 +56,16 @@ PARTS = (
 
 # --------------------------------------------------------------------------- table 二
 
+# The documents of table 二's first block (row key, label); each has made/repealed/valid
+# cells "t2.<row>_<measure>", linked across years by T2-C.
+T2_DOCS = (("reg", "规章"), ("norm", "行政规范性文件"))
+T2_DOC_MEASURES = ("made", "repealed", "valid")
+
 T2_BLOCKS = (
     Block(
         "第二十条第（一）项",
         ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
-        (
-            ("规章", ("t2.reg_made", "t2.reg_repealed", "t2.reg_valid")),
-            ("行政规范性文件", ("t2.norm_made", "t2.norm_repealed", "t2.norm_valid")),
-        ),
+        tuple((label, tuple(f"t2.{row}_{m}" for m in T2_DOC_MEASURES)) for row, label in T2_DOCS),
     ),
     Block("第二十条第（五）项", ("信息内容", "本年处理决定数量"), (("行政许可", ("t2.licensing",)),)),
     Block(
