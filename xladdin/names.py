@@ -7,6 +7,7 @@ coordinates, so the layout can change without touching I/O.
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 
 from .report import Meta
 from .spec import SPEC, Spec
@@ -20,6 +21,9 @@ SHEET_RESULTS = "校验结果"  # written by the Excel 校验 action
 TABLE_SHEETS = {t.key: t.sheet for t in SPEC.tables}  # t2 -> 表二 …
 
 PREFIX = "NB_"
+
+TEMPLATE_NAME = "政务公开年报模板.xlsx"
+TEMPLATE_PATH = Path(__file__).resolve().parents[1] / "templates" / TEMPLATE_NAME  # the committed template
 
 
 def cell_name(key: str) -> str:

@@ -9,7 +9,7 @@ from ..errors import InputError, OutputError, os_reason
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from ..template import TEMPLATE_NAME
+    from ..names import TEMPLATE_NAME
 
     p = subparsers.add_parser(
         "template",

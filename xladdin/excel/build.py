@@ -28,6 +28,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from ..errors import OutputError
+from ..names import TEMPLATE_NAME
 from . import package
 from .udf_vba import MODULE as UDF_VBA_MODULE
 from .udf_vba import THIS_WORKBOOK_CODE
@@ -35,7 +36,7 @@ from .udf_vba import module_code as udf_module_code
 from .vba import MACROS_DIR, PROJECT_NAME, VbaModule, compile_project, project_modules
 
 ADDIN_NAME = "xladdin.xlam"
-TEMPLATE_XLSM = "政务公开年报模板.xlsm"
+TEMPLATE_XLSM = Path(TEMPLATE_NAME).with_suffix(".xlsm").name
 CONF_SHEET = f"{PROJECT_NAME}.conf"
 UDF_MODULE = "xladdin.excel.udfs"
 # Machine-independent settings; keys exactly as xlwings spells them (upper case, spaces).

@@ -8,14 +8,11 @@
 - `check_workbook(path)`: the pre-open checks alone (raises InputError).
 """
 
-from pathlib import Path
-
-TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "templates" / "政务公开年报模板.xlsx"
-
-from .fast import read_report_fast  # noqa: E402
-from .safety import check_workbook  # noqa: E402
-from .save import restore_ribbon, save_atomic  # noqa: E402
-from .workbook import WriteResult, read_report, write_report  # noqa: E402
+from ..names import TEMPLATE_PATH
+from .fast import read_report_fast
+from .safety import check_workbook
+from .save import restore_ribbon, save_atomic
+from .workbook import WriteResult, read_report, write_report
 
 __all__ = [
     "TEMPLATE_PATH",

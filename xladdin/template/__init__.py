@@ -18,14 +18,11 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..fileio import atomic_write
-from ..names import all_names
+from ..names import TEMPLATE_NAME, TEMPLATE_PATH, all_names
 from ..spec import SPEC, Spec
 from .checks_sheet import build_checks_sheet
 from .layout import CHECK_STATUS_NAME, addresses, cell_positions, name_positions
 from .sheets import build_meta_sheet, build_notes_sheet, build_table_sheet, build_text_sheet, fit_text_rows
-
-TEMPLATE_NAME = "政务公开年报模板.xlsx"
-TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "templates" / TEMPLATE_NAME
 
 __all__ = [
     "CHECK_STATUS_NAME",
