@@ -35,6 +35,19 @@ def test_y1_column_by_column_is_forced(example: Report) -> None:
     assert found == [("Y1", "强制", "Y1:natural", 2, 0), ("Y1", "强制", "Y1:total", 2, 0)]
 
 
+def test_previous_carried_in_the_workbook_and_given_is_checked_once(example: Report) -> None:
+    """A workbook with 上年数据 (report.previous) audited with last year's file as well: each
+    Y1/T2-C instance once (check() and the cross-year step both ran it), the file's figures."""
+    prev = last_year(example)
+    prev.values["t3.carry_out.natural"] = 2
+    prev.values["t3.carry_out.total"] = 2
+    carried = Report.from_dict(prev.to_dict())
+    carried.values["t2.norm_valid"] = 15  # would give T2-C:norm if it were used
+    example.previous = carried
+    refs = [f.ref for f in audit(example, prev) if f.rule in ("Y1", "T2-C")]
+    assert refs == ["Y1:natural", "Y1:total"]
+
+
 def test_t2c_is_a_warning_with_room_for_an_explanation(example: Report) -> None:
     prev = last_year(example)
     prev.values["t2.norm_valid"] = 15

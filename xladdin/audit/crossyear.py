@@ -80,14 +80,18 @@ _T2C_REASON = re.compile(r"[^。\n]*规范性文件[^。\n]*(失效|有效期|�
 
 def check_cross_year(report: Report, previous: Report) -> list[Finding]:
     """Y1 (强制, column by column), T2-C (提示) and S5 (提示)."""
-    findings = check_previous(report, previous)
+    return with_t2c_reason(report, check_previous(report, previous)) + check_similarity(report, previous)
+
+
+def with_t2c_reason(report: Report, findings: list[Finding]) -> list[Finding]:
+    """T2-C findings get, as snippet, a sentence of the narrative that may be the 说明
+    (documents expired, revised…)."""
     for f in findings:
         if f.rule == "T2-C" and not f.snippet:
-            # A sentence of the narrative that may be the 说明 (documents expired, revised…).
             m = _T2C_REASON.search("\n".join(report.sections.values()))
             if m:
                 f.snippet = m.group(0).strip()
-    return findings + check_similarity(report, previous)
+    return findings
 
 
 # --------------------------------------------------------------------------- finding last year

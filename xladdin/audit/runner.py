@@ -17,7 +17,7 @@ from typing import Any
 from ..check import Finding, check
 from ..errors import XladdinError
 from ..report import Report
-from .crossyear import check_cross_year, files_in, find_previous, same_agency
+from .crossyear import check_similarity, files_in, find_previous, same_agency, with_t2c_reason
 from .structure import check_structure
 from .textchecks import check_text
 
@@ -25,9 +25,10 @@ from .textchecks import check_text
 def audit(report: Report, previous: Report | None = None) -> list[Finding]:
     """Every rule on one report: 表内 (E1, T3-*, T4-*, *-N, F1), 文表 (X1–X6), 结构 (S1–S4, S6),
     and with last year's report 跨期 (Y1, T2-C, S5). 强制 first."""
-    findings = check(report) + check_text(report) + check_structure(report)
+    # check() runs Y1/T2-C with `previous`, or else with the workbook's 上年数据 (report.previous)
+    findings = with_t2c_reason(report, check(report, previous)) + check_text(report) + check_structure(report)
     if previous is not None:
-        findings += check_cross_year(report, previous)
+        findings += check_similarity(report, previous)
     findings.sort(key=Finding.sort_key)
     return findings
 
