@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from ..io import assemble
-from ..io.assemble import cell_value, notes_header
+from ..io.assemble import apply_formulas, cell_value, notes_header
 from ..names import NOTES_HEADER, SHEET_META, SHEET_NOTES, SHEET_RESULTS, cell_name, meta_name, section_name
 from ..report import Meta, Report
 from ..spec import SPEC
@@ -185,7 +185,7 @@ class Book(ABC):
         """Meta, narrative and the 200 values through the defined names; addresses recorded."""
         names = self.defined_names()
         report = Report(source=self.path)
-        uncomputed = []
+        uncomputed: dict[str, str] = {}
         for cell in SPEC.cells:
             addr = names.get(cell.xl_name)
             if addr is None:
@@ -196,10 +196,11 @@ class Book(ABC):
                 report.formulas[cell.key] = formula
             raw = self.get(addr)
             if formula and raw is None:
-                uncomputed.append(cell.key)
+                uncomputed[cell.key] = formula
             report.values[cell.key] = cell_value(raw, cell.kind)
         if uncomputed:
-            _compute_formulas(report, uncomputed)
+            # computed from their parts on a scratch copy, exactly as the file readers do
+            apply_formulas(report, uncomputed, {})
         for f in fields(Meta):
             addr = names.get(meta_name(f.name))
             if addr is not None:
@@ -308,17 +309,6 @@ class Book(ABC):
         rows: list[list[Any]] = [["address", "fill", "comment"]]
         rows += [[a, f, c] for a, (f, c) in saved.items()]
         self.write_rows(MARKS_SHEET, rows, state="veryHidden")
-
-
-def _compute_formulas(report: Report, keys: list[str]) -> None:
-    """Formula cells without a computed value: computed from their parts on a scratch copy,
-    so blank typed totals are not filled as a side effect (the same rule as xladdin.io)."""
-    from ..fill import fill
-
-    scratch = Report(values=dict(report.values), formulas=dict(report.formulas), spec=report.spec)
-    fill(scratch)
-    for key in keys:
-        report.values[key] = scratch.values.get(key)
 
 
 __all__ = ["Book", "MARKS_SHEET", "MARK_COLORS", "MARK_PREFIX", "SHEET_META", "join_ref", "quoted",
