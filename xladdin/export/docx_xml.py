@@ -7,7 +7,7 @@ takes and returns lxml elements or XML text; docx.py composes them into the docu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -32,20 +32,6 @@ def pt(value: float) -> int:
 
 
 # --------------------------------------------------------------------------- fonts
-
-
-def _child(parent: etree._Element, tag: str, before: tuple[str, ...] = ()) -> etree._Element:
-    """The first child `tag` of parent, created when missing (inserted before any of `before`)."""
-    found = parent.find(qn(tag))
-    if found is not None:
-        return found
-    element = etree.SubElement(parent, qn(tag))
-    for name in before:
-        anchor = parent.find(qn(name))
-        if anchor is not None and anchor is not element:
-            anchor.addprevious(element)
-            break
-    return element
 
 
 def set_fonts(rpr: etree._Element, east_asia: str, latin: str | None = None) -> None:
@@ -273,14 +259,3 @@ def table_xml(
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return parse_xml("".join(out))
-
-
-def east_asia_fonts(elements: Iterable[etree._Element]) -> list[str]:
-    """The w:eastAsia names found under the given elements (for inspection and tests)."""
-    names = []
-    for element in elements:
-        for rfonts in element.iter(qn("w:rFonts")):
-            name = rfonts.get(qn("w:eastAsia"))
-            if name:
-                names.append(name)
-    return names

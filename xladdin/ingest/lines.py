@@ -28,10 +28,6 @@ class Line:
     page: int | None = None
     wrapped: bool | None = None  # PDF: the line runs to the right margin (its paragraph goes on)
 
-    @property
-    def is_row(self) -> bool:
-        return self.cells is not None
-
 
 def clean_cell(text: str) -> str:
     """Cell text as one line: inner line breaks and runs of spaces collapsed."""

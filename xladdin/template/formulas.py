@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from openpyxl.utils import get_column_letter
-
 from ..names import cell_name
 from ..spec import SPEC, Identity, Spec
 from .layout import Pos, cell_positions
@@ -109,11 +107,3 @@ def derived_formula(key: str, spec: Spec = SPEC) -> str:
     if minus:
         text += "-" + sum_of(local_args(minus, spec))
     return text
-
-
-def derived_keys(spec: Spec = SPEC) -> tuple[str, ...]:
-    return tuple(c.key for c in spec.cells if c.derived)
-
-
-def col_letter(col: int) -> str:
-    return get_column_letter(col)
