@@ -40,7 +40,6 @@ from ..spec import SPEC
 from ..values import Value, format_value, problem
 from .crossyear import agency_key
 
-WORKBOOKS = {".xlsx", ".xlsm"}
 # Levels that a roll-up of a given level gathers (县 gathers its 部门 and 乡镇, 市 its 部门 and 县…).
 LEVEL_RANK = {"部门": 0, "乡镇": 0, "县": 1, "市": 2, "省": 3}
 
@@ -157,13 +156,9 @@ def read_report_values(report: Report, src: Source | None = None) -> _Read:
 
 
 def _load(path: Path) -> Report:
-    if path.suffix.lower() in WORKBOOKS:
-        from ..io import read_report_fast
+    from ..load import load_report_fast
 
-        return read_report_fast(path)
-    from ..load import load_report
-
-    return load_report(path)
+    return load_report_fast(path)
 
 
 def _read_chunk(paths: list[str]) -> list[_Read]:

@@ -113,9 +113,9 @@ def audit_path(path: str | Path, previous: Report | str | None = None, single: b
 
 
 def _load(path: str) -> Report:
-    from ..load import load_report
+    from ..load import load_report_fast
 
-    return load_report(path)
+    return load_report_fast(path)
 
 
 def _worker(args: tuple[str, Report | str | None, bool]) -> AuditRecord:

@@ -10,7 +10,8 @@ from pathlib import Path
 from ..check import blocking, check
 from ..errors import InputError
 from ..io.safety import same_file
-from .inputs import ensure_writable, load, refuse_overwriting
+from ..load import load_report_fast as load
+from .inputs import ensure_writable, refuse_overwriting
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,9 +6,9 @@ import argparse
 
 from rich.table import Table
 
+from ..load import load_report_fast as load
 from ..values import format_value
 from .findings_view import console
-from .inputs import load
 
 
 def register(sub: argparse._SubParsersAction) -> None:
