@@ -11,7 +11,6 @@ are written once on top of them, so every action runs the same on both.
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from dataclasses import fields
 from typing import Any
@@ -29,21 +28,6 @@ MARK_COLORS = {"强制": "FFC7CE", "提示": "FFEB9C"}  # Excel's "bad" red and 
 MARK_PREFIX = "【校验】"  # first line of every comment the 校验 action writes
 TITLE = "政务公开年报"
 NOTES_HEADER_REF, NOTES_HEADER_TEXT = NOTES_HEADER  # the 说明 sheet's columns
-
-_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
-
-
-def split_ref(ref: str) -> tuple[str, str] | None:
-    """"='表 三'!$D$7" or "表三!D7" -> ("表 三", "D7"); None for ranges, constants, #REF!."""
-    m = _REF.match(ref.strip())
-    if not m:
-        return None
-    sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
-    return sheet, f"{m.group(3)}{m.group(4)}"
-
-
-def join_ref(sheet: str, cell: str) -> str:
-    return f"{sheet}!{cell}"
 
 
 def quoted(address: str) -> str:
@@ -311,5 +295,5 @@ class Book(ABC):
         self.write_rows(MARKS_SHEET, rows, state="veryHidden")
 
 
-__all__ = ["Book", "MARKS_SHEET", "MARK_COLORS", "MARK_PREFIX", "SHEET_META", "join_ref", "quoted",
-           "rgb_hex", "split_ref"]
+__all__ = ["Book", "MARKS_SHEET", "MARK_COLORS", "MARK_PREFIX", "SHEET_META", "quoted",
+           "rgb_hex"]

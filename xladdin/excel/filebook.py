@@ -19,8 +19,9 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..errors import InputError
 from ..fileio import atomic_write
+from ..io.names import parse_reference
 from . import package
-from .book import TITLE, Book, quoted, rgb_hex, split_ref
+from .book import TITLE, Book, quoted, rgb_hex
 
 MACRO_SUFFIXES = {".xlsm", ".xltm"}
 COMMENT_AUTHOR = "xladdin校验"  # not "xladdin": xladdin.io reads comments by that author as notes
@@ -61,7 +62,7 @@ class FileBook(Book):
     def defined_names(self) -> dict[str, str]:
         out = {}
         for name, dn in self.wb.defined_names.items():
-            ref = split_ref(dn.attr_text or "")
+            ref = parse_reference(dn.attr_text or "")
             if ref and ref[0] in self.wb.sheetnames:
                 out[name] = f"{ref[0]}!{ref[1]}"
         return out

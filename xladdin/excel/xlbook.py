@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .book import TITLE, Book, quoted, rgb_hex, split_ref
+from ..io.names import parse_reference
+from .book import TITLE, Book, quoted, rgb_hex
 
 XL_SHEET_VERY_HIDDEN = 2
 _PROTECTION_OPTIONS = (
@@ -71,7 +72,7 @@ class XlBook(Book):
             for name in self.book.names:
                 if "!" in name.name:  # sheet-scoped
                     continue
-                ref = split_ref(str(name.refers_to))
+                ref = parse_reference(str(name.refers_to))
                 if ref:
                     out[name.name] = f"{ref[0]}!{ref[1]}"
             self._names = out

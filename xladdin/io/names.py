@@ -7,6 +7,7 @@ precisely what is missing when a workbook is not one of ours.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError
@@ -37,21 +38,18 @@ def name_targets(raw: dict[str, str]) -> dict[str, Place | None]:
     return out
 
 
+# 'sheet name' (quotes doubled inside) or sheet, "!", one cell with optional $: nothing else
+_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
 def parse_reference(text: str) -> Place | None:
-    text = text.strip()
-    if text.startswith("="):
-        text = text[1:]
-    if "!" not in text:
+    """"='表 三'!$D$7" or "表三!D7" -> ("表 三", "D7"); None for ranges, several areas,
+    constants, #REF!."""
+    m = _REF.match(text.strip())
+    if not m:
         return None
-    sheet, _, ref = text.rpartition("!")
-    if sheet.startswith("'") and sheet.endswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
-    ref = ref.replace("$", "")
-    if not ref or ":" in ref or "#" in ref or "," in ref or not sheet:
-        return None
-    if not (ref[0].isalpha() and ref[-1].isdigit()):
-        return None
-    return sheet, ref.upper()
+    sheet = m.group(1).replace("''", "'") if m.group(1) else m.group(2)
+    return sheet, f"{m.group(3).upper()}{m.group(4)}"
 
 
 def resolve(targets: dict[str, Place | None], sheets: list[str], path: str) -> Layout:
