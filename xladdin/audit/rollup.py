@@ -24,10 +24,7 @@ passes ``check`` too.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +36,7 @@ from ..report import Meta, Report
 from ..spec import SPEC
 from ..values import Value, format_value, problem
 from .crossyear import agency_key
+from .pool import map_files
 
 # Levels that a roll-up of a given level gathers (县 gathers its 部门 and 乡镇, 市 its 部门 and 县…).
 LEVEL_RANK = {"部门": 0, "乡镇": 0, "县": 1, "市": 2, "省": 3}
@@ -161,32 +159,13 @@ def _load(path: Path) -> Report:
     return load_report_fast(path)
 
 
-def _read_chunk(paths: list[str]) -> list[_Read]:
-    return [read_one(p) for p in paths]
-
-
 def read_all(paths: list[str | Path], jobs: int | None = None, chunksize: int | None = None) -> list[_Read]:
     """Read and check every input, in input order; `jobs` processes (1: in this process)."""
-    files = [str(p) for p in paths]
-    jobs = max(1, min(os.cpu_count() or 1, 8)) if jobs is None else max(1, jobs)
-    if jobs == 1 or len(files) <= 1:
-        return _read_chunk(files)
-    size = chunksize or max(1, min(32, len(files) // (jobs * 4)))
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
-            return [r for part in pool.map(_read_chunk, chunks) for r in part]
-    except BrokenProcessPool:
-        # A native reader crashed a worker: redo each file alone so the culprit is named.
-        return [_isolated(f) for f in files]
+    return map_files(read_one, [str(p) for p in paths], _crashed, jobs, chunksize)
 
 
-def _isolated(path: str) -> _Read:
-    try:
-        with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(read_one, path).result()
-    except BrokenProcessPool:
-        return _Read(Source(path, error=f"文件“{path}”：读取时处理进程异常退出"))
+def _crashed(path: str) -> _Read:
+    return _Read(Source(path, error=f"文件“{path}”：读取时处理进程异常退出"))
 
 
 # --------------------------------------------------------------------------- summing

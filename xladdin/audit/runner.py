@@ -7,9 +7,6 @@ that trips a bug in a reader, becomes a record with an "error", never a crash of
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ from ..check import Finding, check
 from ..errors import XladdinError
 from ..report import Report
 from .crossyear import check_similarity, files_in, find_previous, same_agency, with_t2c_reason
+from .pool import map_files
 from .structure import check_structure
 from .textchecks import check_text
 
@@ -122,10 +120,6 @@ def _worker(args: tuple[str, Report | str | None, bool]) -> AuditRecord:
     return audit_path(*args)
 
 
-def default_jobs() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
 def audit_paths(
     paths: list[str | Path],
     previous: Report | str | Path | None = None,
@@ -138,25 +132,11 @@ def audit_paths(
     prev: Report | str | None = str(previous) if isinstance(previous, Path) else previous
     single = len(files) == 1
     tasks = [(f, prev, single) for f in files]
-    jobs = default_jobs() if jobs is None else max(1, jobs)
-    if jobs == 1 or len(files) <= 1:
-        return [_worker(t) for t in tasks]
-    chunksize = chunksize or max(1, len(files) // (jobs * 4))
-    try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-            return list(pool.map(_worker, tasks, chunksize=chunksize))
-    except BrokenProcessPool:
-        # A worker died (e.g. a native PDF library crashed on one file): redo each file in a
-        # process of its own, so the others still get their result and the culprit is named.
-        return [_isolated(t) for t in tasks]
+    return map_files(_worker, tasks, _crashed, jobs, chunksize)
 
 
-def _isolated(task: tuple[str, Report | str | None, bool]) -> AuditRecord:
-    try:
-        with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(_worker, task).result()
-    except BrokenProcessPool:
-        return AuditRecord(task[0], error=f"文件“{task[0]}”：读取时处理进程异常退出")
+def _crashed(task: tuple[str, Report | str | None, bool]) -> AuditRecord:
+    return AuditRecord(task[0], error=f"文件“{task[0]}”：读取时处理进程异常退出")
 
 
 __all__ = ["AuditRecord", "audit", "audit_path", "audit_paths", "expand_paths", "meta_dict"]

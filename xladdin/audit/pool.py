@@ -1,0 +1,49 @@
+"""Many files in a process pool, in input order (the batch audit and the roll-up).
+
+Files are handed out in chunks. When a worker dies (a native PDF library crashing on one
+file), every file is redone in a process of its own, so the others still get their result
+and the culprit is named by `crashed(task)`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def map_files(
+    fn: Callable[[T], R],
+    tasks: Sequence[T],
+    crashed: Callable[[T], R],
+    jobs: int | None = None,
+    chunksize: int | None = None,
+) -> list[R]:
+    """[fn(t) for t in tasks] in `jobs` processes (default: the CPU count, at most 8); 1 job
+    or a single task runs in this process. `fn` must be picklable (a module-level function)."""
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if jobs == 1 or len(tasks) <= 1:
+        return [fn(t) for t in tasks]
+    chunksize = chunksize or max(1, min(32, len(tasks) // (jobs * 4)))
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            return list(pool.map(fn, tasks, chunksize=chunksize))
+    except BrokenProcessPool:
+        return [_isolated(fn, t, crashed) for t in tasks]
+
+
+def _isolated(fn: Callable[[T], R], task: T, crashed: Callable[[T], R]) -> R:
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(fn, task).result()
+    except BrokenProcessPool:
+        return crashed(task)
