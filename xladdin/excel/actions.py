@@ -25,7 +25,7 @@ from typing import Any
 from .. import __version__
 from ..errors import InputError, XladdinError
 from ..names import SHEET_RESULTS
-from ..previous import CARRY, HEADER, SHEET_PREVIOUS, previous_from_rows, previous_rows
+from ..previous import CARRY, HEADER, SHEET_PREVIOUS, previous_rows
 from ..report import LEVEL_NAMES, META_LABELS, Meta, Report
 from ..spec import SPEC
 from ..values import format_value, is_number
@@ -141,7 +141,7 @@ def write_previous(book: Book, previous: Report) -> None:
 
 def read_previous(book: Book) -> Report | None:
     """Last year's figures kept by 导入上年数据, as a partial Report (None if never imported)."""
-    return previous_from_rows(book.read_rows(PREVIOUS_SHEET))
+    return book.read_previous()
 
 
 # ---------------------------------------------------------------------- 填充合计
@@ -174,7 +174,7 @@ def check_book(book: Book) -> str:
     _require_report(book)
     book.clear_marks()
     report = book.read_report()
-    findings = check(report, read_previous(book))
+    findings = check(report)  # with the 上年数据 sheet: report.previous
     names_here = set(book.sheet_names())
     rows: list[list[Any]] = [RESULT_HEADER]
     links: list[tuple[str, str, str]] = []  # (cell in 校验结果, target, text)
@@ -246,7 +246,7 @@ def export_report(book: Book) -> str:
     fmt = by_suffix.get(target.suffix.lower())
     if fmt is None:
         raise InputError(f"不支持导出为 {target.suffix}（可用：{kinds}）", path=str(target))
-    hard = blocking(check(report, read_previous(book)))
+    hard = blocking(check(report))
     written = export(report, fmt, target, settings=load_settings())
     text = f"已导出：{written}"
     if hard:

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from ..io import assemble
 from ..io.assemble import apply_formulas, cell_value, notes_header
 from ..names import NOTES_HEADER, SHEET_META, SHEET_NOTES, SHEET_RESULTS, cell_name, meta_name, section_name
+from ..previous import SHEET_PREVIOUS, previous_from_rows
 from ..report import Meta, Report
 from ..spec import SPEC
 
@@ -201,7 +202,12 @@ class Book(ABC):
                 raw = self.get(addr)
                 report.sections[part.key] = assemble.text(raw)
         report.explanations.update(self.read_explanations())
+        report.previous = self.read_previous()  # as the file readers do: check() uses it
         return report
+
+    def read_previous(self) -> Report | None:
+        """Last year's figures kept by 导入上年数据 (None if never imported)."""
+        return previous_from_rows(self.read_rows(SHEET_PREVIOUS))
 
     def read_explanations(self) -> dict[str, str]:
         """说明 by rule instance: the 说明 sheet, then the 说明 column of 校验结果 (which wins)."""

@@ -41,7 +41,7 @@ def _analyse(caller: Any) -> tuple[Report, list[Finding]]:
     from .book import Book
 
     if isinstance(caller, Report):
-        return caller, _findings(caller, None)
+        return caller, check(caller)
     if isinstance(caller, Book):
         return _read(caller)
     if caller is None:
@@ -57,14 +57,8 @@ def _analyse(caller: Any) -> tuple[Report, list[Finding]]:
 
 
 def _read(book: Any) -> tuple[Report, list[Finding]]:
-    from .actions import read_previous
-
-    report = book.read_report()
-    return report, _findings(report, read_previous(book))
-
-
-def _findings(report: Report, previous: Report | None) -> list[Finding]:
-    return check(report, previous)
+    report = book.read_report()  # with the 上年数据 sheet as report.previous
+    return report, check(report)
 
 
 def _book_of_cell(caller: Any) -> Any:  # pragma: no cover - needs Excel
