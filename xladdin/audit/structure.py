@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..check import CellRef, Finding
+from ..check import CellRef, Finding, rule_finding
 from ..report import Report
 from ..values import format_value, is_number
 
@@ -26,20 +26,8 @@ EMPTY_S5 = {"", "无", "暂无", "没有", "无问题", "不存在", "本年度�
 _TRANS = str.maketrans({"(": "（", ")": "）", " ": "", "\u3000": "", "\t": "", ",": "，", ".": "．"})
 
 
-def _finding(report: Report, rule_id: str, message: str, *, severity: str = "", ref: str = "", **kw: object) -> Finding:
-    rule = report.spec.rule(rule_id)
-    ref = ref or rule_id
-    return Finding(
-        rule=rule.id,
-        severity=severity or rule.severity,
-        scope=rule.scope,
-        message=message,
-        title=rule.title,
-        text=rule.text,
-        ref=ref,
-        explanation=report.explanations.get(ref, ""),
-        **kw,  # type: ignore[arg-type]
-    )
+def _finding(report: Report, rule_id: str, message: str, **kw: object) -> Finding:
+    return rule_finding(report.spec.rule(rule_id), report, message=message, **kw)
 
 
 _HEADING_NUMBER = re.compile(r"^[#\s]*(?:第([一二三四五六七八九十]+)部分|([一二三四五六七八九十]+)\s*[、．.，])")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..check import CellRef, Finding
+from ..check import CellRef, Finding, rule_finding
 from ..report import Report
 from ..spec.format2021 import T2_DOCS, T3_GROUPS, T3_PARTY_COLS
 from ..values import format_value, is_number
@@ -111,25 +111,20 @@ class _Ctx:
         if derived:
             strict = False  # blank cells were read as 0: not an unambiguous reading
             message += "（表三“总计”列为空的行，按各申请人列相加比较。）"
-        rule = self.report.spec.rule(rule_id)
-        ref = ref or f"{rule_id}:{fact.part}:{fact.topic}.{fact.measure}"
         imbalance = None
         if is_number(actual) and is_number(expected):
             imbalance = actual - expected  # type: ignore[operator]
         self.out.append(
-            Finding(
-                rule=rule.id,
-                severity="强制" if strict else rule.severity,
-                scope=rule.scope,
+            rule_finding(
+                self.report.spec.rule(rule_id),
+                self.report,
+                severity="强制" if strict else "",
                 message=message,
-                title=rule.title,
-                text=rule.text,
-                ref=ref,
+                ref=ref or f"{rule_id}:{fact.part}:{fact.topic}.{fact.measure}",
                 cells=[CellRef(k, self.report.address(k), self.report.value(k)) for k in keys],
-                expected=expected,  # type: ignore[arg-type]
-                actual=actual,  # type: ignore[arg-type]
+                expected=expected,
+                actual=actual,
                 imbalance=imbalance,
-                explanation=self.report.explanations.get(ref, ""),
                 snippet=fact.quote(),
             )
         )

@@ -1,6 +1,14 @@
 """审核: rules of the spec evaluated on a Report -> Findings."""
 
-from .engine import check, check_identities, check_numbers, check_previous, evaluate_identity, rule_status
+from .engine import (
+    check,
+    check_identities,
+    check_numbers,
+    check_previous,
+    evaluate_identity,
+    rule_finding,
+    rule_status,
+)
 from .findings import CellRef, Finding, blocking, summary
 
 __all__ = [
@@ -12,6 +20,7 @@ __all__ = [
     "check_numbers",
     "check_previous",
     "evaluate_identity",
+    "rule_finding",
     "rule_status",
     "summary",
 ]

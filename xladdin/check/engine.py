@@ -44,11 +44,14 @@ def _virtual_name(key: str) -> str:
     return f"{T3_GROUPS[group][0]}小计·{dict(T3_COLS)[col]}"
 
 
-def _finding(rule: Rule, report: Report, **kw: object) -> Finding:
-    ref = str(kw.pop("ref", rule.id))
+def rule_finding(rule: Rule, report: Report, **kw: object) -> Finding:
+    """A Finding of `rule` (ref defaults to the rule id; severity to the rule's), with the
+    说明 the report holds for its ref. Every check builds its findings through this."""
+    ref = str(kw.pop("ref", "") or rule.id)
+    severity = str(kw.pop("severity", "") or rule.severity)
     return Finding(
         rule=rule.id,
-        severity=rule.severity,
+        severity=severity,
         scope=rule.scope,
         title=rule.title,
         text=rule.text,
@@ -76,7 +79,7 @@ def evaluate_identity(report: Report, rule: Rule, ident: Identity) -> Finding | 
         right=format_value(right),
         imbalance=_signed(imbalance),
     )
-    return _finding(
+    return rule_finding(
         rule,
         report,
         ref=ident.ref,
@@ -110,7 +113,7 @@ def check_numbers(report: Report) -> list[Finding]:
         if addr:
             where += f"（{addr}）"
         out.append(
-            _finding(
+            rule_finding(
                 rule,
                 report,
                 ref=f"{rule.id}:{cell.key}",
@@ -141,7 +144,7 @@ def check_old_format(report: Report) -> list[Finding]:
         return []
     rule = report.spec.rule("F1")
     where = report.notes.get("old_format_where", "表格")
-    return [_finding(rule, report, message=rule.message.format(where=where, label=label))]
+    return [rule_finding(rule, report, message=rule.message.format(where=where, label=label))]
 
 
 def check_previous(report: Report, previous: Report) -> list[Finding]:
@@ -155,7 +158,7 @@ def check_previous(report: Report, previous: Report) -> list[Finding]:
             continue
         prev_ref = CellRef(prev_key, _prev_address(previous, prev_key), prev)
         out.append(
-            _finding(
+            rule_finding(
                 y1,
                 report,
                 ref=f"Y1:{col}",
@@ -183,7 +186,7 @@ def check_previous(report: Report, previous: Report) -> list[Finding]:
             continue
         prev_ref = CellRef(f"t2.{row}_valid", _prev_address(previous, f"t2.{row}_valid"), prev)
         out.append(
-            _finding(
+            rule_finding(
                 t2c,
                 report,
                 ref=f"T2-C:{row}",
@@ -227,4 +230,5 @@ def rule_status(report: Report, rule_id: str, previous: Report | None = None) ->
     return [f for f in check(report, previous) if f.rule == rule_id]
 
 
-__all__ = ["check", "check_identities", "check_numbers", "check_previous", "evaluate_identity", "rule_status"]
+__all__ = ["check", "check_identities", "check_numbers", "check_previous", "evaluate_identity", "rule_finding",
+           "rule_status"]
