@@ -213,16 +213,7 @@ class Book(ABC):
         """说明 by rule instance: the 说明 sheet, then the 说明 column of 校验结果 (which wins)."""
         out: dict[str, str] = {}
         for sheet in (SHEET_NOTES, SHEET_RESULTS):
-            rows = self.read_rows(sheet)
-            table = notes_header(rows)
-            if table is None:
-                continue
-            header, ref_col, text_col = table
-            for row in rows[header + 1 :]:
-                ref = row[ref_col] if ref_col < len(row) else None
-                text = row[text_col] if text_col < len(row) else None
-                if ref not in (None, "") and text not in (None, "") and str(text).strip():
-                    out[str(ref).strip()] = str(text).strip()
+            out.update(assemble.explanations(self.read_rows(sheet)))
         return out
 
     def save_explanations(self, explanations: dict[str, str]) -> int:
