@@ -20,10 +20,9 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from ..check import Finding, check_previous
+from ..check import Finding, check_previous, rule_finding
 from ..load import PUBLISHED_SUFFIXES, WORKBOOK_SUFFIXES
 from ..report import Report
-from .structure import _finding
 
 S5_THRESHOLD = 0.5
 NGRAM = 3
@@ -66,9 +65,9 @@ def check_similarity(report: Report, previous: Report) -> list[Finding]:
         return []
     year = f"{previous.meta.year} 年" if previous.meta.year else "上年"
     return [
-        _finding(
-            report, "S5",
-            f"第五部分“存在的主要问题及改进情况”与{year}报告重复率 {score:.0%}，超过 50%"
+        rule_finding(
+            report.spec.rule("S5"), report,
+            message=f"第五部分“存在的主要问题及改进情况”与{year}报告重复率 {score:.0%}，超过 50%"
             "（重复率 = 本年文字的三字片段中在上年同一部分出现的比例）：问题和改进措施不得年年雷同。",
             ref="S5", expected="≤50%", actual=f"{score:.0%}", snippet=this.strip()[:120],
         )
