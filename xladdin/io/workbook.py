@@ -116,7 +116,7 @@ def read_report(path: str | Path) -> Report:
         formula = formula_text(at(grids[sheet], coord))
         if formula is not None:
             formulas.setdefault(sheet, {})[coord] = formula
-    notes = _comments(p, layout) if _has_comments(p) else {}
+    notes = _comments(p, layout)
 
     def cached(places: dict[str, Place]) -> dict[str, object]:
         data = open_workbook(p, read_only=True, data_only=True)
@@ -141,13 +141,10 @@ def _grid(ws: Any) -> list[tuple[Any, ...]]:
     return list(ws.iter_rows(min_row=1, min_col=1, values_only=True))
 
 
-def _has_comments(path: Path) -> bool:
-    with zipfile.ZipFile(path) as zf:
-        return any("comments" in n for n in zf.namelist())
-
-
 def _comments(path: Path, layout: Layout) -> dict[str, dict[str, str]]:
     with zipfile.ZipFile(path) as zf:
+        if not any("comments" in n for n in zf.namelist()):
+            return {}
         sheets, _ = workbook_part(zf)
         return {s: sheet_comments(zf, sheets[s]) for s in needed_sheets(layout) if s in sheets}
 
