@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..agency import guess_level
 from ..errors import InputError
 from ..report import Meta, Report
 from ..spec import SPEC
@@ -66,7 +67,7 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
     if year is None:
         m = re.search(r"(\d{4})\s*年\s*1\s*月\s*1\s*日", preface_text) or re.search(r"(\d{4})\s*年", preface_text)
         year = int(m.group(1)) if m else None
-    meta = Meta(agency=agency, year=year, level=sections.level_of(agency), published=out.signature_date or out.page_date)
+    meta = Meta(agency=agency, year=year, level=guess_level(agency), published=out.signature_date or out.page_date)
     info = sections.contacts(preface_text or all_text, agency)
     if not info["contact_address"] and not info["contact_phone"]:
         info = sections.contacts(all_text, agency)

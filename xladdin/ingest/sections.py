@@ -346,23 +346,6 @@ def title_parts(title: str) -> tuple[str, int | None]:
     return agency, int(m.group(1))
 
 
-def level_of(agency: str) -> str:
-    a = agency
-    if re.search(r"(乡|镇|街道|街道办事处)(人民政府)?$", a) or re.search(r"(乡|镇)人民政府", a):
-        return SPEC.level("town").name
-    if a.endswith("人民政府") or a.endswith(("人民政府办公室", "人民政府办公厅")):
-        core = a.replace("办公室", "").replace("办公厅", "")
-        if re.search(r"(县|区|旗)人民政府$", core):
-            return SPEC.level("county").name
-        if re.search(r"(省|自治区)人民政府$", core) or re.fullmatch(r"(北京|天津|上海|重庆)市人民政府", core):
-            return SPEC.level("province").name
-        if core.endswith("市人民政府"):
-            return SPEC.level("city").name
-    if re.search(r"(局|委|办|厅|中心|委员会|办公室|署|院|所|站|队|会)$", a):
-        return SPEC.level("dept").name
-    return ""
-
-
 def contacts(text: str, agency: str) -> dict[str, str]:
     """Address, phone, website and office from the preface (or the whole text)."""
     out = {"contact_address": "", "contact_phone": "", "website": "", "office": ""}
