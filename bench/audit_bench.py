@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from timing import measure  # noqa: E402
 
 from xladdin.audit import audit, audit_paths, extract  # noqa: E402
 from xladdin.audit.structure import check_structure  # noqa: E402
@@ -29,13 +30,8 @@ EXAMPLES = sorted((SHARED / "examples").glob("*.txt"))
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    fn()  # warm-up (imports, regex compilation)
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - t) * 1000)
-    return statistics.median(runs), min(runs)
+    t = measure(fn, repeat)
+    return t.median_ms, t.best_ms
 
 
 def main() -> None:

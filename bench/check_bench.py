@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import openpyxl  # noqa: E402
 import pandas as pd  # noqa: E402
+from timing import measure  # noqa: E402
 
 from xladdin.check import check  # noqa: E402
 from xladdin.fill import fill  # noqa: E402
@@ -36,14 +36,9 @@ from xladdin.spec import SPEC  # noqa: E402
 from xladdin.spec.format2021 import T3_COLS, T3_ROWS, T4_GROUPS, T4_SUFFIXES  # noqa: E402
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
-    fn()  # warm-up: imports, caches
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - t) * 1000)
-    return statistics.median(runs), min(runs)
+def timed(fn, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    t = measure(fn, repeat)
+    return t.median_ms, t.best_ms
 
 
 def process(argv: list[str], repeat: int) -> tuple[float, float]:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from timing import measure  # noqa: E402
 
 from xladdin.excel.actions import run  # noqa: E402
 from xladdin.excel.build import build  # noqa: E402
@@ -29,12 +29,7 @@ EXAMPLE = sorted((ROOT / "examples").glob("*.xlsx"))[0]
 
 
 def timed(fn, repeat: int) -> float:  # noqa: ANN001
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+    return measure(fn, repeat).median_ms
 
 
 def naive_read(path: Path) -> dict:

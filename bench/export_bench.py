@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -21,6 +20,8 @@ import docx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from timing import measure  # noqa: E402
+
 from xladdin.export import content as C  # noqa: E402
 from xladdin.export import export, export_many  # noqa: E402
 from xladdin.export.docx import docx_bytes  # noqa: E402
@@ -29,13 +30,10 @@ from xladdin.export.markdown import render_markdown  # noqa: E402
 from xladdin.report import Report  # noqa: E402
 
 
-def timed(fn, repeat: int) -> tuple[float, float]:
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs), min(runs)
+def timed(fn, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """(median, best) in seconds."""
+    t = measure(fn, repeat)
+    return t.median_ms / 1000, t.best_ms / 1000
 
 
 def naive_docx(report: Report) -> bytes:

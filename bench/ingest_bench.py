@@ -12,10 +12,11 @@ table pass costs.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from timing import measure  # noqa: E402
 
 from xladdin.check import check
 from xladdin.ingest import read_published
@@ -25,16 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
-def timed(fn, runs: int) -> tuple[float, float]:
-    t0 = time.perf_counter()
-    fn()
-    first = time.perf_counter() - t0
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return first * 1000, statistics.median(times) * 1000
+def timed(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """(first call, median) in ms."""
+    t = measure(fn, runs)
+    return t.first_ms, t.median_ms
 
 
 def main() -> None:
