@@ -100,9 +100,9 @@ def _check_headings(report: Report, headings: list[dict]) -> list[Finding]:
         text = str(h.get("text", ""))
         m = _HEADING_NUMBER.match(text)
         printed_number = (m.group(1) or m.group(2)) if m else ""
+        where = f"（{h['where']}）" if h.get("where") else ""
         if printed_number and printed_number != section.number:
             # "一、主动公开政府信息情况" as 第二部分: the reader knew it by its words
-            where = f"（{h['where']}）" if h.get("where") else ""
             out.append(
                 _finding(
                     report, "S1",
@@ -111,7 +111,6 @@ def _check_headings(report: Report, headings: list[dict]) -> list[Finding]:
                 )
             )
         if normalize_heading(text) != normalize_heading(section.title):
-            where = f"（{h['where']}）" if h.get("where") else ""
             out.append(
                 _finding(
                     report, "S1",
