@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..previous import CARRY
 from ..report import Report
 from ..spec import Identity, Rule
 from ..spec.format2021 import T2_DOC_MEASURES, T2_DOCS, T3_COLS, T3_GROUPS
@@ -151,8 +152,9 @@ def check_previous(report: Report, previous: Report) -> list[Finding]:
     """跨期: Y1 (carry-over, 强制) and T2-C (valid documents, 提示)."""
     out = []
     y1 = report.spec.rule("Y1")
-    for col, name in T3_COLS:
-        this_key, prev_key = f"t3.carry_in.{col}", f"t3.carry_out.{col}"
+    for prev_key, this_key in CARRY:  # the same pairs 导入上年数据 carries
+        col = report.spec.cell(this_key).col
+        name = dict(T3_COLS)[col]
         this, prev = report.value(this_key), previous.value(prev_key)
         if not (is_number(this) and is_number(prev)) or this == prev:
             continue
