@@ -76,8 +76,7 @@ def format_value(value: Value) -> str:
     if value is None:
         return "空白"
     if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text
+        return format(value, "f")
     return str(value)
 
 
