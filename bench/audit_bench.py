@@ -24,9 +24,9 @@ from xladdin.audit.textchecks import check_text  # noqa: E402
 from xladdin.check import check  # noqa: E402
 from xladdin.report import Report  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seeds" / "000_0f8514aaa6f27642.txt"
-EXAMPLES = sorted((SHARED / "examples").glob("*.txt"))
+DATA = ROOT / "tests" / "data"
+SEED = DATA / "seeds" / "000_0f8514aaa6f27642.txt"
+EXAMPLES = sorted((DATA / "examples").glob("*.txt"))
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from xladdin.ingest import read_published
 from xladdin.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
 
 
 def timed(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -38,9 +38,9 @@ def main() -> None:
     args = ap.parse_args()
     example = Report.from_json((ROOT / "examples" / "weihai-2024.json").read_text(encoding="utf-8"))
     files = {
-        "种子文本 .txt": SHARED / "seeds" / "000_0f8514aaa6f27642.txt",
-        "洪泽区（PDF 文字）.txt": SHARED / "examples" / "2024_洪泽区人民政府.txt",
-        "沭阳县（网页文字）.txt": SHARED / "examples" / "2023_沭阳县发展和改革局.txt",
+        "种子文本 .txt": DATA / "seeds" / "000_0f8514aaa6f27642.txt",
+        "洪泽区（PDF 文字）.txt": DATA / "examples" / "2024_洪泽区人民政府.txt",
+        "沭阳县（网页文字）.txt": DATA / "examples" / "2023_沭阳县发展和改革局.txt",
     }
     # real reports pinned in tests/test_real_reports.py
     files.update({f"{p.stem}.md": p for p in sorted((ROOT / "tests" / "data" / "real").glob("*.md"))})

@@ -1,4 +1,4 @@
-"""Reports for the audit tests, built by hand from the real texts in /work/shared/examples/.
+"""Reports for the audit tests, built by hand from the real texts in tests/data/examples/.
 
 The narrative is cut into the format's parts by the printed headings (a few lines of code, not
 the ingest package); the table values are typed in from the printed tables, blanks kept blank.
@@ -14,10 +14,10 @@ from xladdin.report import Meta, Report
 from xladdin.spec import SPEC
 from xladdin.spec.format2021 import T3_COLS, T3_ROWS
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+DATA = Path(__file__).resolve().parent / "data"
 EXAMPLE_JSON = Path(__file__).resolve().parents[1] / "examples" / "weihai-2024.json"
-SHUYANG = SHARED / "examples" / "2023_沭阳县发展和改革局.txt"
-HONGZE = SHARED / "examples" / "2024_洪泽区人民政府.txt"
+SHUYANG = DATA / "examples" / "2023_沭阳县发展和改革局.txt"
+HONGZE = DATA / "examples" / "2024_洪泽区人民政府.txt"
 
 def load_example() -> Report:
     """The seed report as a fresh Report (for tests that cannot take a fixture: hypothesis)."""

@@ -9,9 +9,9 @@ import pytest
 from xladdin.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
 EXAMPLE_JSON = ROOT / "examples" / "weihai-2024.json"
-SEED_TEXT = SHARED / "seeds" / "000_0f8514aaa6f27642.txt"
+SEED_TEXT = DATA / "seeds" / "000_0f8514aaa6f27642.txt"
 
 
 @pytest.fixture

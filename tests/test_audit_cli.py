@@ -150,14 +150,14 @@ def test_real_report_fixtures_in_a_batch(tmp_path: Path) -> None:
 
 def test_workbooks_and_published_texts_alike(tmp_path: Path, example: Report, capsys: pytest.CaptureFixture[str]) -> None:
     """A filled workbook whose narrative contradicts its table, next to the published seed text."""
-    from audit_fixtures import SHARED
+    from audit_fixtures import DATA
 
     from xladdin.io import write_report
 
     bad = Report.from_dict(example.to_dict())
     bad.sections["s1.request"] = bad.sections["s1.request"].replace("申请数量 10 件", "申请数量十二件")
     write_report(bad, tmp_path / "威海-2024.xlsx")
-    seed = SHARED / "seeds" / "000_0f8514aaa6f27642.txt"
+    seed = DATA / "seeds" / "000_0f8514aaa6f27642.txt"
     code, out, _ = run(capsys, str(tmp_path / "威海-2024.xlsx"), str(seed), "--json")
     workbook, text = json.loads(out)
     assert code == 0

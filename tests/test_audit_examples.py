@@ -1,4 +1,4 @@
-"""The real reports in /work/shared/examples/ and the seed text, audited through the published-
+"""The real reports in tests/data/examples/ and the seed text, audited through the published-
 report reader and through the hand-built fixtures; findings inspected by hand and pinned.
 
 - 沭阳县发展和改革局 2023 (HTML table): the organisation columns of table 三 are blank in the

@@ -13,7 +13,7 @@ from xladdin.excel.actions import ACTIONS
 from xladdin.excel.vba import MACROS_DIR, project_modules
 
 ROOT = Path(__file__).resolve().parents[1]
-XSD = ROOT.parent / "shared" / "schemas" / "customUI.xsd"
+XSD = ROOT / "tests" / "data" / "schemas" / "customUI.xsd"
 RIBBON = MACROS_DIR / "customUI.xml"
 NS = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
 CALLBACK_ATTRS = ("onAction", "getLabel", "getEnabled", "getVisible", "getImage", "onLoad", "getScreentip",
@@ -31,13 +31,11 @@ def _tree() -> ET.Element:
     return ET.parse(RIBBON).getroot()
 
 
-@pytest.mark.skipif(not XSD.exists(), reason="customUI.xsd not available")
 def test_ribbon_validates_against_customui_xsd(schema) -> None:  # noqa: ANN001
     errors = list(schema.iter_errors(str(RIBBON)))
     assert errors == []
 
 
-@pytest.mark.skipif(not XSD.exists(), reason="customUI.xsd not available")
 def test_schema_rejects_a_broken_ribbon(tmp_path: Path, schema) -> None:  # noqa: ANN001
     """The validation is real: a duplicate id is caught."""
     text = RIBBON.read_text(encoding="utf-8").replace('id="xladdin_fill"', 'id="xladdin_new"')

@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import EXAMPLE_JSON, SEED_TEXT, SHARED
+from conftest import DATA, EXAMPLE_JSON, SEED_TEXT
 
 from xladdin.check import check
 from xladdin.cli import main
@@ -17,8 +17,8 @@ from xladdin.report import Report
 from xladdin.spec import SPEC
 from xladdin.spec.format2021 import T3_COLS, T3_ROWS
 
-HONGZE = SHARED / "examples" / "2024_洪泽区人民政府.txt"
-SHUYANG = SHARED / "examples" / "2023_沭阳县发展和改革局.txt"
+HONGZE = DATA / "examples" / "2024_洪泽区人民政府.txt"
+SHUYANG = DATA / "examples" / "2023_沭阳县发展和改革局.txt"
 
 
 def t3_rows(rows: dict[str, list]) -> dict[str, object]:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+from conftest import DATA
 from ingest_docs import docx_to_pdf, to_docx, to_html, to_text
 
 from xladdin.check import check
@@ -16,7 +16,7 @@ from xladdin.ingest import read_lines, read_published
 from xladdin.report import Report
 from xladdin.spec import SPEC
 
-SHUYANG = SHARED / "examples" / "2023_沭阳县发展和改革局.txt"
+SHUYANG = DATA / "examples" / "2023_沭阳县发展和改革局.txt"
 
 
 def same_values(got: Report, example: Report) -> None:

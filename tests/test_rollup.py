@@ -24,7 +24,7 @@ from xladdin.load import load_report
 from xladdin.report import Report
 from xladdin.spec import SPEC
 
-SEED_TEXT = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_0f8514aaa6f27642.txt"
+SEED_TEXT = Path(__file__).resolve().parent / "data" / "seeds" / "000_0f8514aaa6f27642.txt"
 
 
 def scaled(base: Report, factor: int, agency: str, fee: str | None = None, year: int = 2024) -> Report:

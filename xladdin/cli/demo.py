@@ -28,15 +28,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..io import read_report, write_report
-    from ..io.example import EXAMPLE_XLSX, build_example, example_report
-    from ..io.findings_xlsx import summary_text, write_findings
-
     folder = Path(args.output)
+    created = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建输出文件夹（{os_reason(exc)}）", path=str(folder)) from exc
+    try:
+        return _run(folder)
+    except BaseException:
+        if created and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # never leave an empty folder behind a failed demo
+        raise
+
+
+def _run(folder: Path) -> int:
+    from ..io import read_report, write_report
+    from ..io.example import EXAMPLE_XLSX, build_example, example_report
+    from ..io.findings_xlsx import summary_text, write_findings
+
     source = EXAMPLE_XLSX
     if not source.exists():  # installed without the source tree's workbook: build it
         example_report()  # raises a clear InputError when the example data is missing too

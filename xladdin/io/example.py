@@ -16,15 +16,15 @@ from pathlib import Path
 from ..errors import InputError
 from ..report import Report
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples"
+# Package data (xladdin/examples links to the repo's examples/), so a plain `pip install .` has it.
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 EXAMPLE_JSON = EXAMPLES / "weihai-2024.json"
 EXAMPLE_XLSX = EXAMPLES / "威海市人力资源和社会保障局-2024.xlsx"
 
 
 def example_report() -> Report:
     if not EXAMPLE_JSON.exists():
-        raise InputError("找不到示例数据（请从源码仓库以 `pip install -e .` 安装）", path=str(EXAMPLE_JSON))
+        raise InputError("找不到示例数据（安装不完整，请重新安装 xladdin）", path=str(EXAMPLE_JSON))
     report = Report.from_json(EXAMPLE_JSON.read_text(encoding="utf-8"))
     report.source = ""
     return report
@@ -41,7 +41,7 @@ def build_example(path: str | Path = EXAMPLE_XLSX) -> Path:
 def example_workbook() -> Path:
     """The committed example workbook; InputError when the source tree is not at hand."""
     if not EXAMPLE_XLSX.exists():
-        raise InputError("找不到示例工作簿（请从源码仓库以 `pip install -e .` 安装）", path=str(EXAMPLE_XLSX))
+        raise InputError("找不到示例工作簿（安装不完整，请重新安装 xladdin）", path=str(EXAMPLE_XLSX))
     return EXAMPLE_XLSX
 
 
