@@ -45,12 +45,16 @@ def test_dates_and_signature():
     from xladdin.report import Meta, Report
 
     sig = C.signature(Report(meta=Meta(agency="威海市人力资源和社会保障局", published="2025-01-14")))
-    assert sig.agency_indent == 2.0  # 右空二字
-    # The date starts two characters right of the signature's first character.
+    assert sig.date_indent == 4.0  # 成文日期右空四字
+    # The agency name centred over the date: the same overhang on both sides.
     wa, wd = C.text_width(sig.agency), C.text_width(sig.date)
-    assert sig.date_indent + wd == pytest.approx(sig.agency_indent + wa - 2)
+    assert sig.agency_indent + wa / 2 == pytest.approx(sig.date_indent + wd / 2)
     short = C.signature(Report(meta=Meta(agency="某局", published="2025-01-14")))
-    assert short.date_indent == 2.0 and short.agency_indent > 2.0  # a longer date moves the name
+    assert short.date_indent == 4.0 and short.agency_indent > 4.0  # a short name sits inside
+    long = C.signature(Report(meta=Meta(agency="某某省某某市某某区人力资源和社会保障局办公室", published="2025-01-14")))
+    assert long.agency_indent == 0.0  # never past the right margin
+    undated = C.signature(Report(meta=Meta(agency="某局")))
+    assert undated.date == "" and undated.agency_indent == 2.0
 
 
 def test_second_level_headings():

@@ -237,3 +237,18 @@ def test_forced_export_prints_what_cells_hold(example):
 def test_atomic_write_leaves_no_temp_files(example, tmp_path):
     export(example, "docx", tmp_path / "a.docx")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx"]
+
+
+def test_body_flow_left_aligned_widow_control_headings_keep_with_next(example):
+    """Body text is left-aligned (a line before a long phone number or URL is not letter-spaced
+    across the page) with widow/orphan control; headings keep with the next paragraph; no
+    w:overflowPunct (LibreOffice reads it inverted). The PDF tests check the rendered result."""
+    doc = _read(example)
+    for name in ("Normal", "Heading 1", "Heading 2"):
+        ppr = doc.styles[name].element.find(qn("w:pPr"))
+        assert ppr.find(qn("w:jc")).get(qn("w:val")) == "left", name
+        assert ppr.find(qn("w:widowControl")) is not None, name
+        assert ppr.find(qn("w:overflowPunct")) is None, name
+        assert (ppr.find(qn("w:keepNext")) is not None) == (name != "Normal"), name
+    body = doc.element.body
+    assert not [jc for jc in body.iter(qn("w:jc")) if jc.get(qn("w:val")) in ("both", "distribute")]

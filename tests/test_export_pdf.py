@@ -28,6 +28,20 @@ needs_lo = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice n
 FILLER = "政府信息公开工作年度报告依法编制" * 180
 
 
+# Preface lengths in lines that bring the heading "一、总体情况" to the last lines of page 2
+# (page 1 holds the title and about 18 body lines, every further page 22).
+HEADING_LINES = range(36, 40)
+
+
+def _heading_at(lines: int) -> Report:
+    """A report whose preface fills `lines` lines exactly (the first line is indented two
+    characters), so that the first heading falls at a chosen place on the page."""
+    report = Report(meta=Meta(agency="某某县人民政府办公室", year=2024, published="2025-01-20"))
+    report.sections["preface"] = FILLER[: 26 + 28 * (lines - 1) - 1]
+    report.sections["s1.intro"] = FILLER[:200]
+    return report
+
+
 def _run(*cmd: str) -> str:
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
@@ -42,12 +56,14 @@ def pdfs(tmp_path_factory):
     dense.sections["s1.intro"] = "（一）主动公开情况"
     dense.sections["s5"] = FILLER
     out = tmp_path_factory.mktemp("pdf")
-    paths = export_many([(example, out / "weihai.pdf"), (dense, out / "dense.pdf")], "pdf")
+    jobs = [(example, out / "weihai.pdf"), (dense, out / "dense.pdf")]
+    jobs += [(_heading_at(lines), out / f"heading-{lines}.pdf") for lines in HEADING_LINES]
+    paths = export_many(jobs, "pdf")
     ARTIFACTS.mkdir(exist_ok=True)
     for old in ARTIFACTS.glob("export-pdf-*.png"):
         old.unlink()
     _run("pdftoppm", "-r", "60", "-png", str(paths[0]), str(ARTIFACTS / "export-pdf-weihai"))
-    return {"example": paths[0], "dense": paths[1]}
+    return {"example": paths[0], "dense": paths[1], "headings": paths[2:]}
 
 
 @needs_lo
@@ -84,6 +100,56 @@ def test_example_pdf_holds_every_number_of_the_seed(pdfs):
     text = _run("pdftotext", "-layout", str(pdfs["example"]), "-")  # -layout keeps "0631-" at a line end
     missing = digit_runs(SEED_TEXT.read_text(encoding="utf-8")) - digit_runs(text)
     assert not missing, sorted(missing)
+
+
+@needs_lo
+def test_every_narrative_character_in_order(pdfs, example):
+    """The PDF's text holds each narrative paragraph of the seed character for character and
+    in order (whitespace aside): nothing dropped at a line end, e.g. a hanging full-width comma."""
+    # -layout keeps a hyphen at a line end ("0631-"); the page numbers "— n —" are not narrative.
+    text = _run("pdftotext", "-layout", str(pdfs["example"]), "-")
+    flat = re.sub(r"\s+", "", re.sub(r"—\s*\d+\s*—", "", text))
+    position = 0
+    for part, paragraph in C.narrative(example):
+        wanted = re.sub(r"\s+", "", paragraph)
+        found = flat.find(wanted, position)
+        if found < 0:
+            prefix = next(n for n in range(len(wanted)) if flat.find(wanted[: n + 1], position) < 0)
+            pytest.fail(f"{part}: character {prefix} ({wanted[prefix]!r}) missing after {wanted[max(0, prefix - 12):prefix]!r}")
+        position = found + len(wanted)
+    assert position > 0
+
+
+@needs_lo
+def test_heading_never_ends_a_page(pdfs):
+    """Keep-with-next: a heading is never the last body line of a page, wherever the text
+    before it ends; in one of the reports the heading had to move to the next page."""
+    heading = C.section_heading(SPEC.sections[0])
+    moved = 0
+    for path in pdfs["headings"]:
+        with pdfplumber.open(path) as pdf:
+            previous: list[str] = []
+            for page in pdf.pages:
+                body_bottom = page.height - 35 * MM + 2
+                lines = [t["text"].replace(" ", "") for t in page.extract_text_lines() if t["bottom"] <= body_bottom]
+                assert lines and lines[-1] != heading, (path.name, page.page_number, lines[-3:])
+                if lines[0] == heading and page.page_number > 2 and len(previous) < 22:
+                    moved += 1  # the page before ends early: the heading went with its text
+                previous = lines
+    assert moved >= 1
+
+
+@needs_lo
+def test_signature_per_gbt9704(pdfs):
+    """成文日期右空四字; the agency name centred over the date (GB/T 9704 §7.3.5.1)."""
+    char = (16 - 0.25) / MM  # one body character, in mm
+    with pdfplumber.open(pdfs["example"]) as pdf:
+        lines = {line["text"].replace(" ", ""): line for line in pdf.pages[-1].extract_text_lines()}
+    date, agency = lines["2025年1月14日"], lines["威海市人力资源和社会保障局"]
+    assert abs((210 - 26 - 4 * char) - date["x1"] / MM) <= 1.0, date["x1"] / MM
+    middle = lambda line: (line["x0"] + line["x1"]) / 2 / MM  # noqa: E731
+    assert abs(middle(agency) - middle(date)) <= 1.0, (middle(agency), middle(date))
+    assert 0 < date["top"] - agency["bottom"] < 20  # the date on the line under the name
 
 
 @needs_lo

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from ..report import Report
 from ..spec.layout import Grid, grid
@@ -65,8 +66,8 @@ class TableBlock:
 class Signature:
     agency: str
     date: str  # "2025年1月14日" or ""
-    # Right indents in character widths (GB/T 9704 §7.3.5.2: signature 2 characters from the
-    # right, the date starting 2 characters right of the signature's first character).
+    # Right indents in character widths (GB/T 9704 §7.3.5.1): the date 右空四字, the agency
+    # name centred over the date.
     agency_indent: float
     date_indent: float
 
@@ -93,9 +94,20 @@ def chinese_date(iso: str) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+LATIN_WIDTH = 0.55  # advance of a digit or Latin letter in 3号 Noto Serif CJK, in body characters (measured)
+AUTOSPACE_WIDTH = 0.2  # the gap Word and LibreOffice put where CJK meets Latin text (measured)
+
+
+def _is_narrow(ch: str) -> bool:
+    return ord(ch) < 0x2E80 and ch not in "—…“”‘’"
+
+
 def text_width(text: str) -> float:
-    """Width in character units: CJK and full-width 1, ASCII 0.5."""
-    return sum(0.5 if ord(ch) < 0x2E80 and ch not in "—…“”‘’" else 1.0 for ch in text)
+    """Printed width of a body-text line in character units: CJK and full-width 1, digits and
+    Latin letters LATIN_WIDTH, plus the automatic space where CJK meets Latin text."""
+    width = sum(LATIN_WIDTH if _is_narrow(ch) else 1.0 for ch in text)
+    boundaries = sum(1 for a, b in pairwise(text) if _is_narrow(a) != _is_narrow(b))
+    return width + AUTOSPACE_WIDTH * boundaries
 
 
 def paragraphs(text: str) -> list[str]:
@@ -121,16 +133,19 @@ def title_lines(report: Report) -> tuple[str, ...]:
     return (full,)
 
 
+DATE_INDENT = 4.0  # 成文日期右空四字
+AGENCY_ONLY_INDENT = 2.0  # with no date, the agency name 右空二字
+
+
 def signature(report: Report) -> Signature:
     agency = report.meta.agency.strip()
     when = chinese_date(report.meta.published) if report.meta.published else ""
-    wa, wd = text_width(agency), text_width(when)
-    agency_indent = 2.0
-    date_indent = agency_indent + wa - 2.0 - wd
-    if date_indent < 2.0:  # the date is the longer line: it keeps 2 characters, the name moves
-        date_indent = 2.0
-        agency_indent = date_indent + wd + 2.0 - wa
-    return Signature(agency, when, agency_indent, date_indent)
+    if not when:
+        return Signature(agency, "", AGENCY_ONLY_INDENT, DATE_INDENT)
+    # Centred over the date: equal overhang on both sides; a name too long for that keeps
+    # to the right margin.
+    agency_indent = max(0.0, DATE_INDENT + (text_width(when) - text_width(agency)) / 2)
+    return Signature(agency, when, agency_indent, DATE_INDENT)
 
 
 def table_block(report: Report, table_key: str) -> TableBlock:

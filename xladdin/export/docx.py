@@ -54,6 +54,15 @@ HEADER_MM = 15
 
 TABLE_ROW_MM = 6.5
 
+# Body text flows left-aligned, not justified: the body is a fixed pitch of 28 CJK characters, so
+# lines of Chinese still end flush, while a line before an unbreakable Latin token (a phone
+# number, a URL) is not letter-spaced across the page. Punctuation at a line end hangs in the
+# margin as Word does by default. w:overflowPunct is left out on purpose: LibreOffice reads it
+# inverted (val="0" turns hanging on), and its justified lines with negative character spacing
+# drop a hanging full-width comma from the PDF ("保密审查制度，严把" printed without the comma).
+BODY_JC = '<w:jc w:val="left"/>'
+BODY_FLOW = "<w:widowControl/>"  # no single line of a paragraph alone at a page top or bottom
+
 STYLE_TABLE = "表格文字"
 STYLE_SIGNATURE = "落款"
 
@@ -95,7 +104,7 @@ def _setup_styles(doc: DocumentObject, s: ExportSettings) -> dict[str, str]:
 
     styles = doc.styles
     body_rpr = rpr_xml(s.font("body"), latin, BODY_PT, CHAR_SPACING_PT)
-    _restyle(styles["Normal"], _line() + indent + '<w:jc w:val="both"/>', body_rpr)
+    _restyle(styles["Normal"], BODY_FLOW + _line() + indent + BODY_JC, body_rpr)
     _restyle(
         styles["Title"],
         '<w:keepNext/>' + _line(35) + no_indent + '<w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
@@ -104,7 +113,7 @@ def _setup_styles(doc: DocumentObject, s: ExportSettings) -> dict[str, str]:
     for name, role, level in (("Heading 1", "heading1", 0), ("Heading 2", "heading2", 1)):
         _restyle(
             styles[name],
-            f'<w:keepNext/><w:keepLines/>{_line()}{indent}<w:jc w:val="both"/><w:outlineLvl w:val="{level}"/>',
+            f'<w:keepNext/><w:keepLines/>{BODY_FLOW}{_line()}{indent}{BODY_JC}<w:outlineLvl w:val="{level}"/>',
             rpr_xml(s.font(role), latin, BODY_PT, CHAR_SPACING_PT),
         )
     for name, ppr, rpr in (
