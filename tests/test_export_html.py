@@ -148,3 +148,95 @@ def test_page_opens_in_chromium_without_errors(example, tmp_path):
     assert shot.stat().st_size > 50_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True, check=True).stdout
     assert "(A4)" in info  # the print CSS: @page A4
+
+
+# Every line box of every table header cell, title and heading, and of the narrative paragraphs,
+# measured character by character with Range.getClientRects. A problem is a line holding a single
+# Chinese character of a longer label ("社会公益组/织"), a break between two Chinese characters of
+# one word (the page marks the places between words with <wbr>, so both sit in one text node), or
+# a Latin word, number or URL host cut across lines ("www.weihai.gov.c/n", "22/3").
+LINE_CHECK = r"""(() => {
+  const ideograph = ch => /[\u3400-\u9fff]/.test(ch);
+  const latin = ch => /[A-Za-z0-9]/.test(ch);
+  const closing = ch => "，。、；：！？）》」』”’".includes(ch);
+  const lines = el => {
+    const vertical = getComputedStyle(el).writingMode.startsWith("vertical");
+    const half = parseFloat(getComputedStyle(el).fontSize) / 2;
+    const out = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let node, index = 0;
+    while ((node = walker.nextNode())) {
+      for (let i = 0; i < node.data.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const rect = range.getClientRects()[0];
+        if (!rect || !node.data[i].trim()) continue;
+        const key = vertical ? rect.left : rect.top;
+        const last = out[out.length - 1];
+        if (!last || Math.abs(key - last.key) > half) out.push({key, chars: []});
+        out[out.length - 1].chars.push({ch: node.data[i], node: index});
+      }
+      index++;
+    }
+    return out;
+  };
+  const problems = [];
+  let labels = 0;
+  for (const el of document.querySelectorAll(".xladdin-report th, .xladdin-report h1, .xladdin-report h2, .xladdin-report h3")) {
+    labels++;
+    const found = lines(el);
+    const total = found.reduce((n, l) => n + l.chars.filter(c => ideograph(c.ch)).length, 0);
+    const shown = found.map(l => l.chars.map(c => c.ch).join("")).join("/");
+    for (const [i, line] of found.entries()) {
+      const body = line.chars.filter(c => !closing(c.ch));  // "织）" is one character alone, "（三）" is not
+      if (total > 1 && body.length === 1 && ideograph(body[0].ch)) problems.push("single character: " + shown);
+      const next = found[i + 1];
+      if (!next) continue;
+      const a = line.chars[line.chars.length - 1], b = next.chars[0];
+      if (a.node === b.node && ideograph(a.ch) && ideograph(b.ch)) problems.push("inside a word: " + shown);
+    }
+  }
+  for (const el of document.querySelectorAll(".xladdin-report p")) {
+    const found = lines(el);
+    for (let i = 0; i + 1 < found.length; i++) {
+      const a = found[i].chars[found[i].chars.length - 1], b = found[i + 1].chars[0];
+      if (latin(a.ch) && latin(b.ch)) problems.push("Latin cut: " + found[i].chars.slice(-12).map(c => c.ch).join("") + "/" + found[i + 1].chars.slice(0, 12).map(c => c.ch).join(""));
+    }
+  }
+  return JSON.stringify({labels, problems: [...new Set(problems)]});
+})()"""
+
+
+@needs_chromium
+def test_line_check_sees_words_cut(example, tmp_path):
+    """The line check can fail: the same page without the <wbr> and keep-all and with the old
+    `word-break: break-all` on paragraphs, at 1200 px."""
+    from _chromium import open_page
+
+    page = tmp_path / "plain.html"
+    html = render_html(example).replace("<wbr>", "").replace("word-break: keep-all;", "")
+    html = html.replace("overflow-wrap: anywhere; /* only", "word-break: break-all; /* only")
+    page.write_text(html, encoding="utf-8")
+    problems = json.loads(open_page(page, expression=LINE_CHECK, width=1200)["value"])["problems"]
+    assert "single character: 社会公益组/织" in problems and "single character: 法律服务机/构" in problems
+    assert any(p.startswith("Latin cut: ") for p in problems), problems
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1200, 390])
+def test_screenshots_labels_break_between_words(example, tmp_path, width):
+    """Desktop and phone: the page screenshot under tests/artifacts/, and no header cell, title
+    or heading line breaks inside a word or holds one character alone; no URL or number is cut."""
+    from _chromium import open_page
+
+    page = export(example, "html", tmp_path / "weihai.html")
+    shot = ARTIFACTS / f"export-weihai-2024-{width}px.png"
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot.unlink(missing_ok=True)
+    result = open_page(page, screenshot=shot, expression=LINE_CHECK, width=width)
+    assert result["errors"] == []
+    measured = json.loads(result["value"])
+    assert measured["labels"] >= 80  # every header cell of the three tables, the title, the headings
+    assert measured["problems"] == [], measured["problems"]
+    assert shot.stat().st_size > 50_000

@@ -2,7 +2,9 @@
 rowspan/colspan, print CSS for A4) or a fragment to paste into a government website CMS.
 
 The fragment has no <html>/<head>; its CSS is scoped to .xladdin-report and the table borders
-are also inline, so the tables stay readable when a CMS strips <style>.
+are also inline, so the tables stay readable when a CMS strips <style>. Table labels, the title
+and headings break only between words (wordbreak.label_html: <wbr> under word-break: keep-all);
+narrow group labels are set vertically; URLs break only after "/" or ".".
 """
 
 from __future__ import annotations
@@ -15,10 +17,17 @@ from ..fileio import atomic_write
 from ..report import Report
 from ..spec.layout import GridCell
 from . import content as C
+from .wordbreak import label_html, text_html
 
 ROOT_CLASS = "xladdin-report"
 _INLINE_CELL = "border:1px solid #000;padding:2px;text-align:center;vertical-align:middle"
 _INLINE_TABLE = "border-collapse:collapse;width:100%;table-layout:fixed"
+_INLINE_LABEL = ";word-break:keep-all;overflow-wrap:anywhere"  # break at the <wbr> between words
+_INLINE_VERTICAL = ";writing-mode:vertical-rl"
+# A column narrower than this many characters of the table font sets its group labels
+# vertically (表三's "三、本年度办理结果"), instead of one character per line.
+_VERTICAL_BELOW_CHARS = 3
+_MM_PER_PT = 25.4 / 72
 
 
 def stylesheet() -> str:
@@ -33,7 +42,8 @@ def _attr(**attrs: object) -> str:
     )
 
 
-def _cell(cell: GridCell, text: str, inline: bool) -> str:
+def _cell(cell: GridCell, text: str, inline: bool, narrow: frozenset[int] = frozenset()) -> str:
+    """One <td>/<th>; a group label in a column in `narrow` is set vertically (top to bottom)."""
     span = {"colspan": cell.colspan if cell.colspan > 1 else None, "rowspan": cell.rowspan if cell.rowspan > 1 else None}
     if cell.role == "value":
         return f"<td{_attr(**span, data_key=cell.key, style=_INLINE_CELL if inline else None)}>{escape(text)}</td>"
@@ -45,16 +55,22 @@ def _cell(cell: GridCell, text: str, inline: bool) -> str:
         scope = "rowgroup" if cell.rowspan > 1 else "row"
         if cell.rowspan > 1:
             classes += " group"
+    vertical = cell.role == "label" and cell.rowspan > 1 and cell.colspan == 1 and cell.col in narrow
+    if vertical:
+        classes += " vertical"
     style = None
     if inline:
-        style = _INLINE_CELL + (";text-align:left" if cell.role == "label" and cell.rowspan == 1 else "")
-    return f"<th{_attr(**span, scope=scope, class_=classes, style=style)}>{escape(cell.text)}</th>"
+        style = _INLINE_CELL + _INLINE_LABEL + (";text-align:left" if cell.role == "label" and cell.rowspan == 1 else "")
+        style += _INLINE_VERTICAL if vertical else ""
+    return f"<th{_attr(**span, scope=scope, class_=classes, style=style)}>{label_html(cell.text)}</th>"
 
 
 def table_html(block: C.TableBlock, inline: bool = False) -> str:
     g = block.grid
     widths = C.TABLE_COLUMNS_MM[block.key]
     total = sum(widths)
+    char_mm = C.TABLE_FONT_PT[block.key] * _MM_PER_PT
+    narrow = frozenset(i for i, w in enumerate(widths) if w < _VERTICAL_BELOW_CHARS * char_mm)
     cols = "".join(f'<col style="width:{w / total * 100:.2f}%">' for w in widths)
     rows: dict[int, list[GridCell]] = {}
     for cell in g.cells:
@@ -67,7 +83,7 @@ def table_html(block: C.TableBlock, inline: bool = False) -> str:
         if r == g.header_rows:
             out.append("<tbody>")
         cells = sorted(rows.get(r, []), key=lambda c: c.col)
-        out.append("<tr>" + "".join(_cell(c, block.texts.get((c.row, c.col), ""), inline) for c in cells) + "</tr>")
+        out.append("<tr>" + "".join(_cell(c, block.texts.get((c.row, c.col), ""), inline, narrow) for c in cells) + "</tr>")
         if g.header_rows and r == g.header_rows - 1:
             out.append("</thead>")
     out.append("</tbody></table>")
@@ -79,19 +95,19 @@ def _body(report: Report, inline: bool) -> list[str]:
     open_section = False
     for block in C.build(report):
         if isinstance(block, C.Title):
-            lines = "<br>".join(escape(line) for line in block.lines)
+            lines = "<br>".join(label_html(line) for line in block.lines)
             out.append(f"<h1>{lines}</h1>")
         elif isinstance(block, C.Heading) and block.level == 1:
             if open_section:
                 out.append("</section>")
             out.append(f'<section data-section="{block.section}">')
             open_section = True
-            out.append(f"<h2>{escape(block.text)}</h2>")
+            out.append(f"<h2>{label_html(block.text)}</h2>")
         elif isinstance(block, C.Heading):
-            out.append(f"<h3>{escape(block.text)}</h3>")
+            out.append(f"<h3>{label_html(block.text)}</h3>")
         elif isinstance(block, C.Paragraph):
-            lead = f'<span class="lead">{escape(block.lead)}</span>' if block.lead else ""
-            out.append(f"<p>{lead}{escape(block.text[len(block.lead):])}</p>")
+            lead = f'<span class="lead">{text_html(block.lead)}</span>' if block.lead else ""
+            out.append(f"<p>{lead}{text_html(block.text[len(block.lead):])}</p>")
         elif isinstance(block, C.TableBlock):
             # On a phone the wide tables scroll sideways inside this box, not the whole page.
             scroll = ' style="overflow-x:auto"' if inline else ""
