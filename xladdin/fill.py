@@ -16,7 +16,7 @@ from .check.engine import evaluate_identity
 from .check.findings import Finding
 from .report import Report
 from .spec import Identity, Rule
-from .values import is_number
+from .values import is_absent, is_number
 
 # Order matters: the （七）总计 row of the six party columns first (T3-T), then every row's
 # 总计 column (T3-R, which also yields the grand total), then 表四.
@@ -57,6 +57,11 @@ def derivations(report: Report) -> list[tuple[Rule, Identity]]:
     return out
 
 
+def _unset(value: object) -> bool:
+    """A total fill may compute: blank, or never printed in the source (absent)."""
+    return value is None or is_absent(value)
+
+
 def fill(report: Report, overwrite: bool = False) -> FillResult:
     """Derive totals in place. Returns what was filled, overwritten, or left in conflict."""
     result = FillResult()
@@ -66,12 +71,12 @@ def fill(report: Report, overwrite: bool = False) -> FillResult:
         parts = [k for k in ident.left + ident.right if k != target]
         values = [report.value(k) for k in parts]
         if not all(is_number(v) for v in values):
-            if report.value(target) is None or target in report.formulas:
+            if _unset(report.value(target)) or target in report.formulas:
                 result.incomplete.append(target)
             continue
         computed = sum(values, start=0)  # type: ignore[arg-type]
         current = report.value(target)
-        if target in report.formulas or current is None:
+        if target in report.formulas or _unset(current):
             if current != computed:
                 report.values[target] = computed
                 if target not in report.formulas:

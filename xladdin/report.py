@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .spec import SPEC, Spec
-from .values import Value, parse_value, to_json
+from .values import ABSENT, Value, is_absent, parse_value, to_json
 
 LEVEL_NAMES = tuple(lv.name for lv in SPEC.levels)
 
@@ -104,6 +104,9 @@ class Report:
         }
         if invalid:
             out["invalid"] = invalid
+        absent = [k for k in self.spec.keys if is_absent(self.values[k])]
+        if absent:
+            out["absent"] = absent  # never printed in the source (not a printed blank)
         if self.explanations:
             out["explanations"] = dict(self.explanations)
         if self.notes:
@@ -129,6 +132,10 @@ class Report:
             report.set(key, raw)
         for key, raw in data.get("invalid", {}).items():
             report.values[key] = raw
+        for key in data.get("absent", []):
+            if not spec.has_cell(key):
+                raise ValueError(f"“absent”中有未知的单元格键“{key}”，键的写法见 README“模板工作簿”一节")
+            report.values[key] = ABSENT
         report.addresses.update(data.get("addresses", {}))
         report.explanations.update(data.get("explanations", {}))
         report.notes.update(data.get("notes", {}))

@@ -3,6 +3,11 @@
 A value is an `int` (counts), a `Decimal` (万元 amounts, kept exactly, never a float), `None`
 (blank) or a `str` holding raw text that is not a number ("/", "-", "无", "12件"…). Raw text is
 kept, never turned into 0, so the checks can name it.
+
+`ABSENT` is a cell the source never printed at all (a truncated page, a table or row left
+out of a published report). It is not a blank: a printed blank is the report's own entry (a
+T*-N finding), an absent cell is a hole in what we were given (one structure finding per
+table, S7). A workbook never yields it: an empty input cell there is blank.
 """
 
 from __future__ import annotations
@@ -10,7 +15,31 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-Value = int | Decimal | str | None
+
+class Absent:
+    """The type of `ABSENT` (a single instance, kept single through pickling)."""
+
+    _instance: Absent | None = None
+
+    def __new__(cls) -> Absent:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __reduce__(self) -> tuple:
+        return (Absent, ())
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = Absent()
+ABSENT_TEXT = "未印出"
+
+Value = int | Decimal | str | None | Absent
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－，", "0123456789.-,")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -54,10 +83,17 @@ def is_number(value: Value) -> bool:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
 
 
+def is_absent(value: object) -> bool:
+    """A cell the source never printed (not a printed blank)."""
+    return value is ABSENT
+
+
 def problem(value: Value, kind: str) -> str | None:
     """Why `value` is not acceptable for a cell of `kind`, in Chinese; None when it is."""
     if value is None:
         return "空白"
+    if value is ABSENT:
+        return f"{ABSENT_TEXT}（原文没有此格）"
     if isinstance(value, str):
         if value in PLACEHOLDERS:
             return f"“{value}”"
@@ -75,13 +111,16 @@ def format_value(value: Value) -> str:
     """How a value is shown to users: integers plainly, decimals as written."""
     if value is None:
         return "空白"
+    if value is ABSENT:
+        return ABSENT_TEXT
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
 
 
 def to_json(value: Value) -> int | str | None:
-    """JSON form: int for counts, a decimal string for amounts, None for blank or text."""
+    """JSON form: int for counts, a decimal string for amounts, None for blank, text or absent
+    (Report.to_dict lists text under "invalid" and absent cells under "absent")."""
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, int):

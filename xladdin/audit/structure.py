@@ -16,7 +16,7 @@ from datetime import date
 from ..agency import guess_level
 from ..check import CellRef, Finding, rule_finding
 from ..report import Report
-from ..values import format_value, is_number
+from ..values import format_value, is_absent, is_number
 from .crossyear import same_agency
 
 S2_LIMIT = 1000  # characters, "篇幅原则上不超过一千字"
@@ -68,7 +68,8 @@ def _present(report: Report, section: str) -> bool:
         return True
     table = next((s.table for s in report.spec.sections if s.key == section), None)
     if table:
-        return any(report.value(c.key) is not None for c in report.spec.cells_of(table))
+        return any(report.value(c.key) is not None and not is_absent(report.value(c.key))
+                   for c in report.spec.cells_of(table))
     return False
 
 

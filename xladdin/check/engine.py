@@ -3,6 +3,9 @@
 Missing-value policy (stated, as VTL and EBA rules do): an identity instance is evaluated only
 when every operand is a valid number. A blank, "/", text, negative or fractional operand gets
 its own T*-N finding instead, so one bad cell never yields a misleading sum failure too.
+A cell the source never printed (`ABSENT`: a truncated page, a table or row left out) gets no
+T*-N finding: each table with absent cells gets one S7 finding, and identities involving
+them are not evaluated either.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from decimal import Decimal
 from ..previous import CARRY
 from ..report import Report
 from ..spec import Identity, Rule
-from ..spec.format2021 import T2_DOC_MEASURES, T2_DOCS, T3_COLS, T3_GROUPS
-from ..values import format_value, is_number, problem
+from ..spec.format2021 import T2_DOC_MEASURES, T2_DOCS, T3_COLS, T3_GROUPS, T3_ROWS
+from ..values import ABSENT_TEXT, format_value, is_absent, is_number, problem
 from .findings import CellRef, Finding
 
 NUMBER_RULE = {"t2": "T2-N", "t3": "T3-N", "t4": "T4-N"}
@@ -101,8 +104,8 @@ def check_numbers(report: Report) -> list[Finding]:
     for cell in report.spec.cells:
         value = report.value(cell.key)
         why = problem(value, cell.kind)
-        if why is None:
-            continue
+        if why is None or is_absent(value):
+            continue  # absent cells: one S7 finding per table (check_absent)
         note = report.notes.get(cell.key, "")
         if note.startswith(("无法确定", "无法读取")):
             # an importer could not settle the printed cell: say so, not that the report wrote text
@@ -135,6 +138,59 @@ def check_identities(report: Report) -> list[Finding]:
             f = evaluate_identity(report, rule, ident)
             if f:
                 out.append(f)
+    return out
+
+
+_T3_ROW_LABELS = {row: f"{group}·{label}" if group else label for row, group, label in T3_ROWS}
+MAX_PLACES = 3  # places named in an S7 message
+
+
+def _place(report: Report, key: str) -> str:
+    """Where an absent cell sits, as a reader of the table names it: the row of 表三, the row
+    of 表二, the cell of 表四 (one printed row)."""
+    cell = report.spec.cell(key)
+    if cell.table == "t3":
+        return _T3_ROW_LABELS.get(cell.row, cell.short)
+    if cell.table == "t2":
+        return cell.short.split("·")[0]
+    return cell.short
+
+
+def check_absent(report: Report) -> list[Finding]:
+    """S7: one finding per table with cells the source never printed, naming where they start.
+    Table 二 of a 2019-format report is left to F1 (its cells have no 2021 meaning)."""
+    rule = report.spec.rule("S7")
+    out = []
+    for table in report.spec.tables:
+        if table.key == "t2" and report.notes.get("old_format_label"):
+            continue
+        keys = [c.key for c in report.spec.cells_of(table.key)]
+        absent = [k for k in keys if is_absent(report.value(k))]
+        if not absent:
+            continue
+        name = f"表{table.number}"
+        count = f"共 {len(absent)} 格{ABSENT_TEXT}"
+        if len(absent) == len(keys):
+            what = f"{name}未找到，{count}（原文没有这张表，或页面在表前截断）"
+        elif absent == keys[len(keys) - len(absent) :]:
+            what = f"{name}不完整：从“{_place(report, absent[0])}”起未找到，{count}"
+        else:
+            places = list(dict.fromkeys(_place(report, k) for k in absent))
+            shown = "、".join(f"“{p}”" for p in places[:MAX_PLACES])
+            more = f"等 {len(places)} 处" if len(places) > MAX_PLACES else ""
+            what = f"{name}不完整：{shown}{more}未找到，共 {len(absent)} 格未读到（原文未印出，或印出的行标签无法辨认）"
+        message = f"{what}。未印出的格不是空白，也不当作 0，涉及它们的勾稽关系未核对；请取得完整的报告原文。"
+        out.append(
+            rule_finding(
+                rule,
+                report,
+                ref=f"S7:{table.key}",
+                message=message,
+                cells=[_ref(report, k) for k in absent],
+                expected=f"{len(keys)} 格",
+                actual=f"{len(absent)} 格{ABSENT_TEXT}",
+            )
+        )
     return out
 
 
@@ -220,7 +276,7 @@ def check(report: Report, previous: Report | None = None) -> list[Finding]:
     """All table rules (and cross-year rules when last year's report is given, or carried in
     the workbook as `report.previous`), 强制 first."""
     previous = previous if previous is not None else report.previous
-    findings = check_old_format(report) + check_numbers(report) + check_identities(report)
+    findings = check_old_format(report) + check_absent(report) + check_numbers(report) + check_identities(report)
     if previous is not None:
         findings += check_previous(report, previous)
     findings.sort(key=Finding.sort_key)
@@ -232,5 +288,5 @@ def rule_status(report: Report, rule_id: str, previous: Report | None = None) ->
     return [f for f in check(report, previous) if f.rule == rule_id]
 
 
-__all__ = ["check", "check_identities", "check_numbers", "check_previous", "evaluate_identity", "rule_finding",
+__all__ = ["check", "check_absent", "check_identities", "check_numbers", "check_previous", "evaluate_identity", "rule_finding",
            "rule_status"]

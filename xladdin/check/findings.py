@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from ..values import Value, format_value, to_json
+from ..values import Value, format_value, is_absent, to_json
 
 SEVERITY_ORDER = {"强制": 0, "提示": 1}
 
@@ -20,7 +20,10 @@ class CellRef:
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value if isinstance(self.value, str) else to_json(self.value)
-        return {"key": self.key, "address": self.address, "value": value}
+        out = {"key": self.key, "address": self.address, "value": value}
+        if is_absent(self.value):
+            out["absent"] = True  # never printed in the source (value null is not a blank here)
+        return out
 
 
 @dataclass

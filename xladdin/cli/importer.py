@@ -8,6 +8,7 @@ import sys
 
 from ..errors import InputError
 from ..report import Report
+from ..values import is_absent
 from .inputs import refuse_overwriting
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt")
@@ -34,12 +35,13 @@ def summary(report: Report) -> list[str]:
     rep = report.observed.get("repair", {})
     numbers = sum(1 for v in report.values.values() if isinstance(v, int | float) or type(v).__name__ == "Decimal")
     blanks = sum(1 for v in report.values.values() if v is None)
+    absent = sum(1 for v in report.values.values() if is_absent(v))
     m = report.meta
     lines = [
         f"已读取：{m.agency or '（未识别机关）'} {m.year or ''} 年度报告（{report.source}）",
         f"  层级 {m.level or '未识别'}，发布日期 {m.published or '未识别'}；"
         f"找到部分 {len(report.observed.get('headings', []))}/6，表格 {'、'.join(report.observed.get('tables', [])) or '无'}",
-        f"  数据格 200 个：数字 {numbers}，空白 {blanks}，文字或无法确定 {200 - numbers - blanks}",
+        f"  数据格 200 个：数字 {numbers}，空白 {blanks}，未印出 {absent}，文字或无法确定 {200 - numbers - blanks - absent}",
     ]
     for label, key in (("按勾稽关系修复", "repaired"), ("无法确定（多种读法）", "ambiguous"), ("无法读取", "unreadable")):
         keys = rep.get(key, [])

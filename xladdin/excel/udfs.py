@@ -23,7 +23,7 @@ from ..check import check
 from ..check.findings import Finding, blocking
 from ..report import Report
 from ..spec import SPEC
-from ..values import format_value, is_number, parse_value, problem
+from ..values import format_value, is_absent, is_number, parse_value, problem
 
 CATEGORY = "政务公开年报"
 _CACHE_SECONDS = 2.0  # one recalculation reads the workbook once, not once per formula
@@ -166,7 +166,7 @@ def NB_VALUE(key: str, caller: Any = None) -> Any:
         return f"未知的单元格键 {key}"
     report, _ = _analyse(caller)
     value = report.value(key)
-    return "" if value is None else _number(value)
+    return "" if value is None or is_absent(value) else _number(value)
 
 
 UDFS = (NB_STATUS, NB_RULE, NB_FINDINGS, NB_CHECKSUM, NB_VALUE)

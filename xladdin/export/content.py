@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from ..report import Report
 from ..spec.layout import Grid, grid
-from ..values import Value
+from ..values import Value, is_absent
 
 # A paragraph that opens with a second-level number "（一）" is a 二级标题 (楷体): either the
 # whole paragraph (a short heading line) or its first sentence (a run-in heading).
@@ -77,8 +77,8 @@ Block = Title | Heading | Paragraph | TableBlock | Signature
 
 def cell_text(value: Value) -> str:
     """What a table cell prints: counts as integers, 万元 exactly as written, text as held,
-    blank as blank (never an invented 0)."""
-    if value is None:
+    blank as blank (never an invented 0), a cell the source never printed as empty too."""
+    if value is None or is_absent(value):
         return ""
     if isinstance(value, Decimal):
         return format(value, "f")

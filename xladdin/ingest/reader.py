@@ -10,10 +10,11 @@ from ..errors import InputError
 from ..report import Meta, Report
 from ..spec import SPEC
 from ..spec.format2021 import T2_DOC_MEASURES, T2_DOCS, T3_COLS
-from ..values import Value, is_number
+from ..values import ABSENT, Value, is_number, parse_value
 from . import repair, sections, tables
 from .labels import norm
 from .lines import Line
+from .repair import Candidate, Row
 
 _T2_WORDS = (("norm", "(?:行政)?规范性文件"), ("reg", "规章"))
 _T2_VERBS = (
@@ -55,6 +56,51 @@ def _t2c_clue(row: str, previous_valid: Value) -> Callable[[dict], bool | None]:
     return clue
 
 
+_TEXT_LINE = re.compile(r"^第\d+行$")
+CUT_NOTE = "原文在此行中途结束（文本被截断），此格未印出"
+
+
+def cut_line(lines: list[Line]) -> str:
+    """Where a plain text stops in the middle of a line (no line break after its last line,
+    as a truncated copy does); "" when it ends with a line break or is not plain text."""
+    if lines and lines[-1].text.strip() and _TEXT_LINE.match(lines[-1].where):
+        return lines[-1].where
+    return ""
+
+
+def cut_row(row: Row) -> tuple[Row, list[str]]:
+    """A table row the text stops in: the tokens printed before the last one are read in
+    order; the last (it may itself be cut: "10" printed as "1") and the cells after it were
+    never printed. Returns the row and its absent keys."""
+    tokens = ["" if t == "空" else t for t in row.raw.split()][:-1]
+    if len(tokens) > len(row.keys):
+        return row, []
+    kinds = [SPEC.cell(k).kind if SPEC.has_cell(k) else "count" for k in row.keys]
+    values = [parse_value(t, kinds[i]) for i, t in enumerate(tokens)] + [ABSENT] * (len(row.keys) - len(tokens))
+    return Row(row.keys, [Candidate(tuple(values))], row.raw, row.where), list(row.keys[len(tokens) :])
+
+
+SECTION_KEYS = tuple(s.key for s in SPEC.sections)
+
+
+def _region(regions: dict[str, list[Line]], key: str, body: list[Line]) -> list[Line]:
+    """The lines a table is read from: its section; when that heading was not found but a
+    later one was, the section before it (a table is never printed ahead of its section);
+    nothing when no heading from this section on was found in a text that has headings (the
+    text stops before the table: a truncated copy); the whole body when there are no headings."""
+    if regions.get(key):
+        return regions[key]
+    if not any(regions.values()):
+        return body
+    at = SECTION_KEYS.index(key)
+    if not any(regions.get(k) for k in SECTION_KEYS[at + 1 :]):
+        return []
+    for k in reversed(SECTION_KEYS[:at]):
+        if regions.get(k):
+            return regions[k]
+    return body
+
+
 def parse_lines(lines: list[Line], source: str = "", previous: Report | None = None) -> Report:
     out = sections.outline(lines)
     report = Report(source=source)
@@ -87,11 +133,11 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
         report.sections[key] = "\n".join(t for t, _ in sections.paragraphs(out.sections.get(key, [])))
 
     # tables
-    region = {k: out.sections.get(k) for k in ("s2", "s3", "s4")}
+    region = {k: out.sections.get(k) or [] for k in SECTION_KEYS}
     body = [ln for k in ("s1", "s2", "s3", "s4", "s5", "s6") for ln in out.sections.get(k, [])] or lines
-    t2 = tables.read_t2(region["s2"] if region["s2"] else body)
-    t3 = tables.read_t3(region["s3"] if region["s3"] else body)
-    t4 = tables.read_t4(region["s4"] if region["s4"] else body)
+    t2 = tables.read_t2(_region(region, "s2", body))  # type: ignore[arg-type]
+    t3 = tables.read_t3(_region(region, "s3", body))
+    t4 = tables.read_t4(_region(region, "s4", body))
     if not out.headings and not (t2.found or t3.found or t4.found):
         raise InputError(
             "未能识别为政府信息公开工作年度报告：既没有找到六个部分的标题，也没有找到表二至表四", path=source
@@ -112,13 +158,20 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
             if is_number(prev):
                 clues2.append(_t2c_clue(row, prev))
     summary: dict[str, list[str]] = {"repaired": [], "ambiguous": [], "unreadable": []}
+    cut = cut_line(lines)
     for read, clues in ((t2, clues2), (t3, clues3), (t4, [])):
         if read is t2 and old:
             for k in (c.key for c in SPEC.cells_of("t2")):
-                report.values[k] = None
+                report.values[k] = ABSENT
                 report.notes[k] = "原文表二为 2019 年格式，栏目含义不同，未读取"
             continue
-        result = repair.solve(read.rows, clues=clues)
+        rows = list(read.rows)
+        for i, row in enumerate(rows):
+            if cut and row.where and row.where.split("、")[-1] == cut:
+                rows[i], absent = cut_row(row)
+                for k in absent:
+                    read.notes[k] = CUT_NOTE
+        result = repair.solve(rows, clues=clues)
         for key, value in result.values.items():
             if key in read.virtual:
                 report.extra[key] = value
@@ -140,7 +193,9 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
         ]
     for key in SPEC.keys:
         if report.values.get(key) is None and key not in report.addresses and key not in report.notes:
+            report.values[key] = ABSENT  # never printed: not a blank
             report.notes[key] = "原文未找到此格"
+    summary["absent"] = [k for k in SPEC.keys if report.values[k] is ABSENT]
     if old:
         label, where = old[0]
         report.notes["old_format_label"] = label
@@ -156,6 +211,6 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
         "signature_date": out.signature_date,
         "old_format_labels": sorted({lb for lb, _ in old}),
         "t3_rows": 23 if t3.variant23 else 25,
-        "repair": summary,
+        "repair": summary,  # "absent" lists the cells never found (S7 reports them)
     }
     return report

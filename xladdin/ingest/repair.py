@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..spec import SPEC, Identity
-from ..values import Value, parse_value
+from ..values import Value, is_number, parse_value
 
 UNKNOWN = object()  # a cell whose value must come from the identities
 MAX_CANDIDATES = 4000  # per row
@@ -149,8 +149,8 @@ def _propagate(values: dict[str, object], idents: list[Identity]) -> bool:
         for ident in idents:
             keys = ident.left + ident.right
             vals = [values.get(k) for k in keys]
-            if any(v is None or (isinstance(v, str)) for v in vals):
-                continue  # blanks and text: not evaluable
+            if any(v is not UNKNOWN and not is_number(v) for v in vals):
+                continue  # blanks, text and absent cells: not evaluable
             unknown = [k for k, v in zip(keys, vals, strict=True) if v is UNKNOWN]
             left = sum((values[k] for k in ident.left if values[k] is not UNKNOWN), start=0)
             right = sum((values[k] for k in ident.right if values[k] is not UNKNOWN), start=0)

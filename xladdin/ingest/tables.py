@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..spec import SPEC
 from ..spec.format2021 import T3_COLS, T3_GROUPS, T3_ROWS, T4_GROUPS, T4_SUFFIXES
-from ..values import PLACEHOLDERS
+from ..values import ABSENT, PLACEHOLDERS
 from .labels import Target, header_words, match, norm, t2_rows, t2_targets, t3_targets
 from .lines import Line, is_page_number
 from .repair import UNKNOWN, Candidate, Row, token_candidates
@@ -107,6 +107,12 @@ class TableRead:
     virtual: list[str] = field(default_factory=list)  # virtual keys read (printed subtotals)
     found: bool = False
     variant23: bool = False
+
+
+def _absent_row(keys: tuple[str, ...]) -> Row:
+    """A row the source never printed (neither its label nor its numbers): its cells are
+    ABSENT, not blank and not unknowns to be solved from the identities."""
+    return Row(keys, [Candidate(tuple([ABSENT] * len(keys)))])
 
 
 def _row(keys: tuple[str, ...], ev: Event | None, kinds: list[str], where: str = "") -> Row:
@@ -259,7 +265,7 @@ def read_t3(lines: list[Line]) -> TableRead:
             for k in keys:
                 out.notes[k] = "原文“（六）其他处理”只印一行（2019 年格式的 23 行表），无细项"
         else:
-            out.rows.append(_row(keys, None, kinds))
+            out.rows.append(_absent_row(keys))
             for k in keys:
                 out.notes.setdefault(k, "原文未找到此行")
     for alt in alternatives:
@@ -358,7 +364,7 @@ def read_t2(lines: list[Line]) -> TableRead:
         if label in in_alt:
             continue
         ev = assigned.get(label)
-        out.rows.append(_row(keys, ev, kinds_of(keys)))
+        out.rows.append(_row(keys, ev, kinds_of(keys)) if ev is not None else _absent_row(keys))
         for k in keys:
             if ev is not None:
                 out.where[k] = ev.line.where
@@ -406,7 +412,7 @@ def read_t4(lines: list[Line]) -> TableRead:
         if len(tokens) >= len(keys):
             break
     if not tokens:
-        out.rows.append(_row(keys, None, ["count"] * len(keys)))
+        out.rows.append(_absent_row(keys))
         for k in keys:
             out.notes[k] = "原文未找到表四的数字"
         return out

@@ -59,6 +59,12 @@ def show(value: Value) -> object:
     return format_value(value)
 
 
+MAX_CELLS_SHOWN = 12  # an S7 finding may name 175 absent cells
+
+
 def cells_text(finding: Finding) -> str:
-    """The cells of a finding, one "address＝value" per line."""
-    return "\n".join(f"{c.address or c.key}＝{format_value(c.value)}" for c in finding.cells)
+    """The cells of a finding, one "address＝value" per line (the first few of a long list)."""
+    lines = [f"{c.address or c.key}＝{format_value(c.value)}" for c in finding.cells[:MAX_CELLS_SHOWN]]
+    if len(finding.cells) > MAX_CELLS_SHOWN:
+        lines.append(f"……共 {len(finding.cells)} 格")
+    return "\n".join(lines)

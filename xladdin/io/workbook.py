@@ -24,7 +24,7 @@ from ..names import SHEET_NOTES
 from ..previous import SHEET_PREVIOUS, previous_rows
 from ..report import Meta, Report
 from ..spec import SPEC
-from ..values import Value
+from ..values import Value, is_absent
 from .assemble import NOTES_HEADER, assemble, at, cell_value, formula_text, notes_header
 from .cache import formula_results, write_results
 from .names import Layout, Place, name_targets, resolve
@@ -206,7 +206,9 @@ def write_report(
         if current is not None and current != new and not overwrite:
             result.kept.append(key)
             continue
-        if new is None and current is None:
+        if (new is None or is_absent(new)) and current is None:
+            if is_absent(new):
+                _set_note(cell, report.notes.get(key, ""))  # why it is empty: never printed
             continue
         cell.value = _cell_value(new)
         result.written.append(key)
@@ -254,7 +256,9 @@ def _template() -> Any:
 
 
 def _cell_value(value: Value) -> object:
-    return value  # int, Decimal (openpyxl writes it as a number), text or None
+    """int, Decimal (openpyxl writes it as a number), text; None (an empty cell) for blank and
+    for absent (the cell's note says the source never printed it)."""
+    return None if is_absent(value) else value
 
 
 def _set_note(cell: Any, text: str) -> None:
