@@ -1,0 +1,163 @@
+"""Real-corpus scoreboard: every real published report in tests/data/real against its hand-checked
+truth (tests/data/real/truth/<report>.json).
+
+    python bench/real_corpus.py [--json]
+
+Per report and in total: cells read right (of 200), expected findings found, and false 强制
+(a 强制 finding of a rule the truth does not expect: every rule in `must_not_flag`, and any other
+rule no expected finding names). Truth format:
+
+    "values": {cell key: number (万元 amounts as strings, "268.29") or null (printed blank)}
+    "unsettled": {cell key: why the printed text cannot settle it}  (optional; such a cell is
+        read right when the reader marks it doubtful: ambiguous or unreadable, never a number)
+    "absent": [cell keys never printed]  (optional)
+    "expected_findings": [{"rule", "severity", "cells", "detail"}]
+    "must_not_flag": [rule ids]
+
+Rule names of the truth files: S-old-format = F1, S-sections = S1, S-length = S2,
+S-deadline = S4; "S-title" (a title check) has no rule of its own here and is not scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from xladdin.audit import audit  # noqa: E402
+from xladdin.load import load_report  # noqa: E402
+from xladdin.report import Report  # noqa: E402
+from xladdin.spec import SPEC  # noqa: E402
+from xladdin.values import ABSENT, is_number  # noqa: E402
+
+REAL = ROOT / "tests" / "data" / "real"
+ALIASES = {"S-old-format": "F1", "S-sections": "S1", "S-length": "S2", "S-deadline": "S4"}
+UNSCORED = {"S-title"}
+
+
+@dataclass
+class FileScore:
+    name: str
+    cells_right: int = 0
+    cells: int = 200
+    wrong: list[str] = field(default_factory=list)  # "key: read X, truth Y"
+    expected: int = 0
+    found: int = 0
+    missed: list[str] = field(default_factory=list)  # expected rules not raised
+    false_hard: list[str] = field(default_factory=list)  # refs of false 强制 findings
+    error: str = ""
+
+
+def rule_of(name: str) -> str:
+    return ALIASES.get(name, name)
+
+
+def truth_files() -> list[Path]:
+    return sorted((REAL / "truth").glob("*.json"))
+
+
+def _right(report: Report, key: str, truth: dict) -> bool:
+    got = report.values[key]
+    if key in truth.get("unsettled", {}):
+        doubtful = set(report.observed.get("repair", {}).get("ambiguous", []))
+        doubtful |= set(report.observed.get("repair", {}).get("unreadable", []))
+        return key in doubtful and not is_number(got)
+    if key in truth.get("absent", []):
+        return got is ABSENT
+    want = truth["values"][key]
+    if want is None:
+        return got is None
+    return is_number(got) and Decimal(str(got)) == Decimal(str(want))
+
+
+def score(truth_path: Path) -> FileScore:
+    truth = json.loads(truth_path.read_text("utf-8"))
+    out = FileScore(truth["source"])
+    try:
+        report = load_report(REAL / truth["source"])
+        findings = audit(report)
+    except Exception as exc:  # a scoreboard reports a crash as a score, not a traceback
+        out.error = f"{type(exc).__name__}: {exc}"
+        out.expected = len(truth["expected_findings"])
+        out.missed = [e["rule"] for e in truth["expected_findings"]]
+        return out
+    for key in SPEC.keys:
+        if _right(report, key, truth):
+            out.cells_right += 1
+        else:
+            want = truth.get("unsettled", {}).get(key, truth["values"].get(key))
+            out.wrong.append(f"{key}: 读出 {report.values[key]!r}，应为 {want!r}")
+    raised = {f.rule: [] for f in findings}
+    for f in findings:
+        raised[f.rule].append(f)
+    expected_rules = set()
+    for e in truth["expected_findings"]:
+        if e["rule"] in UNSCORED:
+            continue
+        rule = rule_of(e["rule"])
+        expected_rules.add(rule)
+        out.expected += 1
+        cells = set(e.get("cells") or [])
+        if any(cells <= {c.key for c in f.cells} for f in raised.get(rule, [])):
+            out.found += 1
+        else:
+            out.missed.append(e["rule"])
+    for f in findings:
+        if f.severity == "强制" and f.rule not in expected_rules:
+            out.false_hard.append(f.ref)
+    return out
+
+
+def run() -> list[FileScore]:
+    return [score(p) for p in truth_files()]
+
+
+def totals(scores: list[FileScore]) -> dict[str, int]:
+    return {
+        "reports": len(scores),
+        "cells_right": sum(s.cells_right for s in scores),
+        "cells": sum(s.cells for s in scores),
+        "expected_found": sum(s.found for s in scores),
+        "expected": sum(s.expected for s in scores),
+        "false_hard": sum(len(s.false_hard) for s in scores),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="真实年报记分：读对的格、应报的问题、误报的强制错误")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    args = p.parse_args(argv)
+    scores = run()
+    total = totals(scores)
+    if args.json:
+        print(json.dumps({"files": [asdict(s) for s in scores], "total": total}, ensure_ascii=False, indent=2))
+        return 0
+    for s in scores:
+        print(f"{s.name}")
+        if s.error:
+            print(f"  读取失败：{s.error}")
+        print(f"  读对 {s.cells_right}/{s.cells} 格；应报问题找到 {s.found}/{s.expected}；误报强制 {len(s.false_hard)}")
+        for w in s.wrong[:8]:
+            print(f"    读错 {w}")
+        if len(s.wrong) > 8:
+            print(f"    ……另有 {len(s.wrong) - 8} 格读错")
+        if s.missed:
+            print(f"    未报：{'、'.join(s.missed)}")
+        if s.false_hard:
+            print(f"    误报强制：{'、'.join(s.false_hard[:10])}{' 等' if len(s.false_hard) > 10 else ''}")
+    print(
+        f"合计 {total['reports']} 份：读对 {total['cells_right']}/{total['cells']} 格"
+        f"（{total['cells_right'] / max(1, total['cells']):.1%}）；"
+        f"应报问题找到 {total['expected_found']}/{total['expected']}；误报强制 {total['false_hard']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""The real-corpus scoreboard (bench/real_corpus.py) on every real report in tests/data/real.
+
+The bar is every cell read right, every expected finding found and no false 强制. The pins are
+what the reader achieves today, exactly, so that any regression fails; raise them as the reader
+improves (the flattened 平潭 texts are read badly today: item 1 of issue 9)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from xladdin.spec import SPEC
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "real_corpus.py"
+_spec = importlib.util.spec_from_file_location("real_corpus", BENCH)
+assert _spec and _spec.loader
+corpus = importlib.util.module_from_spec(_spec)
+sys.modules["real_corpus"] = corpus  # dataclasses look their module up
+_spec.loader.exec_module(corpus)
+
+# report -> (cells read right of 200, expected findings found, expected findings, false 强制)
+PINS = {
+    "2022_平潭综合实验区经济发展局.txt": (0, 0, 1, 15),
+    "2024_上海市科委.md": (200, 10, 10, 0),
+    "2024_平潭综合实验区公安局.txt": (0, 1, 2, 11),
+    "2025_上海市人民政府办公厅.md": (200, 9, 9, 0),
+    "2025_平潭综合实验区交通与建设局.txt": (0, 0, 1, 15),
+    "2025_沭阳县人民政府.md": (200, 4, 4, 0),
+}
+TOTAL = {"reports": 6, "cells_right": 600, "cells": 1200, "expected_found": 24, "expected": 27, "false_hard": 41}
+
+
+@pytest.fixture(scope="module")
+def scores() -> dict[str, object]:
+    return {s.name: s for s in corpus.run()}
+
+
+def test_every_real_report_has_a_truth() -> None:
+    reports = {p.name for p in corpus.REAL.iterdir() if p.is_file()}
+    truths = {json.loads(p.read_text("utf-8"))["source"] for p in corpus.truth_files()}
+    assert reports == truths == set(PINS)
+    for p in corpus.truth_files():
+        truth = json.loads(p.read_text("utf-8"))
+        assert set(truth["values"]) == set(SPEC.keys), p.name
+        assert set(truth.get("unsettled", {})) <= set(SPEC.keys)
+        for e in truth["expected_findings"]:
+            assert e["rule"] in corpus.UNSCORED or SPEC.rule(corpus.rule_of(e["rule"]))
+        first = (corpus.REAL / truth["source"]).read_text("utf-8").splitlines()[0]
+        assert first.startswith(("github.com/", "http://", "https://")), truth["source"]  # the source line
+
+
+def test_scores_per_report(scores: dict) -> None:
+    got = {name: (s.cells_right, s.found, s.expected, len(s.false_hard)) for name, s in scores.items()}
+    assert got == PINS
+    assert not any(s.error for s in scores.values())
+
+
+def test_totals(scores: dict) -> None:
+    assert corpus.totals(list(scores.values())) == TOTAL
+
+
+def test_scoring_counts_a_wrong_cell_a_missed_finding_and_a_false_hard(tmp_path: Path, monkeypatch) -> None:
+    """The scoreboard itself: a truth that disagrees with the reader scores exactly that."""
+    truth = json.loads((corpus.REAL / "truth" / "2024_上海市科委.json").read_text("utf-8"))
+    truth["values"]["t3.new.natural"] += 1  # the reader is right; this truth is wrong on purpose
+    truth["expected_findings"].append({"rule": "E1", "severity": "强制", "cells": ["t3.new.natural"], "detail": ""})
+    truth["expected_findings"] = [e for e in truth["expected_findings"] if e["rule"] != "T3-N"]
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(truth, ensure_ascii=False), "utf-8")
+    s = corpus.score(path)
+    assert s.cells_right == 199 and s.wrong[0].startswith("t3.new.natural")
+    assert (s.found, s.expected, s.missed) == (9, 10, ["E1"])
+    assert s.false_hard == ["T3-N:t3.carry_out.total"]  # 强制, and this truth no longer expects it
