@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..agency import guess_level
+from ..agency import LevelGuess, level_of
 from ..check import CellRef, Finding, rule_finding
 from ..report import Report
 from ..values import format_value, is_absent, is_number
@@ -271,7 +271,21 @@ def infer_level(agency: str) -> str:
     """The level implied by the agency's name (xladdin.agency); 部门 when the name says nothing."""
     if not agency.strip():
         return ""
-    return guess_level(agency) or "部门"
+    return level_of(agency).level or "部门"
+
+
+def _level_guess(report: Report) -> LevelGuess:
+    """The level the deadline is taken from: the one the report states (workbook 机关层级), else
+    the one its name and narrative imply (not sure for a 管委会: see xladdin.agency)."""
+    if report.meta.level:
+        return LevelGuess(report.meta.level)
+    narrative = "\n".join(report.sections.get(p.key, "") for p in report.spec.parts)
+    guess = level_of(report.meta.agency, narrative)
+    if guess.level:
+        return guess if not guess.sure else LevelGuess(guess.level, True, "按机关名称推定")
+    if report.meta.agency.strip():
+        return LevelGuess("部门", False, "机关名称看不出层级，按最早的部门时限推定", ())
+    return LevelGuess("", False)
 
 
 def check_deadline(report: Report) -> list[Finding]:
@@ -287,22 +301,26 @@ def check_deadline(report: Report) -> list[Finding]:
         return [_finding(report, "S4", f"发布日期“{published}”无法识别（应为 YYYY-MM-DD）。", ref="S4:date")]
     if when is None:
         return []
-    level_name, guessed = report.meta.level, False
-    if not level_name:
-        level_name, guessed = infer_level(report.meta.agency), True
+    guess = _level_guess(report)
     try:
-        level = report.spec.level(level_name)
+        level = report.spec.level(guess.level)
     except StopIteration:
         return []
     month, day = level.deadline
     deadline = date(year + 1, month, day)
-    basis = f"机关层级“{level.name}”" + ("（按机关名称推定）" if guessed else "")
     if when > deadline:
         late = (when - deadline).days
+        if guess.sure:
+            basis = f"机关层级“{level.name}”" + (f"（{guess.basis}）" if guess.basis else "")
+            message = f"{how} {when.isoformat()} 晚于{basis}的发布时限 {deadline.isoformat()}（{level.note}），逾期 {late} 天。"
+        else:
+            message = (
+                f"{how} {when.isoformat()} 晚于“{level.name}”的发布时限 {deadline.isoformat()}（{level.note}）{late} 天。"
+                f"此层级是推定的：{guess.basis}。" + _other_levels(report, guess, when, year) + "请核实机关层级（工作簿“基本信息”中可填写）。"
+            )
         return [
             _finding(
-                report, "S4",
-                f"{how} {when.isoformat()} 晚于{basis}的发布时限 {deadline.isoformat()}（{level.note}），逾期 {late} 天。",
+                report, "S4", message,
                 ref="S4:late", expected=deadline.isoformat(), actual=when.isoformat(), imbalance=late,
             )
         ]
@@ -314,6 +332,17 @@ def check_deadline(report: Report) -> list[Finding]:
             )
         ]
     return []
+
+
+def _other_levels(report: Report, guess: LevelGuess, when: date, year: int) -> str:
+    """What the other possible levels would make of the date, in Chinese."""
+    out = []
+    for name in guess.others:
+        level = report.spec.level(name)
+        d = date(year + 1, *level.deadline)
+        verdict = "则未逾期" if when <= d else f"仍逾期 {(when - d).days} 天"
+        out.append(f"若按“{level.name}”的时限 {d.isoformat()}，{verdict}")
+    return "；".join(out) + "。" if out else ""
 
 
 # --------------------------------------------------------------------------- S6
