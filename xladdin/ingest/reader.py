@@ -195,7 +195,6 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
         if report.values.get(key) is None and key not in report.addresses and key not in report.notes:
             report.values[key] = ABSENT  # never printed: not a blank
             report.notes[key] = "原文未找到此格"
-    summary["absent"] = [k for k in SPEC.keys if report.values[k] is ABSENT]
     if old:
         label, where = old[0]
         report.notes["old_format_label"] = label
@@ -211,6 +210,6 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
         "signature_date": out.signature_date,
         "old_format_labels": sorted({lb for lb, _ in old}),
         "t3_rows": 23 if t3.variant23 else 25,
-        "repair": summary,  # "absent" lists the cells never found (S7 reports them)
+        "repair": summary,
     }
     return report
