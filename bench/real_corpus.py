@@ -11,7 +11,8 @@ rule no expected finding names). Truth format:
     "unsettled": {cell key: why the printed text cannot settle it}  (optional; such a cell is
         read right when the reader marks it doubtful: ambiguous or unreadable, never a number)
     "absent": [cell keys never printed]  (optional)
-    "expected_findings": [{"rule", "severity", "cells", "detail"}]
+    "expected_findings": [{"rule", "severity", "cells", "detail", "ref" (optional: part of the
+        finding's ref, e.g. "unable")}]; each raised finding answers at most one of them
     "must_not_flag": [rule ids]
 
 Rule names of the truth files: S-old-format = F1, S-sections = S1, S-length = S2,
@@ -97,17 +98,23 @@ def score(truth_path: Path) -> FileScore:
     for f in findings:
         raised[f.rule].append(f)
     expected_rules = set()
+    used: set[int] = set()  # each raised finding answers one expected finding
     for e in truth["expected_findings"]:
         if e["rule"] in UNSCORED:
             continue
         rule = rule_of(e["rule"])
         expected_rules.add(rule)
         out.expected += 1
-        cells = set(e.get("cells") or [])
-        if any(cells <= {c.key for c in f.cells} for f in raised.get(rule, [])):
-            out.found += 1
+        cells, ref = set(e.get("cells") or []), e.get("ref", "")
+        hit = next(
+            (f for f in raised.get(rule, []) if id(f) not in used and cells <= {c.key for c in f.cells} and ref in f.ref),
+            None,
+        )
+        if hit is None:
+            out.missed.append(e["rule"] + (f"（{ref}）" if ref else ""))
         else:
-            out.missed.append(e["rule"])
+            used.add(id(hit))
+            out.found += 1
     for f in findings:
         if f.severity == "强制" and f.rule not in expected_rules:
             out.false_hard.append(f.ref)

@@ -76,6 +76,9 @@ def test_truncated_seed(cut: int, full: Report) -> None:
             assert not absent & {c.key for c in f.cells}, (f.rule, f.message)
     # the seed is consistent: no identity finding at all
     assert not [f for f in findings if f.rule in IDENTITY_RULES]
+    # 第五、六部分 never printed: S1 says so; they are not "empty" (S3) or "silent on fees" (X4)
+    assert {"S1:s5", "S1:s6"} <= {f.ref for f in findings}
+    assert not [f.ref for f in findings if f.ref in ("S3", "X4:silent")]
     # one S7 per table with absent cells, counting exactly those cells
     s7 = {f.ref: f for f in findings if f.rule == "S7"}
     for table in SPEC.tables:

@@ -169,12 +169,22 @@ def check_lengths(report: Report) -> list[Finding]:
         )
     s5 = report.section_text("s5")
     bare = re.sub(r"[\s。．.，,、；;：:!！]", "", s5)
-    if bare in EMPTY_S5:
+    if bare in EMPTY_S5 and (bare or not _never_printed(report, "s5")):
         shown = f"只写“{s5.strip()}”" if bare else "为空"
         out.append(
             _finding(report, "S3", f"第五部分“存在的主要问题及改进情况”{shown}：应实事求是写明问题和改进措施。", snippet=s5.strip())
         )
     return out
+
+
+def _never_printed(report: Report, section: str) -> bool:
+    """A published text with headings but none of `section` (a truncated copy, or the part left
+    out): S1 reports the missing part; S3/X4 do not call it empty or silent."""
+    headings = report.observed.get("headings")
+    if not headings:
+        return False
+    seen = {h["section"] for h in headings} | set(report.observed.get("implied_sections") or {})
+    return section not in seen
 
 
 FEE_WORDS = re.compile(r"信息处理费|处理费|收费|收取[^。；]{0,12}费|缴费|费用")
@@ -186,7 +196,7 @@ def check_fee(report: Report) -> list[Finding]:
     s6 = report.section_text("s6")
     other_2 = report.value("t3.other_2.total")
     cell = [CellRef("t3.other_2.total", report.address("t3.other_2.total"), other_2)]
-    if not FEE_WORDS.search(s6):
+    if not FEE_WORDS.search(s6) and not (not s6.strip() and _never_printed(report, "s6")):
         out.append(
             _finding(
                 report, "X4",

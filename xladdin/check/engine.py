@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..previous import CARRY
 from ..report import Report
-from ..spec import Identity, Rule
+from ..spec import SPEC, Identity, Rule
 from ..spec.format2021 import T2_DOC_MEASURES, T2_DOCS, T3_COLS, T3_GROUPS, T3_ROWS
 from ..values import ABSENT_TEXT, format_value, is_absent, is_number, problem
 from .findings import CellRef, Finding
@@ -156,15 +156,24 @@ def _place(report: Report, key: str) -> str:
     return cell.short
 
 
+# Cells the 2019 format (国办公开办函〔2019〕60号) does not have in the 2021 meaning: table 二 has
+# other columns, and table 三 prints （六）其他处理 as one row. In a 2019-format report (F1) their
+# absence is F1's finding, not S7's.
+NOT_IN_2019_FORMAT = frozenset(
+    [c.key for c in SPEC.cells_of("t2")] + [f"t3.{row}.{col}" for row in T3_GROUPS["other"][1] for col, _ in T3_COLS]
+)
+
+
 def check_absent(report: Report) -> list[Finding]:
     """S7: one finding per table with cells the source never printed, naming where they start.
-    Table 二 of a 2019-format report is left to F1 (its cells have no 2021 meaning)."""
+    In a 2019-format report the cells that format lacks are left to F1."""
     rule = report.spec.rule("S7")
+    old = bool(report.notes.get("old_format_label"))
     out = []
     for table in report.spec.tables:
-        if table.key == "t2" and report.notes.get("old_format_label"):
+        keys = [c.key for c in report.spec.cells_of(table.key) if not (old and c.key in NOT_IN_2019_FORMAT)]
+        if not keys:
             continue
-        keys = [c.key for c in report.spec.cells_of(table.key)]
         absent = [k for k in keys if is_absent(report.value(k))]
         if not absent:
             continue
@@ -173,7 +182,11 @@ def check_absent(report: Report) -> list[Finding]:
         if len(absent) == len(keys):
             what = f"{name}未找到，{count}（原文没有这张表，或页面在表前截断）"
         elif absent == keys[len(keys) - len(absent) :]:
-            what = f"{name}不完整：从“{_place(report, absent[0])}”起未找到，{count}"
+            first = report.spec.cell(absent[0])
+            where = _place(report, absent[0])
+            if table.key == "t3" and first.col != T3_COLS[0][0]:
+                where += f"·{dict(T3_COLS)[first.col]}"  # the cut falls inside this row
+            what = f"{name}不完整：从“{where}”起未找到，{count}"
         else:
             places = list(dict.fromkeys(_place(report, k) for k in absent))
             shown = "、".join(f"“{p}”" for p in places[:MAX_PLACES])

@@ -71,11 +71,14 @@ def cut_line(lines: list[Line]) -> str:
 def cut_row(row: Row) -> tuple[Row, list[str]]:
     """A table row the text stops in: the tokens printed before the last one are read in
     order; the last (it may itself be cut: "10" printed as "1") and the cells after it were
-    never printed. Returns the row and its absent keys."""
-    tokens = ["" if t == "空" else t for t in row.raw.split()][:-1]
+    never printed. A last count "0" is whole (no count goes on after a leading 0). Returns the
+    row and its absent keys."""
+    printed = ["" if t == "空" else t for t in row.raw.split()]
+    kinds = [SPEC.cell(k).kind if SPEC.has_cell(k) else "count" for k in row.keys]
+    whole = printed[-1:] == ["0"] and len(printed) <= len(kinds) and kinds[len(printed) - 1] == "count"
+    tokens = printed if whole else printed[:-1]
     if len(tokens) > len(row.keys):
         return row, []
-    kinds = [SPEC.cell(k).kind if SPEC.has_cell(k) else "count" for k in row.keys]
     values = [parse_value(t, kinds[i]) for i, t in enumerate(tokens)] + [ABSENT] * (len(row.keys) - len(tokens))
     return Row(row.keys, [Candidate(tuple(values))], row.raw, row.where), list(row.keys[len(tokens) :])
 
