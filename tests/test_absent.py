@@ -4,6 +4,7 @@ is evaluated; a printed blank stays a T*-N finding; a workbook's empty cell stay
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 from pathlib import Path
@@ -177,3 +178,23 @@ def test_writer_fill_rollup_and_findings_handle_absent(tmp_path: Path, full: Rep
     text = cells_text(f)
     assert re.search(r"……共 \d+ 格$", text) and len(text.splitlines()) == 13
     assert f.to_dict()["cells"][0]["absent"] is True
+
+
+def test_dump_json_then_check_keeps_absent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """xladdin dump --json of a truncated text, then xladdin check --json of that JSON: the same
+    S7 findings, no T*-N for the cells never printed."""
+    from xladdin.cli import main
+
+    src = tmp_path / "截断.txt"
+    src.write_text(TEXT[: TEXT.index("(四) 无法提供")], "utf-8")
+    assert main(["dump", str(src), "--json"]) == 0
+    dumped = capsys.readouterr().out
+    assert "t3.unable_1.natural" in json.loads(dumped)["absent"]
+    js = tmp_path / "截断.json"
+    js.write_text(dumped, "utf-8")
+    assert main(["check", str(js), "--json"]) == 1  # S7 is 强制
+    findings = json.loads(capsys.readouterr().out)
+    findings = findings["findings"] if isinstance(findings, dict) else findings
+    rules = [f["rule"] for f in findings]
+    assert rules.count("S7") == 2 and "T4-N" not in rules
+    assert not [f for f in findings if f["rule"] == "T3-N" and any(c.get("absent") for c in f["cells"])]
