@@ -178,6 +178,12 @@ def test_merges_and_repeated_header_rows(example):
     result = t3.cell(5, 0)  # 三、本年度办理结果 spans the 22 result rows
     assert result.text == "三、本年度办理结果" and result._tc is t3.cell(26, 0)._tc
     assert t3.cell(26, 0)._tc is not t3.cell(27, 0)._tc
+    # The 8 mm column is too narrow for three characters: its group label runs top to bottom.
+    directions = [
+        (tc, d.get(qn("w:val"))) for t in tables.values() for tc in t._tbl.iter(qn("w:tc"))
+        for d in tc.iter(qn("w:textDirection"))
+    ]
+    assert directions == [(result._tc, "tbRl")]
     assert t3.cell(0, 3)._tc is t3.cell(0, 9)._tc  # 申请人情况 across 7 columns
     assert t3.cell(1, 3)._tc is t3.cell(2, 3)._tc  # 自然人 over two header rows
     for t, header_rows in ((t3, 3), (tables[HEADING_OF_TABLE["t4"]], 3)):

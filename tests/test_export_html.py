@@ -204,7 +204,9 @@ LINE_CHECK = r"""(() => {
       if (latin(a.ch) && latin(b.ch)) problems.push("Latin cut: " + found[i].chars.slice(-12).map(c => c.ch).join("") + "/" + found[i + 1].chars.slice(0, 12).map(c => c.ch).join(""));
     }
   }
-  return JSON.stringify({labels, problems: [...new Set(problems)]});
+  const vertical = [...document.querySelectorAll(".xladdin-report th")]
+    .filter(th => getComputedStyle(th).writingMode.startsWith("vertical")).map(th => th.textContent);
+  return JSON.stringify({labels, vertical, problems: [...new Set(problems)]});
 })()"""
 
 
@@ -238,5 +240,6 @@ def test_screenshots_labels_break_between_words(example, tmp_path, width):
     assert result["errors"] == []
     measured = json.loads(result["value"])
     assert measured["labels"] >= 80  # every header cell of the three tables, the title, the headings
+    assert measured["vertical"] == ["三、本年度办理结果"]  # the 8 mm column's group label
     assert measured["problems"] == [], measured["problems"]
     assert shot.stat().st_size > 50_000

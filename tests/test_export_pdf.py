@@ -93,6 +93,21 @@ def test_text_holds_the_chinese_labels_and_values(pdfs):
 
 
 @needs_lo
+def test_narrow_group_label_runs_top_to_bottom(pdfs):
+    """表三's "三、本年度办理结果" in its 8 mm column: one column of characters, one below the
+    other (not two a line with "果" left alone)."""
+    label = "本年度办理结果"
+    columns: dict[int, list[dict]] = {}
+    with pdfplumber.open(pdfs["example"]) as pdf:
+        for page in pdf.pages:
+            for c in page.chars:
+                if c["x1"] < (28 + 8) * MM and c["text"] in "三、" + label:
+                    columns.setdefault(round(c["x0"]), []).append(c)
+    tallest = max(columns.values(), key=len)  # the characters standing one below the other
+    assert "".join(c["text"] for c in sorted(tallest, key=lambda c: c["top"])) == "三、" + label
+
+
+@needs_lo
 def test_example_pdf_holds_every_number_of_the_seed(pdfs):
     from _export_support import digit_runs
     from conftest import SEED_TEXT

@@ -13,7 +13,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from ..report import Report
-from ..spec.layout import Grid, grid
+from ..spec.layout import Grid, GridCell, grid
 from ..values import Value, is_absent
 
 # A paragraph that opens with a second-level number "（一）" is a 二级标题 (楷体): either the
@@ -30,6 +30,18 @@ TABLE_COLUMNS_MM: dict[str, tuple[float, ...]] = {
     "t4": (10.4,) * 15,
 }
 TABLE_FONT_PT: dict[str, float] = {"t2": 10.5, "t3": 9.0, "t4": 9.0}
+# A column narrower than this many characters of the table font sets its group labels
+# vertically (表三's "三、本年度办理结果"), not two characters a line with one left over.
+VERTICAL_BELOW_CHARS = 3
+MM_PER_PT = 25.4 / 72
+
+
+def vertical_label(table_key: str, cell: GridCell) -> bool:
+    """A label spanning rows in one column too narrow for VERTICAL_BELOW_CHARS characters."""
+    if cell.role != "label" or cell.rowspan == 1 or cell.colspan != 1:
+        return False
+    width = TABLE_COLUMNS_MM[table_key][cell.col]
+    return width < VERTICAL_BELOW_CHARS * TABLE_FONT_PT[table_key] * MM_PER_PT
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,7 @@ def _add_table(doc: DocumentObject, block: C.TableBlock, s: ExportSettings, styl
         row_height=mm(TABLE_ROW_MM),
         # Table 二 is small: keep it whole. Others: keep the header with the first body row.
         keep_rows=block.grid.rows - 1 if block.key == "t2" else block.grid.header_rows + 1,
+        vertical=lambda cell: C.vertical_label(block.key, cell),
     )
     tbl = table_xml(block.grid, block.texts, style)
     body = doc.element.body

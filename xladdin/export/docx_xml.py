@@ -180,6 +180,7 @@ class TableStyle:
     row_height: int = 0  # minimum row height in twips (0: none)
     cell_margin: int = 34  # left/right cell margin in twips (0.6 mm)
     keep_rows: int = 0  # rows from the top kept on the page of the row below (w:keepNext)
+    vertical: Callable[[GridCell], bool] = lambda cell: False  # label set top to bottom
 
 
 def _borders(tag: str) -> str:
@@ -241,6 +242,8 @@ def table_xml(
             starts = cell is not None and cell.row == r and cell.col == c
             if cell is not None and cell.rowspan > 1:
                 props.append('<w:vMerge w:val="restart"/>' if cell.row == r else "<w:vMerge/>")
+            if starts and style.vertical(cell):
+                props.append('<w:textDirection w:val="tbRl"/>')
             props.append('<w:vAlign w:val="center"/>')
             text = ""
             rpr = body_rpr

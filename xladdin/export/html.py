@@ -24,10 +24,6 @@ _INLINE_CELL = "border:1px solid #000;padding:2px;text-align:center;vertical-ali
 _INLINE_TABLE = "border-collapse:collapse;width:100%;table-layout:fixed"
 _INLINE_LABEL = ";word-break:keep-all;overflow-wrap:anywhere"  # break at the <wbr> between words
 _INLINE_VERTICAL = ";writing-mode:vertical-rl"
-# A column narrower than this many characters of the table font sets its group labels
-# vertically (表三's "三、本年度办理结果"), instead of one character per line.
-_VERTICAL_BELOW_CHARS = 3
-_MM_PER_PT = 25.4 / 72
 
 
 def stylesheet() -> str:
@@ -42,8 +38,8 @@ def _attr(**attrs: object) -> str:
     )
 
 
-def _cell(cell: GridCell, text: str, inline: bool, narrow: frozenset[int] = frozenset()) -> str:
-    """One <td>/<th>; a group label in a column in `narrow` is set vertically (top to bottom)."""
+def _cell(cell: GridCell, text: str, inline: bool, vertical: bool = False) -> str:
+    """One <td>/<th>; `vertical`: the label is set top to bottom."""
     span = {"colspan": cell.colspan if cell.colspan > 1 else None, "rowspan": cell.rowspan if cell.rowspan > 1 else None}
     if cell.role == "value":
         return f"<td{_attr(**span, data_key=cell.key, style=_INLINE_CELL if inline else None)}>{escape(text)}</td>"
@@ -55,7 +51,6 @@ def _cell(cell: GridCell, text: str, inline: bool, narrow: frozenset[int] = froz
         scope = "rowgroup" if cell.rowspan > 1 else "row"
         if cell.rowspan > 1:
             classes += " group"
-    vertical = cell.role == "label" and cell.rowspan > 1 and cell.colspan == 1 and cell.col in narrow
     if vertical:
         classes += " vertical"
     style = None
@@ -69,8 +64,6 @@ def table_html(block: C.TableBlock, inline: bool = False) -> str:
     g = block.grid
     widths = C.TABLE_COLUMNS_MM[block.key]
     total = sum(widths)
-    char_mm = C.TABLE_FONT_PT[block.key] * _MM_PER_PT
-    narrow = frozenset(i for i, w in enumerate(widths) if w < _VERTICAL_BELOW_CHARS * char_mm)
     cols = "".join(f'<col style="width:{w / total * 100:.2f}%">' for w in widths)
     rows: dict[int, list[GridCell]] = {}
     for cell in g.cells:
@@ -83,7 +76,7 @@ def table_html(block: C.TableBlock, inline: bool = False) -> str:
         if r == g.header_rows:
             out.append("<tbody>")
         cells = sorted(rows.get(r, []), key=lambda c: c.col)
-        out.append("<tr>" + "".join(_cell(c, block.texts.get((c.row, c.col), ""), inline, narrow) for c in cells) + "</tr>")
+        out.append("<tr>" + "".join(_cell(c, block.texts.get((c.row, c.col), ""), inline, C.vertical_label(block.key, c)) for c in cells) + "</tr>")
         if g.header_rows and r == g.header_rows - 1:
             out.append("</thead>")
     out.append("</tbody></table>")
