@@ -90,22 +90,30 @@ def test_generated_vba_wrappers_match_the_python_functions() -> None:
             names = [a.replace("ParamArray ", "").replace("()", "").strip() for a in m.group(1).split(",") if a]
             assert names == [p.name for p in shown]
             assert f'XLPy.CallUDF("xladdin.excel.udfs", "{f.__name__}"' in code
-            assert f"'!{f.__name__}\", Description:=d" in code
         assert f", {book}, Application.Caller)" in code
         assert code.count("Application.Volatile") == len(udfs.VOLATILE)
-        assert "Public Sub RegisterDescriptions()" in code
+        assert "ChrW" not in code and "MacroOptions" not in code  # texts come from Python
 
 
-def test_vba_string_spells_chinese_with_chrw() -> None:
-    import re
+def test_findings_spill_natively_and_only_the_legacy_variant_expands(example: Report) -> None:
+    """Excel 365 spills a plain array (#SPILL! instead of overwriting); expand="table" would be a
+    legacy array that writes over the cells below. Only NB_FINDINGS_LEGACY keeps it."""
+    assert "NB_FINDINGS" not in udfs.RET_OPTIONS
+    assert udfs.RET_OPTIONS["NB_FINDINGS_LEGACY"] == {"expand": "table"}
+    assert set(udfs.RET_OPTIONS) == {"NB_FINDINGS_LEGACY"}
+    import inspect
 
-    from xladdin.excel.udf_vba import vba_string
+    source = inspect.getsource(udfs)
+    decorators = source[: source.index("def NB_FINDINGS(")].rsplit("\n\n", 1)[1]
+    assert "xw.ret" not in decorators and "expand" not in decorators
+    assert udfs.NB_FINDINGS(caller=example) == udfs.NB_FINDINGS_LEGACY(caller=example)
+    assert "2016" in (udfs.NB_FINDINGS_LEGACY.__doc__ or "") and "#SPILL!" in (udfs.NB_FINDINGS.__doc__ or "")
 
-    text = '规则编号，如 "E1"'
-    expr = vba_string(text)
-    expr.encode("ascii")
-    decoded = "".join(
-        chr(int(m.group(1))) if m.group(1) else m.group(2).replace('""', '"')
-        for m in re.finditer(r'ChrW\((\d+)\)|"((?:[^"]|"")*)"', expr)
-    )
-    assert decoded == text
+
+def test_wizard_texts_cover_every_function_within_excels_limit() -> None:
+    texts = {name: (doc, args) for name, doc, args in udfs.wizard_texts()}
+    assert set(texts) == {f.__name__ for f in udfs.UDFS}
+    assert texts["NB_RULE"][1] == [udfs.ARG_DOCS["rule_id"]]
+    assert texts["NB_CHECKSUM"][1] == [udfs.ARG_DOCS["total"], udfs.ARG_DOCS["parts"]]
+    assert texts["NB_STATUS"][1] == []
+    assert all(0 < len(doc) <= udfs.WIZARD_LIMIT for doc, _ in texts.values())

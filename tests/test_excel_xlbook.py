@@ -238,3 +238,59 @@ def test_fill_through_xlbook(fake: FakeBook) -> None:
     book.write_key("t3.new.total", None)
     assert "填充 1 格" in run("xladdin_fill", book)
     assert book.read_key("t3.new.total") == expected
+
+
+class FakeExcelApi:
+    """Application.MacroOptions of an Excel where only `hosts` hold the NB_ functions."""
+
+    def __init__(self, hosts: set[str]) -> None:
+        self.hosts, self.calls = hosts, []
+
+    def MacroOptions(self, macro: str, **options: Any) -> None:  # noqa: N802 - Excel's name
+        host = macro.split("'!")[0].lstrip("'").replace("''", "'")
+        if host not in self.hosts:
+            raise RuntimeError("Cannot find macro")  # what pywin32 raises is a com_error
+        self.calls.append((macro, options))
+
+
+def test_function_wizard_texts_are_registered_from_python(fake: FakeBook, tmp_path: Path) -> None:
+    from xladdin.excel import udfs
+
+    api = FakeExcelApi({"xladdin.xlam"})
+    fake.app = Obj(alert=fake.app.alert, api=api)
+    fake.api = Obj(Saved=True)
+    fake.name = "a.xlsx"
+    assert XlBook(fake).register_functions() == len(udfs.UDFS)
+    macro, options = api.calls[0]
+    assert macro == "'xladdin.xlam'!NB_STATUS"
+    assert options["Category"] == udfs.CATEGORY and options["Description"].startswith("年报校验状态")
+    assert dict(api.calls)["'xladdin.xlam'!NB_RULE"]["ArgumentDescriptions"] == [udfs.ARG_DOCS["rule_id"]]
+    # the macro-enabled template holds its own copy; its Saved flag is left as it was
+    api.hosts.add("模板's.xlsm")
+    fake.fullname, fake.name = str(tmp_path / "模板's.xlsm"), "模板's.xlsm"
+    api.calls.clear()
+    assert XlBook(fake).register_functions() == 2 * len(udfs.UDFS)
+    assert "'模板''s.xlsm'!NB_VALUE" in dict(api.calls) and fake.api.Saved is True
+
+
+def test_an_xlwings_upgrade_is_named_with_both_versions_and_the_fix(fake: FakeBook,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlwings as xw
+
+    from xladdin.excel import udfs
+    from xladdin.excel.xlbook import xlwings_mismatch
+
+    assert xlwings_mismatch(xw.__version__) is None and xlwings_mismatch("") is None
+    text = xlwings_mismatch("0.30.0")
+    assert text and "0.30.0" in text and xw.__version__ in text
+    assert "xladdin addin install" in text and "xladdin addin build" in text
+    # in Excel (no book given) the button says so, then does its work
+    fake.app = Obj(alert=fake.app.alert, api=FakeExcelApi({"xladdin.xlam"}))
+    fake.api, fake.name = Obj(Saved=True), "a.xlsx"
+    monkeypatch.setattr(XlBook, "caller", classmethod(lambda cls: XlBook(fake)))
+    result = run("xladdin_help", vba_xlwings="0.30.0")
+    assert fake.alerts[0] == text and result in fake.alerts[1]
+    assert len(fake.app.api.calls) == len(udfs.UDFS)
+    fake.alerts.clear()
+    run("xladdin_help", vba_xlwings=xw.__version__)
+    assert len(fake.alerts) == 1

@@ -60,7 +60,8 @@ def _install(args: argparse.Namespace) -> int:
         return 1
     print("已安装：")
     print(plan.describe())
-    print("请重启 Excel；首次使用请在“信任中心”允许宏，并信任对 VBA 工程对象模型的访问（见 docs/excel.md）。")
+    print("请重启 Excel；首次使用请在“信任中心”允许宏，或把 XLSTART 文件夹加入“受信任位置”（见 docs/excel.md）。")
+    print("不需要勾选“信任对 VBA 工程对象模型的访问”。")
     return 0
 
 

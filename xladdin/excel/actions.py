@@ -334,14 +334,19 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def run(control_id: str, book: Book | None = None) -> str:
-    """Run the action of a ribbon button. In Excel (book None) errors become a message box."""
+def run(control_id: str, book: Book | None = None, vba_xlwings: str = "") -> str:
+    """Run the action of a ribbon button. In Excel (book None) errors become a message box;
+    `vba_xlwings` is the xlwings version the workbook's VBA was built with (XLWINGS_VERSION)."""
     action = ACTIONS.get(control_id)
     in_excel = book is None
     if in_excel:
-        from .xlbook import XlBook
+        from .xlbook import XlBook, xlwings_mismatch
 
         book = XlBook.caller()
+        book.register_functions()
+        notice = xlwings_mismatch(vba_xlwings)
+        if notice:
+            book.message(notice)
     assert book is not None
     if action is None:
         text = f"未知的按钮：{control_id}（加载项与 Python 包版本不一致？请重新运行 xladdin addin install）"

@@ -1,7 +1,7 @@
 """The book interface: everything the ribbon actions need from a workbook, and nothing more.
 
-Two implementations: `XlBook` (xlwings, the workbook open in Excel) and `FileBook` (openpyxl,
-a file on disk: tests and the CLI). Cells are found through the template's defined names
+Implemented by `xlbook.XlBook` (xlwings, the workbook open in Excel) and `filebook.FileBook`
+(openpyxl, a file on disk: tests and the CLI); this module imports neither. Cells are found through the template's defined names
 (`xladdin.names`), never through coordinates. Addresses are "表三!D7" (sheet!A1, no $).
 
 A subclass implements the primitives (get/set a cell, fill colour, comment, hyperlink, rows of a
@@ -137,11 +137,9 @@ class Book(ABC):
         """Show a workbook just written (Excel opens it; nothing to do for a file)."""
         return None
 
+    @abstractmethod
     def open_other(self, path: str) -> Book:
-        """The workbook at `path` as a Book (Excel opens it; the file implementation reads it)."""
-        from .filebook import FileBook
-
-        return FileBook(path)
+        """The workbook at `path` as a Book, to read another report (last year's)."""
 
     # ------------------------------------------------------------ by key
 

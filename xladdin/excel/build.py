@@ -6,8 +6,9 @@ Both carry the same parts:
   written by `xladdin addin install` into %USERPROFILE%\\.xladdin\\xladdin.conf);
 - the ribbon `customUI/customUI.xml` from macros/ with its relationship in `_rels/.rels`;
 - `xl/vbaProject.bin` compiled from macros/*.bas plus xlwings' own RunPython module (vba.py)
-  and the NB_ worksheet-function wrappers generated from udfs.py (udf_vba.py), registered with
-  their Chinese descriptions when the workbook opens (ThisWorkbook.Workbook_Open).
+  and the NB_ worksheet-function wrappers generated from udfs.py (udf_vba.py). Nothing runs
+  when the workbook opens (ThisWorkbook has no code): the function wizard's Chinese texts are
+  registered from Python when a button runs (XlBook.register_functions).
 
 The add-in holds only the config sheet (Excel hides an add-in's sheets); the .xlsm is the full
 template workbook, for users who want the buttons without installing the add-in.
@@ -31,11 +32,13 @@ from ..errors import OutputError
 from ..names import TEMPLATE_NAME
 from . import package
 from .udf_vba import MODULE as UDF_VBA_MODULE
-from .udf_vba import THIS_WORKBOOK_CODE
 from .udf_vba import module_code as udf_module_code
 from .vba import MACROS_DIR, PROJECT_NAME, VbaModule, compile_project, project_modules
 
 ADDIN_NAME = "xladdin.xlam"
+ADDIN_TITLE = "政务公开年报（xladdin）"
+ADDIN_DESCRIPTION = ("政府信息公开工作年度报告的编制、校验和导出：功能区“政务公开年报”选项卡和 NB_ 工作表函数。"
+                     "由 xladdin addin install 安装。")
 TEMPLATE_XLSM = Path(TEMPLATE_NAME).with_suffix(".xlsm").name
 CONF_SHEET = f"{PROJECT_NAME}.conf"
 UDF_MODULE = "xladdin.excel.udfs"
@@ -76,6 +79,10 @@ def addin_workbook() -> Workbook:
     ws.title = "说明"
     ws.append(["xladdin 加载项：功能区“政务公开年报”选项卡。本工作表不会显示。"])
     add_conf_sheet(wb)
+    # docProps/core.xml: the title and description Excel's 加载项 dialog shows for the add-in
+    wb.properties.title = ADDIN_TITLE
+    wb.properties.description = ADDIN_DESCRIPTION
+    wb.properties.creator = "xladdin"
     return wb
 
 
@@ -102,7 +109,7 @@ def package_workbook(wb: Workbook, target: Path, macros_dir: Path = MACROS_DIR) 
     """Save `wb` as .xlsm/.xlam at `target` with VBA project and ribbon (atomic)."""
     suffix = target.suffix.lower()
     codenames = _set_codenames(wb)
-    vba = compile_project(vba_modules(suffix == ".xlam", macros_dir), codenames, THIS_WORKBOOK_CODE)
+    vba = compile_project(vba_modules(suffix == ".xlam", macros_dir), codenames)
     buffer = io.BytesIO()  # openpyxl writes the zip in memory; the parts are re-zipped below
     wb.save(buffer)
     parts = package.read_parts(buffer)
@@ -156,8 +163,6 @@ def build_via_excel(out: Path, macros_dir: Path = MACROS_DIR) -> Built:  # pragm
                     src = Path(tmp) / (mod.name + (".bas" if mod.kind == "module" else ".cls"))
                     src.write_text(mod.code.replace("\n", "\r\n"), encoding="ascii", newline="")
                     project.VBComponents.Import(str(src))
-                project.VBComponents(book.api.CodeName or "ThisWorkbook").CodeModule.AddFromString(
-                    THIS_WORKBOOK_CODE.replace("\n", "\r\n"))
                 target = out / name
                 book.api.SaveAs(str(target), FileFormat=fmt)
                 book.close()

@@ -1,8 +1,12 @@
 """MS-OVBA 2.4.1 compression (the RLE/LZ77 variant used for every VBA stream).
 
 Written here because the compressor of `ms-ovba-compression` 0.0.x corrupts long inputs (the
-olevba round-trip test caught it: modules of more than a few KB came back garbled). The build
-swaps this one in while `ms-ovba` writes the project.
+olevba round-trip test caught it: modules of more than a few KB came back garbled).
+
+A chunk that does not compress is stored raw (MS-OVBA 2.4.1.3.10): its 4096 bytes verbatim,
+a final shorter chunk padded with zeros to 4096, as Office's own compressor does (a compressed
+chunk holds at most 4096 bytes, so about 3,650 incompressible bytes no longer fit). Text, the
+only thing a VBA stream holds, always compresses; the padding only ever follows binary data.
 """
 
 from __future__ import annotations
@@ -61,8 +65,9 @@ def compress(data: bytes) -> bytes:
     for start in range(0, len(data), CHUNK):
         chunk = data[start : start + CHUNK]
         body = _compress_chunk(chunk)
-        if len(body) > CHUNK - 2 and len(chunk) == CHUNK:
-            header, body = 0x3FFF, chunk  # raw chunk: size field 4095, flag bit 15 clear
+        # a compressed chunk's data holds at most CHUNK bytes; a full chunk is raw when that saves nothing
+        if len(body) > CHUNK or (len(chunk) == CHUNK and len(body) >= CHUNK):
+            header, body = 0x3FFF, chunk.ljust(CHUNK, b"\0")  # raw: size field 4095, flag bit 15 clear
         else:
             header = 0xB000 | (len(body) + 2 - 3)
         out += header.to_bytes(2, "little") + body

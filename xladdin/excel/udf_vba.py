@@ -2,9 +2,12 @@
 
 xlwings normally writes these wrappers at run time ("Import Functions": it needs the VBA object
 model trusted and a developer at the keyboard). Generating them here, in the format of
-xlwings.udfs.generate_vba_wrapper, ships working functions inside the add-in. Descriptions for
-the function wizard are set on opening by `RegisterDescriptions` through Application.MacroOptions
-(as xlwings' import does). The project is code page 1252, so Chinese text is spelled with ChrW.
+xlwings.udfs.generate_vba_wrapper, ships working functions inside the add-in.
+
+The wrappers hold no Chinese text and nothing runs when the workbook opens: the function
+wizard's Chinese descriptions are registered from Python (XlBook.register_functions, through
+Application.MacroOptions as xlwings' own import does) whenever a ribbon button runs. An
+auto-run macro spelling Chinese with ChrW is what antivirus heuristics flag.
 """
 
 from __future__ import annotations
@@ -15,33 +18,6 @@ from . import udfs
 
 MODULE = "xladdin_udfs"
 PY_MODULE = "xladdin.excel.udfs"
-
-
-def vba_string(text: str) -> str:
-    """A VBA expression for any Unicode text in an ASCII source: "abc" & ChrW(20013) & ..."""
-    pieces: list[str] = []
-    run = ""
-    for ch in text:
-        if 32 <= ord(ch) < 127:
-            run += '""' if ch == '"' else ch
-            continue
-        if run:
-            pieces.append(f'"{run}"')
-            run = ""
-        pieces.append(f"ChrW({ord(ch)})")
-    if run or not pieces:
-        pieces.append(f'"{run}"')
-    return " & ".join(pieces)
-
-
-def _assign(var: str, text: str, per_line: int = 16) -> list[str]:
-    """`var = <text>` over several lines (a VBA line holds at most 1023 characters)."""
-    expr_parts = vba_string(text).split(" & ")
-    lines = []
-    for i in range(0, len(expr_parts), per_line):
-        chunk = " & ".join(expr_parts[i : i + per_line])
-        lines.append(f"    {var} = {chunk}" if i == 0 else f"    {var} = {var} & {chunk}")
-    return lines
 
 
 def _params(f: object) -> list[inspect.Parameter]:
@@ -89,34 +65,6 @@ def wrapper(f: object, addin: bool) -> list[str]:
     return lines
 
 
-def register_descriptions() -> list[str]:
-    most = max(len([p for p in _params(f) if p.name != "caller"]) for f in udfs.UDFS)
-    arg_dims = "".join(f", a{i} As String" for i in range(1, most + 1))
-    lines = [
-        "Public Sub RegisterDescriptions()",
-        "    ' Function wizard texts (Excel 2010+); never fail the opening of the workbook over them.",
-        f"    Dim d As String, c As String{arg_dims}",
-        "    On Error Resume Next",
-    ]
-    lines += _assign("c", udfs.CATEGORY)
-    for f in udfs.UDFS:
-        name = f.__name__
-        lines += _assign("d", " ".join((f.__doc__ or "").split())[:255])
-        shown = [p.name for p in _params(f) if p.name != "caller"]
-        arg_vars = []
-        for i, arg in enumerate(shown):
-            var = f"a{i + 1}"
-            lines += _assign(var, udfs.ARG_DOCS.get(arg, arg)[:255])
-            arg_vars.append(var)
-        opts = "ArgumentDescriptions:=Array(" + ", ".join(arg_vars) + "), " if arg_vars else ""
-        lines.append(
-            f"    Application.MacroOptions Macro:=\"'\" & ThisWorkbook.Name & \"'!{name}\", "
-            f"Description:=d, Category:=c, {opts}HasMenu:=False"
-        )
-    lines += ["End Sub", ""]
-    return lines
-
-
 def module_code(addin: bool) -> str:
     lines = [
         f'Attribute VB_Name = "{MODULE}"',
@@ -126,11 +74,4 @@ def module_code(addin: bool) -> str:
     ]
     for f in udfs.UDFS:
         lines += wrapper(f, addin)
-    lines += register_descriptions()
     return "\n".join(lines)
-
-
-THIS_WORKBOOK_CODE = f"""Private Sub Workbook_Open()
-    {MODULE}.RegisterDescriptions
-End Sub
-"""

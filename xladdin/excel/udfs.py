@@ -9,6 +9,11 @@ the tests call them directly, passing a Book (or a Report) as `caller`. In Excel
 xlwings' reserved argument, the calling cell, from which the workbook is found and read
 through XlBook.
 Functions that read the workbook are volatile: they recalculate whenever Excel recalculates.
+
+NB_FINDINGS returns a plain 2-D array: Excel 365/2021 spills it as a native dynamic array (and
+shows #SPILL! rather than overwrite cells in the way). NB_FINDINGS_LEGACY is the variant for
+Excel 2016/2019 (no dynamic arrays): xlwings' `expand="table"` resizes the formula after the
+calculation, writing over whatever is below and to the right without asking.
 """
 
 from __future__ import annotations
@@ -86,7 +91,10 @@ ARG_DOCS = {
     "parts": "各细项单元格或区域（可多个）",
     "key": "单元格键，如 \"t3.new.total\"（表三 本年新收 总计）",
 }
-VOLATILE = {"NB_STATUS", "NB_RULE", "NB_FINDINGS", "NB_VALUE"}
+VOLATILE = {"NB_STATUS", "NB_RULE", "NB_FINDINGS", "NB_FINDINGS_LEGACY", "NB_VALUE"}
+# xlwings' return options other than the default (kept here too: xw.ret keeps nothing off Windows).
+# Only the legacy variant resizes itself; NB_FINDINGS spills natively.
+RET_OPTIONS = {"NB_FINDINGS_LEGACY": {"expand": "table"}}
 
 
 @xw.func(category=CATEGORY, volatile=True)
@@ -119,11 +127,7 @@ def NB_RULE(rule_id: str, caller: Any = None) -> Any:
 FINDINGS_HEADER = ["级别", "规则", "问题", "单元格"]
 
 
-@xw.func(category=CATEGORY, volatile=True)
-@xw.ret(expand="table")
-def NB_FINDINGS(caller: Any = None) -> list[list[Any]]:
-    """全部校验结果，溢出为表格：级别、规则、问题、单元格（首行为表头）。"""
-    _, findings = _analyse(caller)
+def findings_rows(findings: list[Finding]) -> list[list[Any]]:
     rows: list[list[Any]] = [FINDINGS_HEADER]
     for f in findings:
         cells = "、".join(c.address for c in f.cells if c.address)
@@ -131,6 +135,21 @@ def NB_FINDINGS(caller: Any = None) -> list[list[Any]]:
     if not findings:
         rows.append(["", "", "通过：未发现问题", ""])
     return rows
+
+
+@xw.func(category=CATEGORY, volatile=True)
+def NB_FINDINGS(caller: Any = None) -> list[list[Any]]:
+    """全部校验结果，溢出为表格：级别、规则、问题、单元格（首行为表头）。下方或右侧有内容时显示 #SPILL!，不会覆盖。"""
+    _, findings = _analyse(caller)
+    return findings_rows(findings)
+
+
+@xw.func(category=CATEGORY, volatile=True)
+@xw.ret(**RET_OPTIONS["NB_FINDINGS_LEGACY"])
+def NB_FINDINGS_LEGACY(caller: Any = None) -> list[list[Any]]:
+    """旧版 Excel（2016、2019，无动态数组）用的 NB_FINDINGS：计算后自动扩展为表格，会直接覆盖下方和右侧单元格的内容。"""
+    _, findings = _analyse(caller)
+    return findings_rows(findings)
 
 
 def _flatten(values: tuple[Any, ...]) -> list[Any]:
@@ -169,4 +188,17 @@ def NB_VALUE(key: str, caller: Any = None) -> Any:
     return "" if value is None or is_absent(value) else _number(value)
 
 
-UDFS = (NB_STATUS, NB_RULE, NB_FINDINGS, NB_CHECKSUM, NB_VALUE)
+UDFS = (NB_STATUS, NB_RULE, NB_FINDINGS, NB_FINDINGS_LEGACY, NB_CHECKSUM, NB_VALUE)
+WIZARD_LIMIT = 255  # Application.MacroOptions truncates descriptions beyond this
+
+
+def wizard_texts() -> list[tuple[str, str, list[str]]]:
+    """(name, description, argument descriptions) of every function, for Excel's function wizard."""
+    import inspect
+
+    out = []
+    for f in UDFS:
+        shown = [p.name for p in inspect.signature(f).parameters.values() if p.name != "caller"]
+        doc = " ".join((f.__doc__ or "").split())[:WIZARD_LIMIT]
+        out.append((f.__name__, doc, [ARG_DOCS.get(a, a)[:WIZARD_LIMIT] for a in shown]))
+    return out

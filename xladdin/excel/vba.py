@@ -5,18 +5,16 @@ xlwings package at build time (`xlwings_custom_addin.bas`, which holds RunPython
 `addin/Dictionary.cls`, which it needs on macOS). Taking them from the installed package keeps
 the DLL names in its `Declare` lines equal to the xlwings version the interpreter has.
 
-The binary is written with the pure-Python `ms-ovba` package: source code only, no compiled
-p-code, so Excel compiles it on first load. That Excel accepts it is verified only by the manual
-Windows smoke test (docs/excel.md); `xladdin addin build --via-excel` is the authoritative path.
+The binary is written by vbaproject.py: source code only, no compiled p-code, so Excel
+compiles it on first load. Every module is stored as the VBA editor stores it: its attributes
+first (VB_Name, and for classes and document modules VB_Base … VB_Customizable), then the code.
+That Excel accepts it is verified only by the manual Windows smoke test (docs/excel.md);
+`xladdin addin build --via-excel` is the authoritative path.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-import tempfile
-import threading
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +27,18 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 _PACKAGED = Path(__file__).resolve().parent / "macros"
 MACROS_DIR = _PACKAGED if _PACKAGED.is_dir() else REPO_ROOT / "macros"
 
-# Type-library GUIDs of Excel's document modules (MS-OVBA: VB_Base of ThisWorkbook / a worksheet).
-_WORKBOOK_GUID = uuid.UUID("00020819-0000-0000-C000-000000000046")
-_SHEET_GUID = uuid.UUID("00020820-0000-0000-C000-000000000046")
-_LOCK = threading.Lock()  # ms-ovba writes into the current directory
+# VB_Base of the stored modules (MS-OVBA): Excel's Workbook and Worksheet type libraries for
+# document modules, the generic class-module GUID for classes.
+WORKBOOK_BASE = "00020819-0000-0000-C000-000000000046"
+SHEET_BASE = "00020820-0000-0000-C000-000000000046"
+CLASS_BASE = "FCFB3D2A-A0FA-1068-A738-08002B3371B5"
+_HEADER = ("VB_Name", "VB_Base", "VB_GlobalNameSpace", "VB_Creatable", "VB_PredeclaredId", "VB_Exposed",
+           "VB_TemplateDerived", "VB_Customizable")
+_DEFAULTS = {  # kind -> values of _HEADER[2:] when the source does not give them
+    "class": ("False", "False", "False", "False", "False", "False"),
+    "document": ("False", "False", "True", "True", "False", "True"),
+}
+MODULE_ATTRIBUTE = re.compile(r"^Attribute (VB_\w+) = ")
 
 
 @dataclass(frozen=True)
@@ -40,13 +46,26 @@ class VbaModule:
     name: str  # VB_Name
     kind: str  # "module" (.bas), "class" (.cls) or "document" (ThisWorkbook, sheets)
     code: str  # source as exported by the VBA editor (.bas/.cls text), "\n" line ends
+    base: str = ""  # VB_Base GUID: a document module's host type (classes get CLASS_BASE)
 
     @property
     def body(self) -> str:
-        """The code as stored in the project (what olevba reads back): .cls header removed."""
+        """The module as stored in the project (what olevba reads back): .cls header removed,
+        module attributes first and complete, then the code."""
+        lines = _strip_class_header(self.code).split("\n")
+        n = 0
+        while n < len(lines) and MODULE_ATTRIBUTE.match(lines[n]):
+            n += 1
+        header, code = lines[:n], lines[n:]
         if self.kind == "module":
-            return self.code
-        return _strip_class_header(self.code)
+            return "\n".join([f'Attribute VB_Name = "{self.name}"'] + [h for h in header if "VB_Name" not in h]
+                             + code)
+        given = {MODULE_ATTRIBUTE.match(h).group(1): h for h in header}  # type: ignore[union-attr]
+        base = self.base or CLASS_BASE
+        values = [f'"{self.name}"', f'"0{{{base}}}"', *_DEFAULTS[self.kind]]
+        ordered = [given.pop(key, f"Attribute {key} = {value}") for key, value in zip(_HEADER, values, strict=True)]
+        ordered[0] = f'Attribute VB_Name = "{self.name}"'
+        return "\n".join(ordered + list(given.values()) + code)
 
 
 def _strip_class_header(code: str) -> str:
@@ -105,83 +124,17 @@ def project_modules(macros_dir: Path = MACROS_DIR) -> list[VbaModule]:
 
 
 def document_module(name: str, body: str = "") -> VbaModule:
-    code = (
-        "VERSION 1.0 CLASS\nBEGIN\n  MultiUse = -1  'True\nEND\n"
-        f'Attribute VB_Name = "{name}"\n'
-        "Attribute VB_GlobalNameSpace = False\nAttribute VB_Creatable = False\n"
-        "Attribute VB_PredeclaredId = True\nAttribute VB_Exposed = True\n"
-    )
-    return VbaModule(name, "document", code + body)
+    """ThisWorkbook or a sheet's module (Excel pairs them with the workbook's code names)."""
+    return VbaModule(name, "document", body, WORKBOOK_BASE if name == "ThisWorkbook" else SHEET_BASE)
 
 
 def compile_project(modules: list[VbaModule], sheet_codenames: list[str], this_workbook: str = "") -> bytes:
     """A vbaProject.bin holding ThisWorkbook (with code `this_workbook`), one document module
     per sheet, and `modules`."""
-    from ms_ovba_compression.ms_ovba import MsOvba
-
-    from .ovba import compress
+    from . import vbaproject
 
     docs = [document_module("ThisWorkbook", this_workbook)] + [document_module(n) for n in sheet_codenames]
-    original = MsOvba.compress
-    with _LOCK, tempfile.TemporaryDirectory(prefix="xladdin-vba-") as tmp, contextlib.chdir(tmp):
-        MsOvba.compress = lambda self, data: compress(bytes(data))  # see ovba.py: theirs corrupts
-        try:
-            return _write_project(Path(tmp), docs + modules)
-        finally:
-            MsOvba.compress = original
-
-
-_REFERENCES = (  # what Excel itself writes into a new project
-    ("00020430-0000-0000-C000-000000000046", r"C:\Windows\System32\stdole2.tlb", "OLE Automation", "stdole"),
-    (
-        "2DF8D04C-5BFA-101B-BDE5-00AA0044DE52",
-        r"C:\Program Files\Common Files\Microsoft Shared\OFFICE16\MSO.DLL",
-        "Microsoft Office 16.0 Object Library",
-        "Office",
-    ),
-)
-
-
-def _write_project(tmp: Path, modules: list[VbaModule]) -> bytes:
-    """ms-ovba writes its streams into the current directory (`tmp`)."""
-    from ms_ovba.Models.Entities.doc_module import DocModule
-    from ms_ovba.Models.Entities.reference import Reference
-    from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
-    from ms_ovba.Models.Entities.std_module import StdModule
-    from ms_ovba.Models.Fields.libid_reference import LibidReference
-    from ms_ovba.vbaProject import VbaProject
-    from ms_ovba.Views.project_ole_file import ProjectOleFile
-
-    class ClassModule(DocModule):
-        """A class module: stored like a document module (type 0x22), listed as Class= in PROJECT."""
-
-        def to_project_module_string(self) -> str:
-            return "Class=" + self.modName.value
-
-        def normalize_file(self) -> None:
-            text = _strip_class_header(Path(self._file_path).read_text(encoding="ascii"))
-            Path(self._file_path + ".new").write_bytes(text.replace("\n", "\r\n").encode("ascii"))
-
-    project = VbaProject()
-    project.project_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "xladdin")).upper() + "}"
-    for mod in modules:
-        path = tmp / f"{mod.name}.src"
-        path.write_text(mod.code.replace("\n", "\r\n"), encoding="ascii", newline="")
-        if mod.kind == "module":
-            entity = StdModule(mod.name)
-        elif mod.kind == "class":
-            entity = ClassModule(mod.name)
-        else:
-            entity = DocModule(mod.name)
-            entity.add_guid(_WORKBOOK_GUID if mod.name == "ThisWorkbook" else _SHEET_GUID)
-        entity.add_file(str(path))
-        entity.normalize_file()
-        project.add_module(entity)
-    for guid, path, desc, name in _REFERENCES:
-        libid = LibidReference(uuid.UUID(guid), "2.0", "0", path, desc)
-        project.add_reference(Reference(ReferenceRegistered(libid), name))
-    ProjectOleFile.write_file(project)
-    return (tmp / "vbaProject.bin").read_bytes()
+    return vbaproject.write([vbaproject.Module(m.name, m.kind, m.body) for m in docs + modules])
 
 
 def read_back(vba_bin_or_file: bytes | str | Path) -> dict[str, str]:

@@ -241,6 +241,58 @@ class XlBook(Book):
 
         xw.Book(path)
 
+    def open_other(self, path: str) -> Book:
+        """Another workbook (last year's report) is read from its file, not opened in Excel."""
+        from .filebook import FileBook
+
+        return FileBook(path)
+
+    def register_functions(self) -> int:
+        """The function wizard's Chinese texts (description, category, argument help) for the NB_
+        functions, in the add-in and in the calling workbook if it is the macro-enabled template.
+        Done from Python on every button click, so that the VBA needs no auto-run macro and no
+        Chinese text. Never fails an action; returns how many functions were registered."""
+        from .build import ADDIN_NAME
+        from .udfs import CATEGORY, wizard_texts
+
+        api = self.book.app.api
+        hosts = [ADDIN_NAME]
+        if Path(self.path).suffix.lower() in (".xlsm", ".xltm"):
+            hosts.append(str(self.book.name))
+        done = 0
+        for host in hosts:
+            try:
+                saved = self.book.api.Saved
+            except Exception:  # noqa: BLE001 - COM: whatever Excel raises, the action goes on
+                saved = None
+            for name, description, args in wizard_texts():
+                try:
+                    api.MacroOptions("'" + host.replace("'", "''") + "'!" + name, Description=description,
+                                     Category=CATEGORY, ArgumentDescriptions=args or None)
+                except Exception:  # noqa: BLE001 - this workbook does not hold the functions
+                    break
+                done += 1
+            if saved is not None:
+                self.book.api.Saved = saved  # registering texts is no change the user must save
+        return done
+
+
+def xlwings_mismatch(vba_version: str) -> str | None:
+    """The Chinese notice when the workbook's VBA was built for another xlwings than Python has.
+
+    The VBA names xlwings' DLL by version (xlwings64-<version>.dll, next to python.exe): after
+    upgrading xlwings the NB_ functions fail with "Could not load xlwings64-….dll" until the
+    add-in is rebuilt. Buttons still work (RunPython starts python.exe), so they say it.
+    """
+    import xlwings as xw
+
+    if not vba_version or vba_version == xw.__version__:
+        return None
+    return (f"版本不一致：加载项（或启用宏的模板）中的 xlwings 为 {vba_version}，本机 Python 中的 xlwings 为 "
+            f"{xw.__version__}，工作表函数（NB_）因此无法计算。\n请关闭 Excel，在命令提示符中运行：\n"
+            "    xladdin addin install\n"
+            "使用启用宏的模板（.xlsm）时，再运行 xladdin addin build 重新生成模板。")
+
 
 def _tk_file(prompt: str, mode: str, suffix: str, default: str = "") -> str | None:
     from tkinter import Tk, filedialog
