@@ -198,3 +198,13 @@ def test_dump_json_then_check_keeps_absent(tmp_path: Path, capsys: pytest.Captur
     rules = [f["rule"] for f in findings]
     assert rules.count("S7") == 2 and "T4-N" not in rules
     assert not [f for f in findings if f["rule"] == "T3-N" and any(c.get("absent") for c in f["cells"])]
+
+
+def test_import_summary_counts_absent_apart_from_blank() -> None:
+    from xladdin.cli.importer import summary
+
+    r = parse_text(TEXT[: TEXT.index("268.29") + 3], "cut")  # the text stops inside the fee cell
+    absent = sum(1 for v in r.values.values() if v is ABSENT)
+    text = "\n".join(summary(r))
+    assert f"未印出 {absent}，" in text and f"原文未找到（未印出）{absent} 格" in text
+    assert absent == 1 + 175 + 15

@@ -55,9 +55,9 @@ def summary(report: Report) -> list[str]:
                     continue
                 seen.add(row)
                 lines.append(f"    {report.spec.cell(k).short}（{report.address(k) or '位置不明'}）：{note}")
-    missing = [k for k in report.spec.keys if report.notes.get(k, "").startswith("原文未找到")]
+    missing = [k for k in report.spec.keys if is_absent(report.values[k])]
     if missing:
-        lines.append(f"  原文未找到 {len(missing)} 格（例如 {report.spec.cell(missing[0]).short}）")
+        lines.append(f"  原文未找到（未印出）{len(missing)} 格（例如 {report.spec.cell(missing[0]).short}）")
     if report.notes.get("old_format_label"):
         lines.append(f"  注意：出现 2019 年格式标签“{report.notes['old_format_label']}”（{report.notes.get('old_format_where', '')}）")
     return lines
