@@ -16,6 +16,7 @@ from xladdin.io import read_report, write_report
 from xladdin.io.example import EXAMPLE_XLSX
 from xladdin.report import Report
 from xladdin.spec import SPEC
+from xladdin.template import build_workbook
 
 FINDING_KEYS = {"rule", "severity", "scope", "message", "cells", "expected", "actual", "imbalance"}
 INPUT_KEYS = [c.key for c in SPEC.cells if not c.derived]
@@ -190,3 +191,18 @@ def test_unusable_input_exit_2_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "文件不存在" in proc.stderr and "没有.xlsx" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_fill_writes_the_template_formula_back(unfilled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A total fill writes (blank, or typed and overwritten) gets its formula again, so it keeps
+    updating when a part changes; its saved result is the computed value."""
+    out = tmp_path / "改写.xlsx"
+    assert run(capsys, "fill", str(unfilled), "-o", str(out), "--overwrite")[0] == 0
+    back = read_report(out)
+    assert sorted(back.formulas) == sorted(DERIVED)
+    assert back.values["t4.review_total"] == 0 and back.values["t3.total.total"] == 10
+    template = build_workbook()
+    wb = openpyxl.load_workbook(out)
+    for key in DERIVED:
+        sheet, coord = back.addresses[key].split("!")
+        assert wb[sheet][coord].value == template[sheet][coord].value, key

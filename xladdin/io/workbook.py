@@ -6,7 +6,9 @@ Decimals); a derived cell holding a formula gives its cached value when the file
 its formula text is kept in `report.formulas`.
 
 Writing: into a copy of the template (or a given base workbook), only the keys asked for,
-never replacing what the user typed unless asked, never replacing a formula; macros kept
+never replacing what the user typed unless asked, never replacing a formula; a total written
+into a workbook laid out like the template gets the template's formula (its cached result is
+the value written), so it keeps updating; macros kept
 for .xlsm and the ribbon relationship re-attached; saved atomically.
 """
 
@@ -25,7 +27,7 @@ from ..previous import SHEET_PREVIOUS, previous_rows
 from ..report import Meta, Report
 from ..spec import SPEC
 from ..values import Value, is_absent
-from .assemble import NOTES_HEADER, assemble, at, cell_value, formula_text, notes_header
+from .assemble import NOTES_HEADER, assemble, at, cell_value, formula_text, notes_header, template_formulas
 from .cache import formula_results, write_results
 from .names import Layout, Place, name_targets, resolve
 from .parts import NOTE_AUTHOR, sheet_comments, workbook_part
@@ -174,7 +176,8 @@ def write_report(
 
     keys: the cell keys to write (default: all 200, plus metadata, narrative, 说明 and notes).
     A cell that already holds a different typed value is kept unless `overwrite`; a cell
-    holding a formula always keeps it. `base` itself is never modified (unless it is `path`).
+    holding a formula always keeps it; a derived cell written on the template's layout gets the
+    template's formula back. `base` itself is never modified (unless it is `path`).
     """
     out = Path(path)
     if out.suffix.lower() not in WRITE_SUFFIXES:  # `import a.txt -o a.txt` replaced the text with a zip
@@ -192,6 +195,8 @@ def write_report(
         layout = layout_of(wb, "模板")
     result = WriteResult(out)
     everything = keys is None
+    restore = template_formulas(layout)  # a total we write gets the template's formula back
+    restored: dict[str, Value] = {}
     for key in keys if keys is not None else SPEC.keys:
         if key not in layout.cells:
             raise OutputError(f"未知的单元格键“{key}”", path=str(out))
@@ -210,7 +215,11 @@ def write_report(
             if is_absent(new):
                 _set_note(cell, report.notes.get(key, ""))  # why it is empty: never printed
             continue
-        cell.value = _cell_value(new)
+        if key in restore and new is not None and not is_absent(new):
+            cell.value = restore[key]
+            restored[key] = new
+        else:
+            cell.value = _cell_value(new)
         result.written.append(key)
         _set_note(cell, report.notes.get(key, ""))
     if everything:
@@ -226,6 +235,11 @@ def write_report(
         if report.previous is not None:
             write_previous_sheet(wb, report.previous)
     cache = formula_results(wb, layout)
+    for key, value in restored.items():  # e.g. a part typed as text "3", which SUM skips
+        sheet, coord = layout.cells[key]
+        if cache.get(sheet, {}).get(coord) != value:
+            wb[sheet][coord].value = _cell_value(value)
+            cache = formula_results(wb, layout)
     save_atomic(wb, out, source=base, after=lambda tmp: write_results(tmp, cache))
     return result
 
