@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from wbtools import broken
 
 from xladdin.check import check
 from xladdin.fill import fill
@@ -110,20 +111,12 @@ def overall(wb: openpyxl.Workbook) -> object:
     return wb[sheet][ref.replace("$", "")].value
 
 
-def broken(example: Report) -> Report:
-    """The example with an imbalance, a "/" in an input cell, a blank and a typed total."""
-    r = Report.from_json(example.to_json())
-    r.values["t3.carry_out.natural"] += 1
-    r.values["t3.deny_3.biz"] = "/"
-    r.values["t2.penalty"] = None
-    return r
-
-
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     work = tmp_path_factory.mktemp("lo")
     example = Report.from_json(EXAMPLE_JSON.read_text(encoding="utf-8"))
-    good, bad = work / "example.xlsx", work / "broken.xlsx"
+    good, bad, blank = work / "example.xlsx", work / "broken.xlsx", work / "blank.xlsx"
+    build_workbook().save(blank)
     write_inputs(example, good)
     write_inputs(broken(example), bad)
     # A total typed over its formula (what a user can do after unprotecting the sheet).
@@ -131,7 +124,7 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     p = name_positions()["NB_t4_review_total"]
     wb[p.sheet][p.a1] = 5
     wb.save(bad)
-    return recalc([good, bad], work)
+    return recalc([good, bad, blank], work)
 
 
 def test_formula_totals_equal_python_fill(recalculated: dict[str, Path], example: Report) -> None:
@@ -192,3 +185,17 @@ def test_checks_sheet_reports_what_python_check_reports(recalculated: dict[str, 
             per_table["表" + SPEC.table(SPEC.cell(f.cells[0].key).table).number] += 1
     assert count_rows(wb) == per_table == {"表二": 1, "表三": 1, "表四": 0}
     assert overall(wb) == FAIL
+
+
+def test_blank_template_shows_blank_totals_and_nothing_checked(recalculated: dict[str, Path]) -> None:
+    """A blank table prints no 0 totals, and no identity says 通过 (E1·总计 of four totals did)."""
+    wb, values = read_values(recalculated["blank.xlsx"])
+    assert {values[c.key] for c in SPEC.cells} <= {None, ""}
+    rows = check_rows(wb)
+    assert {status for _, status in rows.values()} == {SKIP}
+    assert rows["E1:total"] == (None, SKIP) or rows["E1:total"] == ("", SKIP)
+    ws = wb[SHEET_CHECKS]
+    left_right = [ws.cell(r, c).value for r in range(1, ws.max_row + 1) for c in (5, 6)
+                  if ws.cell(r, 1).value in rows]
+    assert set(left_right) <= {None, ""}  # 左边合计/右边合计 blank too
+    assert overall(wb) != PASS

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 
 from xladdin.io.parts import workbook_part
+from xladdin.report import Report
 
 
 def sha(path: Path) -> str:
@@ -84,3 +85,12 @@ def set_cached(path: Path, out: Path, address: str, value: str) -> Path:
         return new.encode("utf-8")
 
     return rewrite(path, out, edit)
+
+
+def broken(example: Report) -> Report:
+    """The example with an imbalance, a "/" in an input cell and a blank."""
+    r = Report.from_json(example.to_json())
+    r.values["t3.carry_out.natural"] += 1
+    r.values["t3.deny_3.biz"] = "/"
+    r.values["t2.penalty"] = None
+    return r

@@ -77,13 +77,26 @@ def _run(cmd: list[str], env: dict[str, str], timeout: float) -> subprocess.Comp
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+
+
+def pdf_filter(files: Sequence[Path]) -> str:
+    """LibreOffice's PDF export filter for a batch: Calc's for workbooks, Writer's otherwise."""
+    sheets = {f.suffix.lower() in SPREADSHEET_SUFFIXES for f in files}
+    if len(sheets) > 1:
+        raise ValueError("convert(): workbooks and documents need separate calls")
+    return "pdf:calc_pdf_Export" if sheets == {True} else "pdf:writer_pdf_Export"
+
+
 def convert(docx_files: Sequence[str | Path], out_dir: str | Path, settings: ExportSettings | None = None) -> list[Path]:
-    """Convert .docx files to PDF in `out_dir` (PDF named after each file's stem), in as few
-    soffice calls as possible. Stems must be distinct. Returns the PDF paths in input order."""
+    """Convert .docx files (or workbooks: .xlsx, as printed) to PDF in `out_dir` (PDF named
+    after each file's stem), in as few soffice calls as possible. Stems must be distinct.
+    Returns the PDF paths in input order."""
     s = settings or ExportSettings()
     files = [Path(f).resolve() for f in docx_files]
     if len({f.stem for f in files}) != len(files):
         raise ValueError("convert(): file stems must be distinct")
+    export_filter = pdf_filter(files)
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     soffice = find_soffice(s)
@@ -107,7 +120,7 @@ def convert(docx_files: Sequence[str | Path], out_dir: str | Path, settings: Exp
                 "--nodefault",
                 "--nologo",
                 "--convert-to",
-                "pdf:writer_pdf_Export",
+                export_filter,
                 "--outdir",
                 str(out),
                 *map(str, chunk),

@@ -90,8 +90,19 @@ def template_formulas(layout: Layout) -> dict[str, str]:
     return {c.key: derived_formula(c.key) for c in SPEC.cells if c.derived}
 
 
+# =IF(COUNT(X)=0,"",SUM(X)): the template's total; =SUM(X) is what templates before it held.
+_BLANK_GUARD = re.compile(r'=IF\(COUNT\((?P<args>[^()]*)\)=0,"",(?P<total>SUM\((?P=args)\))\)')
+
+
 def same_formula(a: str, b: str) -> bool:
-    return a.replace(" ", "").replace("$", "").upper() == b.replace(" ", "").replace("$", "").upper()
+    """Same formula, ignoring spaces, $ and case; a plain =SUM(X) equals the blank-guarded one."""
+
+    def norm(f: str) -> str:
+        f = f.replace(" ", "").replace("$", "").upper()
+        m = _BLANK_GUARD.fullmatch(f)
+        return "=" + m["total"] if m else f
+
+    return norm(a) == norm(b)
 
 
 def apply_formulas(

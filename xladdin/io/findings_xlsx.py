@@ -2,7 +2,8 @@
 
 Sheets: 审核结果 (every finding: severity, rule, scope, message, cells, expected, actual,
 imbalance, rule text, 说明), 涉及单元格 (one row per cell of each finding, to look cells up),
-概况 (report, counts per rule). Saved atomically.
+概况 (report, counts per rule). Every sheet prints on A4 one page wide with its header row
+repeated, its rows tall enough for their wrapped text. Saved atomically.
 """
 
 from __future__ import annotations
@@ -12,25 +13,40 @@ from pathlib import Path
 
 from ..check import Finding, blocking, summary
 from ..report import Report
+from ..sheetfit import print_setup, row_height
 from .save import save_atomic
-from .sheets import AMBER, GREEN, RED, cells_text, set_filter, severity_colour, show, table_sheet
-
-COLUMNS = (
-    ("序号", 6),
-    ("严重程度", 9),
-    ("规则", 8),
-    ("规则名称", 16),
-    ("范围", 7),
-    ("问题说明", 70),
-    ("涉及单元格", 28),
-    ("应为", 12),
-    ("实为", 12),
-    ("差额", 10),
-    ("规则原文", 50),
-    ("规则实例", 20),
-    ("情况说明", 30),
+from .sheets import (
+    AMBER,
+    GREEN,
+    RED,
+    cells_text,
+    fit_row,
+    link_file,
+    set_filter,
+    severity_colour,
+    short_names,
+    show,
+    table_sheet,
 )
-CELL_COLUMNS = (("序号", 6), ("规则实例", 22), ("单元格键", 28), ("位置", 22), ("值", 12))
+
+# Widths add up to what prints legibly on A4 landscape one page wide (about 75 %).
+COLUMNS = (
+    ("序号", 5),
+    ("严重程度", 9),
+    ("规则", 7),
+    ("规则名称", 12),
+    ("范围", 6),
+    ("问题说明", 50),
+    ("涉及单元格", 22),
+    ("应为", 8),
+    ("实为", 8),
+    ("差额", 8),
+    ("规则原文", 40),
+    ("规则实例", 14),
+    ("情况说明", 20),
+)
+CELL_COLUMNS = (("序号", 6), ("规则实例", 30), ("单元格键", 26), ("位置", 22), ("值", 12))
+OVERVIEW_WIDTHS = (14, 60, 10, 8)
 
 
 def findings_workbook(findings: list[Finding], report: Report | None = None, previous: Report | None = None):
@@ -45,9 +61,14 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
 
     ov = wb.active
     ov.title = "概况"
+    for col, width in zip("ABCD", OVERVIEW_WIDTHS, strict=True):
+        ov.column_dimensions[col].width = width
     title = report.meta.title if report is not None and report.meta.agency else "年报审核结果"
     ov["A1"] = title
     ov["A1"].font = Font(bold=True, size=14)
+    ov["A1"].alignment = wrap
+    ov.merge_cells("A1:D1")  # the title wraps inside the printed width, never across pages
+    ov.row_dimensions[1].height = row_height([(title, sum(OVERVIEW_WIDTHS) / 1.3)], line_height=21)
     rows: list[tuple[str, object]] = []
     if report is not None:
         rows.append(("来源文件", report.source))
@@ -59,9 +80,15 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
         ("强制错误", len(hard)),
         ("提示", len(findings) - len(hard)),
     ]
+    names = short_names([str(v) for label, v in rows if label in ("来源文件", "上年报告")])
     for i, (label, value) in enumerate(rows, start=3):
         ov.cell(i, 1, label).font = bold
-        ov.cell(i, 2, value)
+        cell = ov.cell(i, 2, names.get(str(value), value) if label in ("来源文件", "上年报告") else value)
+        cell.alignment = wrap
+        if label in ("来源文件", "上年报告"):
+            link_file(cell, str(value))
+        ov.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
+        ov.row_dimensions[i].height = row_height([(cell.value, sum(OVERVIEW_WIDTHS[1:]))], minimum=15)
     conclusion = ov.cell(3 + [r[0] for r in rows].index("结论"), 2)
     conclusion.fill = PatternFill("solid", fgColor=RED if hard else (AMBER if findings else GREEN))
     r0 = 4 + len(rows)
@@ -73,11 +100,11 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
     first = {f.rule: f for f in reversed(findings)}
     for i, (rule, n) in enumerate(per_rule.items(), start=r0 + 1):  # findings order: 强制 first, spec order
         ov.cell(i, 1, rule)
-        ov.cell(i, 2, first[rule].title)
+        ov.cell(i, 2, first[rule].title).alignment = wrap
         ov.cell(i, 3, first[rule].severity)
         ov.cell(i, 4, n)
-    ov.column_dimensions["A"].width = 14
-    ov.column_dimensions["B"].width = 60
+    print_setup(ov, landscape=False, title_rows=None)
+    ov.print_area = f"A1:D{max(r0 + len(per_rule), r0)}"
 
     ws = table_sheet(wb, "审核结果", COLUMNS, border=border)
     for i, f in enumerate(findings, start=1):
@@ -101,16 +128,19 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
             cell.border = border
             cell.alignment = wrap
         ws.cell(i + 1, 2).fill = PatternFill("solid", fgColor=severity_colour(f.severity))
-    if findings:
-        set_filter(ws, COLUMNS, len(findings) + 1)
+        fit_row(ws, i + 1, list(row), COLUMNS)
+    set_filter(ws, COLUMNS, max(2, len(findings) + 1))
 
     wc = table_sheet(wb, "涉及单元格", CELL_COLUMNS, fill=None)
     r = 2
     for i, f in enumerate(findings, start=1):
         for ref in f.cells:
-            for c, value in enumerate((i, f.ref, ref.key, ref.address, show(ref.value)), start=1):
-                wc.cell(r, c, value)
+            values = [i, f.ref, ref.key, ref.address, show(ref.value)]
+            for c, value in enumerate(values, start=1):
+                wc.cell(r, c, value).alignment = wrap
+            fit_row(wc, r, values, CELL_COLUMNS)
             r += 1
+    set_filter(wc, CELL_COLUMNS, max(2, r - 1))
     return wb
 
 

@@ -1,15 +1,19 @@
 """What the two findings workbooks (io.findings_xlsx for one report, audit.xlsx for a batch)
-have in common: a table sheet with a styled, frozen header row and set column widths, the
-autofilter over it, the severity colours, and how values and cells of a finding are shown.
+have in common: a table sheet with a styled, frozen header row, set column widths and a print
+setup (A4 landscape, one page wide, the header row on every page), the autofilter over it, row
+heights that show all of the wrapped text, the severity colours, short file names with the
+full path behind a link, and how values and cells of a finding are shown.
 
 Works in openpyxl's normal and write-only modes (the batch audit streams its rows).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..check import Finding
+from ..sheetfit import print_setup, row_height
 from ..values import Value, format_value
 
 RED, AMBER, GREEN, GREY, HEADER = "FFC7CE", "FFEB9C", "C6EFCE", "D9D9D9", "D9E1F2"
@@ -19,7 +23,7 @@ Columns = tuple[tuple[str, int], ...]  # (header text, column width in character
 
 def table_sheet(wb: Any, title: str, columns: Columns, fill: str | None = HEADER, border: Any = None) -> Any:
     """A new sheet with the bold header row (`fill` colour, optional `border`), the column
-    widths and the header frozen."""
+    widths, the header frozen and printed on every page (A4 landscape, one page wide)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -28,6 +32,8 @@ def table_sheet(wb: Any, title: str, columns: Columns, fill: str | None = HEADER
     for c, (_, width) in enumerate(columns, start=1):  # write-only: widths before any row
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
+    print_setup(ws, landscape=True, title_rows="1:1", centered=False)
+    ws.row_dimensions[1].height = fit_height([name for name, _ in columns], columns)
     bold, head = Font(bold=True), []
     for name, _ in columns:
         cell = WriteOnlyCell(ws, name)  # a plain Cell: append() takes it in both modes
@@ -46,6 +52,49 @@ def set_filter(ws: Any, columns: Columns, last_row: int) -> None:
     from openpyxl.utils import get_column_letter
 
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
+
+
+def fit_height(values: list[object], columns: Columns) -> float:
+    """The height of a row of `values` (wrapped) under `columns`. Callers set it on the row
+    before appending it (write-only sheets write a row's height with the row)."""
+    return row_height(zip(values, (w for _, w in columns), strict=False), minimum=15)
+
+
+def fit_row(ws: Any, row: int, values: list[object], columns: Columns) -> None:
+    ws.row_dimensions[row].height = fit_height([_shown(v) for v in values], columns)
+
+
+def _shown(value: object) -> object:
+    return getattr(value, "value", value)  # a WriteOnlyCell shows its value
+
+
+def short_names(sources: list[str]) -> dict[str, str]:
+    """What a table shows of each source file: its path below the folder all of them share
+    (just the name for one file), as full paths were cut until files looked alike; the full
+    path goes into a link (`link_file`)."""
+    import os
+
+    paths = [s for s in dict.fromkeys(sources) if s]
+    parents = {str(Path(s).parent) for s in paths}
+    try:
+        common = os.path.commonpath(list(parents)) if parents else ""
+    except ValueError:  # relative and absolute, or different drives
+        common = ""
+    out = {"": ""}
+    for s in paths:
+        rel = os.path.relpath(s, common) if common and len(paths) > 1 else Path(s).name
+        out[s] = rel if not rel.startswith("..") else s
+    return out
+
+
+def link_file(cell: Any, source: str) -> None:
+    """Link `cell` to the file `source` and note its full path (for a path that is a file)."""
+    from openpyxl.comments import Comment
+
+    if not source or not Path(source).is_absolute():
+        return
+    cell.hyperlink = Path(source).as_uri()
+    cell.comment = Comment(source, "xladdin", width=360, height=60)
 
 
 def severity_colour(severity: str) -> str:

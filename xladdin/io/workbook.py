@@ -25,6 +25,7 @@ from ..errors import InputError, OutputError
 from ..names import SHEET_NOTES
 from ..previous import SHEET_PREVIOUS, previous_rows
 from ..report import Meta, Report
+from ..sheetfit import fit_text_cells
 from ..spec import SPEC
 from ..values import Value, is_absent
 from .assemble import NOTES_HEADER, assemble, at, cell_value, formula_text, notes_header, template_formulas
@@ -231,6 +232,7 @@ def write_report(
                     f"正文“{part}”有 {len(text)} 字，超过 Excel 单元格上限 {MAX_CELL_TEXT} 字", path=str(out)
                 )
             wb[sheet][coord].value = text or None
+        fit_text_cells(wb, layout.sections.values())  # a long section stays fully visible
         write_explanations(wb, report.explanations)
         if report.previous is not None:
             write_previous_sheet(wb, report.previous)

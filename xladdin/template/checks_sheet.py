@@ -14,12 +14,13 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..names import SHEET_CHECKS
+from ..sheetfit import line_height, print_setup, row_height, wrapped_lines
 from ..spec import SPEC, Identity, Spec
 from ..spec.format2021 import T3_COLS, T3_GROUPS
 from . import styles as st
-from .formulas import IDENTITY_RULES, named_args, qualified, rectangles, sum_of
+from .formulas import IDENTITY_RULES, blank_until_filled, named_args, qualified, rectangles, sum_of
 from .layout import CHECK_STATUS_NAME, cell_positions
-from .sheets import LINE_HEIGHT, header_style, input_positions, print_setup, protect, text_lines
+from .sheets import LINE_HEIGHT, header_style, input_positions, protect
 
 PASS, FAIL, SKIP, INCOMPLETE = "通过", "不符", "未核对", "未填完"
 COLUMNS = ("规则实例", "规则", "核对内容", "等式", "左边合计", "右边合计", "差额", "结果", "数值格", "应有数值格")
@@ -82,6 +83,7 @@ def build_checks_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     row += 1
     for col, text in enumerate(("表格", "应填格数", "空白", "非数字", "负数或小数", "结果"), start=1):
         header_style(ws.cell(row, col, text))
+    _fit_row(ws, row)
     count_rows: list[int] = []
     for table in spec.tables:
         row += 1
@@ -110,6 +112,7 @@ def build_checks_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     row += 1
     for col, text in enumerate(COLUMNS, start=1):
         header_style(ws.cell(row, col, text))
+    _fit_row(ws, row)
     header_row = row
     first_instance = row + 1
     for rule_id in IDENTITY_RULES:
@@ -121,7 +124,7 @@ def build_checks_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
         c.alignment = st.LEFT
         c.border = st.GRID
         ws.merge_cells(f"A{row}:{last_col}{row}")
-        ws.row_dimensions[row].height = text_lines(c.value, sum(WIDTHS)) * LINE_HEIGHT + 4
+        ws.row_dimensions[row].height = wrapped_lines(c.value, sum(WIDTHS)) * LINE_HEIGHT + 4
         for ident in rule.identities:
             row += 1
             _instance_row(ws, row, rule.title, ident, spec)
@@ -152,13 +155,15 @@ def build_checks_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     header_style(ws.cell(row, 1, "分组"))
     for j, (_, name) in enumerate(T3_COLS):
         header_style(ws.cell(row, 2 + j, name))
+    _fit_row(ws, row)
     pos = cell_positions(spec)
     for name, members in T3_GROUPS.values():
         row += 1
         _cell(ws.cell(row, 1, name))
         for j, (col, _) in enumerate(T3_COLS):
             keys = [f"t3.{m}.{col}" for m in members]
-            _cell(ws.cell(row, 2 + j, "=" + sum_of(named_args(keys, spec))))
+            args = named_args(keys, spec)
+            _cell(ws.cell(row, 2 + j, "=" + blank_until_filled(args, sum_of(args))))
     del pos
 
     ws.freeze_panes = ws.cell(header_row + 1, 1)
@@ -176,8 +181,8 @@ def _instance_row(ws: Worksheet, row: int, title: str, ident: Identity, spec: Sp
         title,
         ident.where,
         equation_text(ident, spec),
-        "=" + sum_of(left),
-        "=" + sum_of(right),
+        "=" + blank_until_filled(left, sum_of(left)),
+        "=" + blank_until_filled(right, sum_of(right)),
         f'=IF(I{row}<J{row},"",E{row}-F{row})',
         f'=IF(I{row}<J{row},"{SKIP}",IF(G{row}=0,"{PASS}","{FAIL}"))',
         f"=COUNT({','.join(left + right)})",
@@ -188,8 +193,14 @@ def _instance_row(ws: Worksheet, row: int, title: str, ident: Identity, spec: Sp
         _cell(c)
         if col in (3, 4):
             c.alignment = st.LEFT
-    lines = max(text_lines(str(values[2]), WIDTHS[2]), text_lines(str(values[3]), WIDTHS[3]))
-    ws.row_dimensions[row].height = max(lines * LINE_HEIGHT + 4, 18)
+    _fit_row(ws, row)
+
+
+def _fit_row(ws: Worksheet, row: int) -> None:
+    """Height for the wrapped text of the row's cells (headers, names, equations)."""
+    cells = [(ws.cell(row, col).value, w) for col, w in enumerate(WIDTHS, start=1)]
+    texts = [(v, w) for v, w in cells if isinstance(v, str) and not v.startswith("=")]
+    ws.row_dimensions[row].height = row_height(texts, line_height(st.BODY.sz), minimum=18)
 
 
 def _key_at(p, spec: Spec) -> str:  # type: ignore[no-untyped-def]

@@ -1,7 +1,8 @@
 """Excel formulas generated from the spec's identities.
 
-Only functions that Excel, WPS and LibreOffice evaluate alike are used: SUM and + in the
-derived cells; COUNT, COUNTBLANK, COUNTA, COUNTIF, IF and SUMPRODUCT/MOD on the 校验 sheet.
+Only functions that Excel, WPS and LibreOffice evaluate alike are used: IF, COUNT and SUM in
+the derived cells (blank until a part is filled, so a blank template prints no 0 totals and its
+校验 sheet says 未核对, not 通过); COUNT, COUNTBLANK, COUNTA, COUNTIF, IF and SUMPRODUCT/MOD on the 校验 sheet.
 """
 
 from __future__ import annotations
@@ -100,10 +101,15 @@ def sum_of(args: Sequence[str]) -> str:
     return f"SUM({','.join(args)})"
 
 
+def blank_until_filled(args: Sequence[str], total: str) -> str:
+    """`total`, or "" (text: COUNT skips it, SUM adds nothing) while every cell of `args` is blank."""
+    return f'IF(COUNT({",".join(args)})=0,"",{total})'
+
+
 def derived_formula(key: str, spec: Spec = SPEC) -> str:
-    """=SUM(D5:I5) for a derived cell, from the identity that defines it."""
+    """=IF(COUNT(D5:I5)=0,"",SUM(D5:I5)) for a derived cell, from the identity that defines it."""
     plus, minus = derivation(key, spec)
-    text = "=" + sum_of(local_args(plus, spec))
+    total = sum_of(local_args(plus, spec))
     if minus:
-        text += "-" + sum_of(local_args(minus, spec))
-    return text
+        total += "-" + sum_of(local_args(minus, spec))
+    return "=" + blank_until_filled(local_args(plus + minus, spec), total)

@@ -23,9 +23,12 @@ TABLE_LEFT = 1
 # 基本信息: title row, column-header row, then one row per Meta field.
 META_FIRST_ROW = 3
 META_VALUE_COL = 2
-# 正文: title row, column-header row, then parts and section headings.
+# 正文: title row, column-header row, then parts and section headings. A part is a block of
+# TEXT_PART_ROWS rows merged into one cell (Excel caps a row at 409 pt: one row shows only
+# about 1,000 characters; the block shows about 4,000), its text in the top-left cell.
 TEXT_FIRST_ROW = 3
 TEXT_VALUE_COL = 2
+TEXT_PART_ROWS = 3
 CHECK_STATUS_NAME = "NB_check_status"  # the overall 校验 result cell (通过/不符/未填完)
 
 
@@ -100,10 +103,19 @@ def text_rows(spec: Spec = SPEC) -> list[tuple[str, str, str]]:
     return rows
 
 
+def text_row_numbers(spec: Spec = SPEC) -> list[tuple[str, str, str, int]]:
+    """`text_rows` with the sheet row each starts on (a heading takes one row, a part a block)."""
+    out, row = [], TEXT_FIRST_ROW
+    for kind, key, title in text_rows(spec):
+        out.append((kind, key, title, row))
+        row += TEXT_PART_ROWS if kind == "part" else 1
+    return out
+
+
 def section_positions(spec: Spec = SPEC) -> dict[str, Pos]:
     return {
-        key: Pos(SHEET_TEXT, TEXT_FIRST_ROW + i, TEXT_VALUE_COL)
-        for i, (kind, key, _) in enumerate(text_rows(spec))
+        key: Pos(SHEET_TEXT, row, TEXT_VALUE_COL)
+        for kind, key, _, row in text_row_numbers(spec)
         if kind == "part"
     }
 

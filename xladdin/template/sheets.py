@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import fields
 
 from openpyxl.formatting.rule import FormulaRule
@@ -13,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..names import NOTES_HEADER, SHEET_META, SHEET_NOTES, SHEET_TEXT, meta_name
 from ..report import META_LABELS, Meta
+from ..sheetfit import fit_text_cells, print_setup, wrapped_lines
 from ..spec import SPEC, Spec, Table
 from . import styles as st
 from .formulas import IDENTITY_RULES, derived_formula, local_args, rectangles, sum_of
@@ -20,12 +20,13 @@ from .layout import (
     META_FIRST_ROW,
     TABLE_LEFT,
     TABLE_TOP,
-    TEXT_FIRST_ROW,
+    TEXT_PART_ROWS,
     Pos,
     cell_positions,
     grid_pos,
+    section_positions,
     table_grid,
-    text_rows,
+    text_row_numbers,
 )
 
 # Width (Excel column units) of the table columns; a CJK character is about two units.
@@ -39,7 +40,7 @@ LINE_HEIGHT = 14.0  # points per text line at 10.5 pt
 TEXT_LABEL_WIDTH = 24
 TEXT_WIDTH = 100
 # Empty narrative cells get a box of several lines; `fit_text_rows` grows it to the text, as
-# neither Excel nor LibreOffice re-fits stored row heights when a file is opened.
+# neither Excel nor LibreOffice re-fits stored row heights (nor merged cells) when a file is opened.
 TEXT_ROW_HEIGHT = 90.0
 
 
@@ -49,26 +50,6 @@ def protect(ws: Worksheet) -> None:
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.formatCells = True
-
-
-def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    if title_rows:
-        ws.print_title_rows = title_rows
-
-
-def text_lines(text: str, width: float) -> int:
-    """Lines a wrapped label needs in a column span `width` units wide (CJK ≈ 2 units)."""
-    units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-    return max(1, math.ceil(units / max(width - 1.5, 1)))
 
 
 def validation(**options: str) -> DataValidation:
@@ -151,7 +132,7 @@ def build_table_sheet(wb: Workbook, table: Table, spec: Spec = SPEC) -> Workshee
                 c.alignment = st.CENTER
             if gc.rowspan == 1:
                 span = sum(widths[gc.col : gc.col + gc.colspan])
-                need = text_lines(gc.text, span) * LINE_HEIGHT + 4
+                need = wrapped_lines(gc.text, span) * LINE_HEIGHT + 4
                 heights[pos.row] = max(heights.get(pos.row, 0), need)
         if gc.rowspan > 1 or gc.colspan > 1:
             ws.merge_cells(
@@ -290,7 +271,7 @@ def build_meta_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
         h.font = st.NOTE
         h.alignment = st.LEFT
         h.border = st.GRID
-        ws.row_dimensions[row].height = max(22, text_lines(hint, 60 * 1.15) * 12 + 6)
+        ws.row_dimensions[row].height = max(22, wrapped_lines(hint, 60 * 1.15) * 12 + 6)
     for dv in (level_dv, year_dv, date_dv):
         ws.add_data_validation(dv)
 
@@ -334,8 +315,7 @@ def build_text_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
     ws.row_dimensions[1].height = 30
     header_style(ws.cell(2, 1, "部分"))
     header_style(ws.cell(2, 2, "内容"))
-    for i, (kind, _key, text) in enumerate(text_rows(spec)):
-        row = TEXT_FIRST_ROW + i
+    for kind, _key, text, row in text_row_numbers(spec):
         if kind == "heading":
             c = ws.cell(row, 1, text)
             c.font = st.HEADING
@@ -352,28 +332,20 @@ def build_text_sheet(wb: Workbook, spec: Spec = SPEC) -> Worksheet:
             c.alignment = st.TOP_LEFT
             c.number_format = st.TEXT_FORMAT
             ws.cell(row, 1).alignment = st.TOP_LEFT
-            ws.row_dimensions[row].height = TEXT_ROW_HEIGHT
+            for col in (1, 2):
+                ws.merge_cells(start_row=row, start_column=col, end_row=row + TEXT_PART_ROWS - 1, end_column=col)
+            for r in range(row, row + TEXT_PART_ROWS):
+                ws.row_dimensions[r].height = TEXT_ROW_HEIGHT / TEXT_PART_ROWS
     ws.freeze_panes = "A3"
     print_setup(ws, landscape=False, title_rows="2:2")
     protect(ws)
     return ws
 
 
-def text_row_height(text: str, width: float = TEXT_WIDTH) -> float:
-    """Row height (points) that shows all of `text` wrapped in a column `width` units wide."""
-    lines = sum(text_lines(p, width * 1.1) for p in (text or "").split("\n"))
-    return min(409.0, max(TEXT_ROW_HEIGHT, lines * LINE_HEIGHT + 6))  # 409 pt: Excel's maximum
-
-
 def fit_text_rows(wb: Workbook, spec: Spec = SPEC) -> None:
-    """Grow the 正文 rows to their text (call after writing narrative into a template copy)."""
-    if SHEET_TEXT not in wb.sheetnames:
-        return
-    ws = wb[SHEET_TEXT]
-    for i, (kind, _key, _title) in enumerate(text_rows(spec)):
-        if kind == "part":
-            row = TEXT_FIRST_ROW + i
-            ws.row_dimensions[row].height = text_row_height(str(ws.cell(row, 2).value or ""))
+    """Grow the 正文 blocks to their text (call after writing narrative into a template copy)."""
+    places = [(p.sheet, p.a1) for p in section_positions(spec).values()]
+    fit_text_cells(wb, places)
 
 
 # --------------------------------------------------------------------------- 说明
