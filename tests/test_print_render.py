@@ -54,6 +54,15 @@ def long_section() -> str:
     return text[:1500]
 
 
+def many_findings(example: Report) -> list:
+    """Every row sum of 表三 off by one (findings of 7 cells each), then a blank report's."""
+    bumped = Report.from_json(example.to_json())
+    for cell in SPEC.cells_of("t3"):
+        if cell.key.endswith(".natural") and not cell.derived:
+            bumped.values[cell.key] += 1
+    return check(bumped) + check(Report())
+
+
 def pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"Pages:\s+(\d+)", info).group(1))
@@ -82,7 +91,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, 
     books = {
         "findings-none": write_findings(check(example), work / "findings-none.xlsx", example),
         "findings-few": write_findings(check(broken(example)), work / "findings-few.xlsx", broken(example)),
-        "findings-many": write_findings(check(blank_report), work / "findings-many.xlsx", blank_report),
+        "findings-many": write_findings(many_findings(example), work / "findings-many.xlsx", blank_report),
     }
     records = audit_paths([str(p) for p in sorted((DATA / "examples").glob("*.txt"))])
     books["audit"] = write_audit_xlsx(records, work / "audit.xlsx")
@@ -117,8 +126,8 @@ def test_page_counts(rendered: dict[str, tuple[Path, Path]]) -> None:
     # 概况, 审核结果, 涉及单元格: one page each when there is little to show
     assert counts["findings-none"] == 3
     assert counts["findings-few"] == 3
-    # 200 blank cells: about 15 findings a page, 4 pages of cells — not one column per page
-    assert 3 < counts["findings-many"] <= 25, counts
+    # dozens of findings: a few pages each for findings and cells — not one column per page
+    assert 5 < counts["findings-many"] <= 40, counts
     assert counts["audit"] <= 8, counts  # 汇总 one page, 明细 a few
     # 基本信息, 正文 (2 with the long section), 表二, 表三, 表四, 校验 (3), 说明
     assert counts["template"] == 9, counts
@@ -130,7 +139,7 @@ def test_header_row_printed_on_every_page(rendered: dict[str, tuple[Path, Path]]
     text = pdf_text(pdf).split("\f")[: pages(pdf)]
     findings = [p for p in text if "问题说明" in p and "规则原文" in p]  # 审核结果's header
     cells = [p for p in text if "单元格键" in p and "规则原文" not in p]  # 涉及单元格's header
-    assert len(findings) >= 3 and len(cells) >= 3
+    assert len(findings) >= 2 and len(cells) >= 2
     assert len(findings) + len(cells) == len(text) - 1  # every page but 概况
 
 

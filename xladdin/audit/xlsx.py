@@ -25,6 +25,7 @@ from ..io.sheets import (
     short_names,
     show,
     table_sheet,
+    width_of,
 )
 from .runner import AuditRecord
 
@@ -124,7 +125,7 @@ def audit_workbook(records: list[AuditRecord]):
             append(wd, [
                 source(wd, r.source), wrapped(wd, agency), year, f.rule, wrapped(wd, f.title),
                 styled(wd, f.severity, severity_colour(f.severity)),
-                f.scope, wrapped(wd, f.message), wrapped(wd, cells_text(f)),
+                f.scope, wrapped(wd, f.message), wrapped(wd, cells_text(f, width_of(DETAIL_COLUMNS, "涉及单元格"))),
                 show(f.expected), show(f.actual), show(f.imbalance),
                 wrapped(wd, f.snippet), wrapped(wd, f.ref), wrapped(wd, f.explanation),
             ], DETAIL_COLUMNS, n)

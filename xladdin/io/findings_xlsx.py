@@ -27,6 +27,7 @@ from .sheets import (
     short_names,
     show,
     table_sheet,
+    width_of,
 )
 
 # Widths add up to what prints legibly on A4 landscape one page wide (about 75 %).
@@ -115,7 +116,7 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
             f.title,
             f.scope,
             f.message,
-            cells_text(f),
+            cells_text(f, width_of(COLUMNS, "涉及单元格")),
             show(f.expected),
             "空白" if f.actual is None and f.rule.endswith("-N") else show(f.actual),
             show(f.imbalance),

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import Finding
-from ..sheetfit import print_setup, row_height
+from ..sheetfit import MAX_ROW_HEIGHT, print_setup, row_height
 from ..values import Value, format_value
 
 RED, AMBER, GREEN, GREY, HEADER = "FFC7CE", "FFEB9C", "C6EFCE", "D9D9D9", "D9E1F2"
@@ -45,6 +45,10 @@ def table_sheet(wb: Any, title: str, columns: Columns, fill: str | None = HEADER
         head.append(cell)
     ws.append(head)
     return ws
+
+
+def width_of(columns: Columns, name: str) -> float:
+    return dict(columns)[name]
 
 
 def set_filter(ws: Any, columns: Columns, last_row: int) -> None:
@@ -111,9 +115,23 @@ def show(value: Value) -> object:
 MAX_CELLS_SHOWN = 12  # an S7 finding may name 175 absent cells
 
 
-def cells_text(finding: Finding) -> str:
-    """The cells of a finding, one "address＝value" per line (the first few of a long list)."""
-    lines = [f"{c.address or c.key}＝{format_value(c.value)}" for c in finding.cells[:MAX_CELLS_SHOWN]]
-    if len(finding.cells) > MAX_CELLS_SHOWN:
-        lines.append(f"……共 {len(finding.cells)} 格")
-    return "\n".join(lines)
+def cells_text(finding: Finding, width: float | None = None) -> str:
+    """The cells of a finding, one "address＝value" per line (the first few of a long list,
+    then "……共 N 格"). With a column `width`, cells that would not fit a row of the highest
+    height run on, separated by "、", as many as fit (the findings workbook's 涉及单元格 sheet
+    lists them all)."""
+    parts = [f"{c.address or c.key}＝{format_value(c.value)}" for c in finding.cells]
+    shown = parts[:MAX_CELLS_SHOWN]
+    more = [f"……共 {len(parts)} 格"] if len(parts) > len(shown) else []
+    text = "\n".join(shown + more)
+    if width is None or _fits(text, width):
+        return text
+    for k in range(len(shown), 0, -1):
+        text = "、".join(shown[:k]) + ("" if k == len(parts) else f"……共 {len(parts)} 格")
+        if _fits(text, width):
+            break
+    return text
+
+
+def _fits(text: str, width: float) -> bool:
+    return row_height([(text, width)]) < MAX_ROW_HEIGHT
