@@ -176,8 +176,11 @@ def test_addin_core_properties_have_title_and_description(built) -> None:  # noq
 def test_template_opens_in_openpyxl_with_config_sheet(built) -> None:  # noqa: ANN001
     wb = load_workbook(built.template, keep_vba=True)
     assert CONF_SHEET in wb.sheetnames and wb[CONF_SHEET].sheet_state == "hidden"
-    conf = {r[0]: r[1] for r in wb[CONF_SHEET].iter_rows(values_only=True)}
-    assert conf["UDF MODULES"] == UDF_MODULE
+    conf = {r[0]: r[1] for r in wb[CONF_SHEET].iter_rows(max_col=2, values_only=True)}
+    assert conf == {"UDF MODULES": UDF_MODULE, "ADD_WORKBOOK_TO_PYTHONPATH": "false"}  # what xlwings reads
+    from xladdin.excel.udf_vba import MISMATCH_CELL, MISMATCH_TEMPLATE
+
+    assert wb[CONF_SHEET][MISMATCH_CELL].value == MISMATCH_TEMPLATE and MISMATCH_CELL[0] > "B"
     assert "表三" in wb.sheetnames
     assert FileBook(built.template).is_report()
 

@@ -93,6 +93,23 @@ def test_generated_vba_wrappers_match_the_python_functions() -> None:
         assert f", {book}, Application.Caller)" in code
         assert code.count("Application.Volatile") == len(udfs.VOLATILE)
         assert "ChrW" not in code and "MacroOptions" not in code  # texts come from Python
+        assert code.count("= NbError(Err.Description)") == len(udfs.UDFS)
+
+
+def test_cells_name_an_xlwings_mismatch_with_the_text_the_buttons_show() -> None:
+    """The VBA fills the config sheet's template with XLWINGS_VERSION and the version of the DLL
+    found next to python.exe; the buttons format the same template in Python."""
+    import re
+
+    from xladdin.excel.udf_vba import MISMATCH_CELL, MISMATCH_TEMPLATE, NB_ERROR
+    from xladdin.excel.xlbook import xlwings_mismatch
+
+    assert set(re.findall(r"\{(\w+)\}", MISMATCH_TEMPLATE)) == {"addin", "python"}
+    assert 'Replace(Replace(text, "{addin}", XLWINGS_VERSION), "{python}", pythonVersion)' in NB_ERROR
+    assert f'Range("{MISMATCH_CELL}")' in NB_ERROR and 'InStr(description, "Could not load xlwings")' in NB_ERROR
+    import xlwings as xw
+
+    assert xlwings_mismatch("0.1.0") == MISMATCH_TEMPLATE.format(addin="0.1.0", python=xw.__version__)
 
 
 def test_findings_spill_natively_and_only_the_legacy_variant_expands(example: Report) -> None:

@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from ..errors import OutputError
 from ..names import TEMPLATE_NAME
 from . import package
+from .udf_vba import MISMATCH_CELL, MISMATCH_TEMPLATE
 from .udf_vba import MODULE as UDF_VBA_MODULE
 from .udf_vba import module_code as udf_module_code
 from .vba import MACROS_DIR, PROJECT_NAME, VbaModule, compile_project, project_modules
@@ -68,6 +69,7 @@ def add_conf_sheet(wb: Workbook) -> None:
     ws = wb.create_sheet(CONF_SHEET)
     for key, value in CONF:
         ws.append([key, value])
+    ws[MISMATCH_CELL] = MISMATCH_TEMPLATE  # read by the NB_ cells' VBA (udf_vba.NB_ERROR)
     ws.column_dimensions["A"].width = 32
     ws.column_dimensions["B"].width = 40
     ws.sheet_state = "hidden"

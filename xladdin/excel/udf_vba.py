@@ -18,6 +18,32 @@ from . import udfs
 
 MODULE = "xladdin_udfs"
 PY_MODULE = "xladdin.excel.udfs"
+# The Chinese notice for an xlwings version mismatch, shown by buttons (Python) and by the NB_
+# cells (VBA, which reads it from this cell of the config sheet: the VBA itself stays ASCII).
+# Column D: xlwings reads only columns A:B of the sheet as settings.
+MISMATCH_CELL = "D1"
+MISMATCH_TEMPLATE = ("版本不一致：加载项（或启用宏的模板）中的 xlwings 为 {addin}，本机 Python 中的 xlwings 为 {python}，"
+                     "工作表函数（NB_）因此无法计算。请关闭 Excel，在命令提示符中运行 xladdin addin install；"
+                     "使用启用宏的模板（.xlsm）时，再运行 xladdin addin build 重新生成模板。")
+
+NB_ERROR = f"""Private Function NbError(description As String) As String
+    ' After an xlwings upgrade the DLL named for this VBA's version (xlwings64-<version>.dll) is
+    ' missing next to python.exe and xlwings says "Could not load ...". Say it in Chinese with
+    ' both versions and the fix: the text is cell {MISMATCH_CELL} of the config sheet (build.py).
+    Dim interpreter As String, found As String, pythonVersion As String, text As String
+    NbError = description
+    If InStr(description, "Could not load xlwings") = 0 Then Exit Function
+    On Error Resume Next
+    interpreter = GetConfig("INTERPRETER_WIN", "")
+    found = Dir(ParentFolder(interpreter) & "\\xlwings*.dll")
+    If found = "" Then found = Dir(ParentFolder(ParentFolder(interpreter)) & "\\xlwings*.dll")
+    pythonVersion = Replace(Replace(Replace(found, "xlwings64-", ""), "xlwings32-", ""), ".dll", "")
+    If pythonVersion = "" Then pythonVersion = "?"
+    text = ThisWorkbook.Worksheets(PROJECT_NAME & ".conf").Range("{MISMATCH_CELL}").Value
+    If text = "" Then Exit Function
+    NbError = Replace(Replace(text, "{{addin}}", XLWINGS_VERSION), "{{python}}", pythonVersion)
+End Function
+"""
 
 
 def _params(f: object) -> list[inspect.Parameter]:
@@ -58,7 +84,7 @@ def wrapper(f: object, addin: bool) -> list[str]:
         "    Exit Function",
         "    #End If",
         "failed:",
-        f"    {name} = Err.Description",
+        f"    {name} = NbError(Err.Description)",
         "End Function",
         "",
     ]
@@ -74,4 +100,5 @@ def module_code(addin: bool) -> str:
     ]
     for f in udfs.UDFS:
         lines += wrapper(f, addin)
+    lines += NB_ERROR.split("\n")
     return "\n".join(lines)

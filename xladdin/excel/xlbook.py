@@ -282,16 +282,16 @@ def xlwings_mismatch(vba_version: str) -> str | None:
 
     The VBA names xlwings' DLL by version (xlwings64-<version>.dll, next to python.exe): after
     upgrading xlwings the NB_ functions fail with "Could not load xlwings64-….dll" until the
-    add-in is rebuilt. Buttons still work (RunPython starts python.exe), so they say it.
+    add-in is rebuilt. Buttons still work (RunPython starts python.exe), so they say it; the
+    NB_ cells say the same through the VBA (udf_vba.NB_ERROR).
     """
     import xlwings as xw
 
     if not vba_version or vba_version == xw.__version__:
         return None
-    return (f"版本不一致：加载项（或启用宏的模板）中的 xlwings 为 {vba_version}，本机 Python 中的 xlwings 为 "
-            f"{xw.__version__}，工作表函数（NB_）因此无法计算。\n请关闭 Excel，在命令提示符中运行：\n"
-            "    xladdin addin install\n"
-            "使用启用宏的模板（.xlsm）时，再运行 xladdin addin build 重新生成模板。")
+    from .udf_vba import MISMATCH_TEMPLATE
+
+    return MISMATCH_TEMPLATE.format(addin=vba_version, python=xw.__version__)
 
 
 def _tk_file(prompt: str, mode: str, suffix: str, default: str = "") -> str | None:
