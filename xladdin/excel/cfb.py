@@ -2,8 +2,9 @@
 
 Only what a VBA project needs: storages and streams written once, in memory. Streams under
 4096 bytes live in the mini stream (64-byte sectors), larger ones in 512-byte sectors. Each
-storage's children form a binary search tree in MS-CFB order (shorter names first, then by
-upper-cased name), every node black, which MS-CFB 2.6.4 allows. No DIFAT: a project of up to
+storage's children form a balanced binary search tree in MS-CFB order (shorter names first,
+then by upper-cased name), every node black: that meets the three constraints MS-CFB 2.6.4 sets
+for its red-black trees (root black, no two red nodes in a row, left sibling less than right). No DIFAT: a project of up to
 109 FAT sectors (about 7 MB) is far beyond any add-in.
 """
 
