@@ -178,3 +178,16 @@ def to_split_markdown(report: Report) -> str:
 
 
 from xladdin.spec.format2021 import T3_COLS as T3_COLS_  # noqa: E402
+
+
+def scan_pdf(pdf: Path, out: Path, dpi: int = 200) -> Path:
+    """The PDF as a scan would be: every page rendered to an image (pdftoppm), the images
+    wrapped into an image-only PDF (Pillow) with no text layer."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory(prefix="scan-") as tmp:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), f"{tmp}/p"], check=True, capture_output=True)
+        pngs = sorted(Path(tmp).glob("p-*.png"), key=lambda q: int(q.stem.split("-")[1]))
+        images = [Image.open(q).convert("L") for q in pngs]
+        images[0].save(out, save_all=True, append_images=images[1:], resolution=dpi)
+    return out

@@ -95,21 +95,46 @@ def read_published(path: str | Path, previous: Report | None = None) -> Report:
         raise InputError("文件不存在", path=str(p))
     lines = read_lines(p)
     if not any(ln.text for ln in lines):
-        raise InputError("文件中没有可读取的文字（扫描件 PDF 需先做文字识别）", path=str(p))
+        why = "（扫描图片经文字识别也未读出文字）" if p.suffix.lower() == ".pdf" else ""
+        raise InputError(f"文件中没有可读取的文字{why}", path=str(p))
     report = parse_lines(lines, str(p), previous)
-    if p.suffix.lower() == ".pdf" and _doubtful(report):
-        # ruled-table detection can cut a table badly; the plain text reading may do better.
-        # Both readings only ever hold certain values, so keep the one that settles more cells.
-        from .pdf import pdf_lines
+    if p.suffix.lower() != ".pdf":
+        return report
+    from .pdf import OCR_MARK, pdf_lines
 
+    ocr_pages = sorted({ln.page for ln in lines if ln.where.endswith(OCR_MARK) and ln.page})
+    if ocr_pages:
+        _mark_ocr(report, ocr_pages)
+        return report
+    # ruled-table detection can cut a table badly; the table rebuilt from word boxes and
+    # ruling lines, or the plain text reading, may do better. Every reading only ever holds
+    # certain values, so keep the one that settles more cells.
+    for reading, kwargs in (("geometry", {"geometry": True}), ("text", {"tables": False})):
+        if not _doubtful(report):
+            break
         try:
-            plain = parse_lines(pdf_lines(p, tables=False), str(p), previous)
+            other = parse_lines(pdf_lines(p, **kwargs), str(p), previous)
         except InputError:
-            return report
-        if _doubtful(plain) < _doubtful(report):
-            plain.observed["pdf_reading"] = "text"  # ruled tables ignored: the text settled more cells
-            return plain
+            continue
+        if _doubtful(other) < _doubtful(report):
+            other.observed["pdf_reading"] = reading
+            report = other
     return report
+
+
+def _mark_ocr(report: Report, pages: list[int]) -> None:
+    """Every cell read from an OCR'd page says so in its note; observed["ocr"] names the
+    engine and the pages."""
+    from .ocr import engine
+    from .pdf import OCR_MARK
+
+    name = engine().name
+    report.observed["ocr"] = {"engine": name, "pages": pages}
+    note = f"文字由扫描图片经文字识别（{name}）读出，请与原件核对"
+    for key in report.spec.keys:
+        if OCR_MARK in report.addresses.get(key, ""):
+            prev = report.notes.get(key)
+            report.notes[key] = f"{prev}；{note}" if prev else note
 
 
 def _doubtful(report: Report) -> int:

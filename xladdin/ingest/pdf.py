@@ -1,6 +1,8 @@
 """PDF -> lines with page numbers (pdfplumber, pure Python). Ruled tables are read as cells
 (merged cells once); other text line by line, in reading order; "- N -" page numbers dropped
-later by the table and section readers."""
+later by the table and section readers. A page that is only an image (a scan, a photo) is
+read by offline OCR (ocr.py) and rebuilt by geometry (pdf_tables.py): its lines' provenance
+ends in OCR_MARK."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import pdfplumber
 
 from .lines import Line, clean_cell, row_line
 
+OCR_MARK = "（文字识别）"
+
 
 def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     x = (obj["x0"] + obj["x1"]) / 2
@@ -17,11 +21,26 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
-def pdf_lines(path: str | Path, tables: bool = True) -> list[Line]:
+def pdf_lines(path: str | Path, tables: bool = True, geometry: bool = False) -> list[Line]:
+    """The PDF's lines: ruled tables cut by pdfplumber (`tables`), or rebuilt from the word
+    boxes and ruling lines by pdf_tables (`geometry`), or plain text lines (neither)."""
     out: list[Line] = []
     pages: list[list[Line]] = []
+    budget = None
     with pdfplumber.open(str(path)) as pdf:
         for pno, page in enumerate(pdf.pages, start=1):
+            if not page.chars and page.images:
+                if budget is None:
+                    from .ocr import Budget, check_pages
+
+                    check_pages(len(pdf.pages))
+                    budget = Budget(len(pdf.pages) - pno + 1)
+                pages.append(_ocr_page(str(path), page, pno))
+                budget.check(len(pages))
+                continue
+            if geometry:
+                pages.append(_geometry_page(page, pno))
+                continue
             items: list[tuple[float, int, list[str] | str]] = []
             found = page.find_tables() if tables else []
             boxes = [t.bbox for t in found]
@@ -48,6 +67,42 @@ def pdf_lines(path: str | Path, tables: bool = True) -> list[Line]:
                     text, wrapped = content  # type: ignore[misc]
                     out.append(Line(clean_cell(text), where, None, pno, wrapped))
     return _drop_running_heads(pages)
+
+
+def _blocks_lines(blocks: list, pno: int, mark: str = "") -> list[Line]:
+    out = []
+    for i, b in enumerate(blocks, start=1):
+        where = f"第{pno}页第{i}行{mark}"
+        if b.cells is not None:
+            out.append(row_line(b.cells, where, pno))
+        elif b.text:
+            out.append(Line(clean_cell(b.text), where, None, pno, b.wrapped))
+    return out
+
+
+def _geometry_page(page, pno: int) -> list[Line]:
+    """A born-digital page rebuilt from pdfplumber's word boxes and its ruling lines (line
+    objects and rectangle edges)."""
+    from .pdf_tables import Segment, Word, page_blocks
+
+    words = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in page.extract_words()]
+    segs = []
+    for e in page.edges:
+        if e["orientation"] == "h":
+            segs.append(Segment(True, (e["top"] + e["bottom"]) / 2, e["x0"], e["x1"]))
+        else:
+            segs.append(Segment(False, (e["x0"] + e["x1"]) / 2, e["top"], e["bottom"]))
+    return _blocks_lines(page_blocks(words, segs), pno)
+
+
+def _ocr_page(path: str, page, pno: int) -> list[Line]:
+    """An image-only page: OCR words and ruling lines, rebuilt into lines and table rows."""
+    from .ocr import check_images, page_words, render
+    from .pdf_tables import page_blocks
+
+    check_images(pno, page.images)
+    image = render(path, pno - 1, float(page.width), float(page.height))
+    return _blocks_lines(page_blocks(*page_words(image)), pno, OCR_MARK)
 
 
 def _drop_running_heads(pages: list[list[Line]]) -> list[Line]:

@@ -1,0 +1,79 @@
+"""Tables rebuilt from word boxes and ruling lines (pdf_tables.py), and ruling lines found in a
+page image (ocr.ruling_lines): a blank cell stays blank, a missing number does not shift the
+others, a label over two lines in one cell is joined, a merged cell appears once."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageDraw
+
+from xladdin.ingest.ocr import ruling_lines
+from xladdin.ingest.pdf_tables import Segment, Word, cell_text, page_blocks, split_words
+
+# A 3-column table: label | a | b, rows 0..3; the label column of rows 2-3 is one merged cell.
+XS = [0, 100, 150, 200]
+YS = [0, 20, 40, 60, 80]
+
+
+def _grid(merge_rows_2_3: bool = False) -> list[Segment]:
+    segs = [Segment(False, x, YS[0], YS[-1]) for x in XS]
+    for i, y in enumerate(YS):
+        if merge_rows_2_3 and i == 3:
+            segs.append(Segment(True, y, XS[1], XS[-1]))  # no line under the label of row 2
+        else:
+            segs.append(Segment(True, y, XS[0], XS[-1]))
+    return segs
+
+
+def _w(text: str, x: float, y: float, width: float = 10) -> Word:
+    return Word(text, x, y - 5, x + width, y + 5)
+
+
+def test_blank_cell_stays_blank_and_numbers_keep_their_column() -> None:
+    words = [_w("标签一", 5, 10, 40), _w("3", 110, 10), _w("4", 160, 10),
+             _w("标签二", 5, 30, 40), _w("7", 160, 30)]  # fmt: skip
+    rows = [b.cells for b in page_blocks(words, _grid()) if b.cells and any(b.cells)]
+    assert rows == [["标签一", "3", "4"], ["标签二", "", "7"]]
+
+
+def test_label_over_two_lines_is_joined_and_merged_cell_once() -> None:
+    words = [_w("（二）部分公开（区分", 5, 45, 90), _w("处理的）", 5, 55, 40), _w("1", 110, 50), _w("2", 160, 50),
+             _w("9", 110, 70), _w("8", 160, 70)]  # fmt: skip
+    blocks = [b for b in page_blocks(words, _grid(merge_rows_2_3=True)) if b.cells is not None]
+    cells = [b.cells for b in blocks]
+    assert ["（二）部分公开（区分 处理的）", "1", "2"] in cells  # one cell, both lines
+    assert ["9", "8"] in cells  # the merged label cell appears once, in the row it starts
+
+
+def test_ocr_look_alikes_and_spaces_in_numbers() -> None:
+    assert cell_text([_w("o", 0, 0)]) == "0"
+    assert cell_text([_w("1", 0, 0), _w("2", 30, 0)]) == "12"
+    assert cell_text([_w("行政许可", 0, 0, 40)]) == "行政许可"
+
+
+def test_split_words_shares_the_box() -> None:
+    a, b = split_words([Word("商业企业 科研机构", 0, 0, 90, 10)])
+    assert (a.text, b.text) == ("商业企业", "科研机构")
+    assert a.x1 <= b.x0 and b.x1 == 90
+
+
+def test_text_outside_tables_is_lines_in_reading_order() -> None:
+    words = [_w("第二行", 0, 130, 30), _w("第一行", 0, 110, 30), _w("右边", 50, 110, 20)]
+    blocks = page_blocks(words, _grid())
+    texts = [b.text for b in blocks if b.cells is None]
+    assert texts == ["第一行 右边", "第二行"]
+
+
+def test_ruling_lines_found_in_an_image_and_text_strokes_ignored() -> None:
+    im = Image.new("L", (400, 300), 255)
+    d = ImageDraw.Draw(im)
+    for y in (50, 100, 150, 200):
+        d.line([(40, y), (360, y)], fill=0, width=2)
+    for x in (40, 200, 360):
+        d.line([(x, 50), (x, 200)], fill=0, width=2)
+    d.line([(60, 120), (180, 120)], fill=0, width=3)  # a long stroke inside a word box
+    words = [Word("一一一", 55, 110, 185, 130)]
+    segs = ruling_lines(im, words)
+    hs = sorted(round(s.pos) for s in segs if s.horizontal)
+    vs = sorted(round(s.pos) for s in segs if not s.horizontal)
+    assert hs == [50, 100, 150, 200]
+    assert vs == [40, 200, 360]
