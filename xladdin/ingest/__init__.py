@@ -78,8 +78,10 @@ def read_lines(path: str | Path) -> list[Line]:
             from .pdf import pdf_lines
 
             return pdf_lines(p)
-    except InputError:
-        raise
+    except InputError as exc:
+        if exc.path:
+            raise
+        raise InputError(str(exc), path=str(p)) from exc  # OCR limits and engine errors: name the file
     except OSError as exc:
         raise InputError(f"无法读取文件（{os_reason(exc)}）", path=str(p)) from exc
     except Exception as exc:  # corrupt files: a Chinese message, never a traceback
