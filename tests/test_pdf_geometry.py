@@ -77,3 +77,23 @@ def test_ruling_lines_found_in_an_image_and_text_strokes_ignored() -> None:
     vs = sorted(round(s.pos) for s in segs if not s.horizontal)
     assert hs == [50, 100, 150, 200]
     assert vs == [40, 200, 360]
+
+
+def test_ocr_digit_error_is_named_by_the_identities(example) -> None:
+    """t3.open.natural printed 3, read 8 by OCR: T3-R and T3-T fail, and only 3 in
+    that cell would make them hold; the note names both, the read value stays."""
+    from xladdin.ingest.ocr_check import digit_hints, lookalikes, note_digit_hints
+    from xladdin.ingest.pdf import OCR_MARK
+
+    assert example.values["t3.open.natural"] == 3
+    assert lookalikes(3) == {8} and 3 in lookalikes(8) and lookalikes(10) == {70, 16, 18, 19}
+    for key in example.spec.keys:
+        example.addresses[key] = f"第4页第20行{OCR_MARK}"
+    assert digit_hints(example, OCR_MARK) == {}
+    example.values["t3.open.natural"] = 8
+    assert digit_hints(example, OCR_MARK) == {"t3.open.natural": 3}
+    note_digit_hints(example, OCR_MARK)
+    assert example.values["t3.open.natural"] == 8
+    assert "文字识别读作 8，若为 3 则T3-R、T3-T全部成立" in example.notes["t3.open.natural"]
+    example.values["t3.open.biz"] = 5  # two errors: no single cell explains them, no hint
+    assert digit_hints(example, OCR_MARK) == {}

@@ -137,6 +137,9 @@ def _mark_ocr(report: Report, pages: list[int]) -> None:
         if OCR_MARK in report.addresses.get(key, ""):
             prev = report.notes.get(key)
             report.notes[key] = f"{prev}；{note}" if prev else note
+    from .ocr_check import note_digit_hints
+
+    note_digit_hints(report, OCR_MARK)
 
 
 def _doubtful(report: Report) -> int:
