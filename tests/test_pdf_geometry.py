@@ -97,3 +97,9 @@ def test_ocr_digit_error_is_named_by_the_identities(example) -> None:
     assert "文字识别读作 8，若为 3 则T3-R、T3-T全部成立" in example.notes["t3.open.natural"]
     example.values["t3.open.biz"] = 5  # two errors: no single cell explains them, no hint
     assert digit_hints(example, OCR_MARK) == {}
+
+
+def test_a_box_over_two_cells_is_cut_at_the_rule() -> None:
+    words = [_w("标签一", 5, 10, 40), Word("34", 120, 5, 180, 15)]  # "3" in column a, "4" in b
+    rows = [b.cells for b in page_blocks(words, _grid()) if b.cells and any(b.cells)]
+    assert rows == [["标签一", "3", "4"]]

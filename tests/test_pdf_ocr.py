@@ -23,6 +23,8 @@ from xladdin.report import Report
 from xladdin.spec import SPEC
 
 BLANKS = ("t3.new.biz", "t3.open.total", "t2.norm_repealed", "t4.review_keep")
+# borderless: a blank first or last cell of table 四's single row leaves no gap to see
+BORDERLESS_BLANKS = ("t3.new.biz", "t3.open.total", "t2.norm_repealed", "t4.suit_direct_other")
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # fonts-noto-cjk (.ci/run)
 
 
@@ -60,6 +62,30 @@ def test_geometry_keeps_printed_blanks_blank(pdfs: dict[str, Path], seed: Report
     got = parse_lines(pdf_lines(pdfs["blanks"], geometry=True), str(pdfs["blanks"]))
     for key in SPEC.keys:
         assert got.values[key] == (None if key in BLANKS else seed.values[key]), key
+
+
+def test_borderless_table_blanks_stay_in_their_columns(tmp_path: Path, seed: Report) -> None:
+    """The seed with four printed blanks, as a web page with borderless tables printed to PDF
+    by Chromium: the text reading sees six numbers for seven cells (and the identities would
+    fill the gap); the numbers' columns say which cell is blank."""
+    from _chromium import open_page
+    from ingest_docs import to_html
+
+    blanks = copy.deepcopy(seed)
+    for key in BORDERLESS_BLANKS:
+        blanks.values[key] = None
+    page = tmp_path / "无边框.html"
+    page.write_bytes(to_html(blanks).replace(b"border='1'", b"border='0'").replace(b"td{border:1px solid}", b""))
+    pdf = tmp_path / "无边框.pdf"
+    open_page(page, pdf=pdf)
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as doc:
+        assert not any(p.edges for p in doc.pages)  # really borderless
+    got = read_published(pdf)
+    assert got.observed["pdf_reading"] == "geometry"
+    for key in SPEC.keys:
+        assert got.values[key] == (None if key in BORDERLESS_BLANKS else seed.values[key]), key
 
 
 def test_scan_has_no_text_layer(pdfs: dict[str, Path]) -> None:

@@ -108,20 +108,25 @@ def read_published(path: str | Path, previous: Report | None = None) -> Report:
     if ocr_pages:
         _mark_ocr(report, ocr_pages)
         return report
-    # ruled-table detection can cut a table badly; the table rebuilt from word boxes and
-    # ruling lines, or the plain text reading, may do better. Every reading only ever holds
-    # certain values, so keep the one that settles more cells.
+    # ruled-table detection can cut a table badly, or miss a borderless one; the table rebuilt
+    # from word boxes and ruling lines (printed blanks kept in their columns), or the plain
+    # text reading, may do better. Keep the reading that settles more cells, and among those
+    # the one that needs fewer cells repaired (a repaired cell is one whose place was unsure).
     for reading, kwargs in (("geometry", {"geometry": True}), ("text", {"tables": False})):
-        if not _doubtful(report):
+        if _unsure(report) == (0, 0):
             break
         try:
             other = parse_lines(pdf_lines(p, **kwargs), str(p), previous)
         except InputError:
             continue
-        if _doubtful(other) < _doubtful(report):
+        if _unsure(other) < _unsure(report):
             other.observed["pdf_reading"] = reading
             report = other
     return report
+
+
+def _unsure(report: Report) -> tuple[int, int]:
+    return _doubtful(report), len(report.observed.get("repair", {}).get("repaired", []))
 
 
 def _mark_ocr(report: Report, pages: list[int]) -> None:

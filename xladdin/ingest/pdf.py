@@ -80,12 +80,32 @@ def _blocks_lines(blocks: list, pno: int, mark: str = "") -> list[Line]:
     return out
 
 
+_DIGITISH = set("0123456789.,")
+
+
+def _digit_runs(chars: list[dict]):
+    """A word cut where digits meet other characters: "行政规范性文件0" (a label glued to
+    its first cell) is two words, each with the box of its own characters."""
+    from .pdf_tables import Word
+
+    runs: list[list[dict]] = []
+    for c in chars:
+        if runs and (c["text"] in _DIGITISH) == (runs[-1][-1]["text"] in _DIGITISH):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    for run in runs:
+        text = "".join(c["text"] for c in run)
+        yield Word(text, min(c["x0"] for c in run), min(c["top"] for c in run), max(c["x1"] for c in run),
+                   max(c["bottom"] for c in run))  # fmt: skip
+
+
 def _geometry_page(page, pno: int) -> list[Line]:
     """A born-digital page rebuilt from pdfplumber's word boxes and its ruling lines (line
     objects and rectangle edges)."""
-    from .pdf_tables import Segment, Word, page_blocks
+    from .pdf_tables import Segment, page_blocks
 
-    words = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in page.extract_words()]
+    words = [piece for w in page.extract_words(return_chars=True) for piece in _digit_runs(w["chars"])]
     segs = []
     for e in page.edges:
         if e["orientation"] == "h":

@@ -167,6 +167,28 @@ def _covered(segs: list[Segment], pos: float, at: float, tol: float) -> bool:
     return any(abs(s.pos - pos) <= tol and s.a - tol <= at <= s.b + tol for s in segs)
 
 
+def _cut_at(words: list[Word], bounds: list[float], tol: float) -> list[Word]:
+    """Words that run across a column boundary (an OCR box over two cells, "10" and "0"
+    read as "100") cut there, each character given an equal share of the box."""
+    out: list[Word] = []
+    for w in words:
+        crossed = [x for x in bounds if w.x0 + tol < x < w.x1 - tol]
+        if not crossed or len(w.text) < 2:
+            out.append(w)
+            continue
+        unit = (w.x1 - w.x0) / len(w.text)
+        pieces: list[list[int]] = []
+        for i in range(len(w.text)):
+            col = sum(1 for x in crossed if w.x0 + (i + 0.5) * unit > x)
+            if pieces and pieces[-1][0] == col:
+                pieces[-1][2] = i + 1
+            else:
+                pieces.append([col, i, i + 1])
+        for _, a, b in pieces:
+            out.append(replace(w, text=w.text[a:b], x0=w.x0 + a * unit, x1=w.x0 + b * unit))
+    return out
+
+
 def grid_rows(words: list[Word], segs: list[Segment], tol: float) -> list[Block]:
     """The table drawn by `segs` as rows of cells (each merged cell once, in the row it starts)."""
     hs = [s for s in segs if s.horizontal]
@@ -196,7 +218,7 @@ def grid_rows(words: list[Word], segs: list[Segment], tol: float) -> list[Block]
             if i + 1 < nr and not _covered(hs, ys[i + 1], xm, tol):
                 union((i, j), (i + 1, j))
     content: dict[tuple[int, int], list[Word]] = {}
-    for w in words:
+    for w in _cut_at(words, xs[1:-1], tol):
         i = next((k for k in range(nr) if ys[k] <= w.cy < ys[k + 1]), None)
         j = next((k for k in range(nc) if xs[k] <= w.cx < xs[k + 1]), None)
         if i is not None and j is not None:
@@ -209,6 +231,94 @@ def grid_rows(words: list[Word], segs: list[Segment], tol: float) -> list[Block]
             out.append(Block(ys[i], " ".join(c for c in cells if c), cells))
         elif cells:
             out.append(Block(ys[i], "", cells))
+    return out
+
+
+_NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[-/—－]$")
+
+
+def _numbers(line: list[Word]) -> list[Word]:
+    """The numbers a line ends with (its cells in a borderless table)."""
+    out: list[Word] = []
+    for w in reversed(line):
+        if not _NUMBER.match(w.text):
+            break
+        out.insert(0, w)
+    return out
+
+
+def _header_columns(above: list[list[Word]], numbers: list[Word], h: float) -> list[float]:
+    """Column centres from a header line just above a borderless table (table 四: one row of
+    15 numbers under "结果维持 结果纠正 …"): the number-free line with the most words, used
+    when every number stands under a word of it and no two under the same word."""
+    heads = [ln for ln in above if not _numbers(ln) and len(ln) >= 2]
+    if not heads:
+        return []
+    centers = [w.cx for w in max(heads, key=len)]
+    taken = [min(range(len(centers)), key=lambda c: abs(centers[c] - w.cx)) for w in numbers]
+    for w, c in zip(numbers, taken, strict=True):
+        if abs(centers[c] - w.cx) > h:
+            return []
+    per_line: dict[float, list[int]] = {}
+    for w, c in zip(numbers, taken, strict=True):
+        per_line.setdefault(w.top, []).append(c)
+    if any(len(set(cs)) != len(cs) for cs in per_line.values()):
+        return []
+    return centers
+
+
+def _even_columns(numbers: list[Word]) -> list[float]:
+    """One row of numbers (table 四 printed alone) in columns of about one width, with a gap
+    of two or more widths where cells are blank: the column centres, the blank ones included.
+    A blank first or last cell leaves no gap and is not seen."""
+    if len(numbers) < 4:
+        return []
+    xs = [w.cx for w in numbers]
+    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    step = median(gaps)
+    if step <= 0:
+        return []
+    cells = [1 if g < 1.5 * step else round(g / step) for g in gaps]  # narrower columns: one step
+    if all(k == 1 for k in cells) or any(k > 1 and abs(g / step - k) > 0.2 for g, k in zip(gaps, cells, strict=True)):
+        return []
+    centers = [xs[0]]
+    for g, k in zip(gaps, cells, strict=True):
+        base = centers[-1]
+        centers += [base + g * (j + 1) / k for j in range(k)]
+    return centers
+
+
+def aligned_rows(lines: list[list[Word]], h: float) -> dict[int, list[str]]:
+    """Borderless tables: runs of lines ending with two or more numbers whose numbers stand in
+    the same columns. Line index -> cells (label, then one cell per column, "" where the line
+    prints nothing in that column). A run is used only when its fullest line fills every column."""
+    out: dict[int, list[str]] = {}
+    run: list[int] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        nums = {i: _numbers(lines[i]) for i in run}
+        centers = _cluster([w.cx for i in run for w in nums[i]], h)
+        if len(run) < 2 or len(centers) != max(len(v) for v in nums.values()):
+            centers = _header_columns(lines[max(0, run[0] - 4) : run[0]], [w for i in run for w in nums[i]], h)
+        if not centers and len(run) == 1:
+            centers = _even_columns(nums[run[0]])
+        if centers:
+            for i in run:
+                label = [w for w in lines[i] if w not in nums[i]]
+                cells = [""] * len(centers)
+                for w in nums[i]:
+                    cells[min(range(len(centers)), key=lambda c: abs(centers[c] - w.cx))] = w.text
+                out[i] = [join_line(label)] + cells
+        run.clear()
+
+    for i, ln in enumerate(lines):
+        if sum(w.text[0].isdigit() for w in _numbers(ln)) >= 2:
+            run.append(i)
+        elif _numbers(ln) or not run or i - run[-1] > 2:
+            flush()
+    flush()
     return out
 
 
@@ -230,8 +340,13 @@ def page_blocks(words: list[Word], segments: list[Segment]) -> list[Block]:
         rest = [w for w in rest if not (x0 <= w.cx <= x1 and y0 <= w.cy <= y1)]
     lines = visual_lines(rest)
     right = max((max(w.x1 for w in ln) for ln in lines), default=0.0)
-    for ln in lines:
+    aligned = aligned_rows(lines, h)
+    for n, ln in enumerate(lines):
         size = line_height(ln)
-        blocks.append(Block(min(w.top for w in ln), join_line(ln), None, max(w.x1 for w in ln) >= right - 1.5 * size))
+        top = min(w.top for w in ln)
+        if n in aligned:
+            blocks.append(Block(top, " ".join(c for c in aligned[n] if c), aligned[n]))
+        else:
+            blocks.append(Block(top, join_line(ln), None, max(w.x1 for w in ln) >= right - 1.5 * size))
     blocks.sort(key=lambda b: b.top)
     return blocks
