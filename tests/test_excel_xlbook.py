@@ -294,3 +294,9 @@ def test_an_xlwings_upgrade_is_named_with_both_versions_and_the_fix(fake: FakeBo
     fake.alerts.clear()
     run("xladdin_help", vba_xlwings=xw.__version__)
     assert len(fake.alerts) == 1
+
+
+def test_registering_texts_never_stops_a_button(fake: FakeBook) -> None:
+    """Excel for Mac (appscript) or an odd COM state: no texts, and the action still runs."""
+    assert not hasattr(fake.app, "api")
+    assert XlBook(fake).register_functions() == 0
