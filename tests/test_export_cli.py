@@ -86,8 +86,10 @@ def test_never_overwrites_the_input(tmp_path):
 def test_format_from_the_output_suffix(example_file, tmp_path, capsys):
     assert main(["export", str(example_file), "-o", str(tmp_path / "r.html")]) == 0
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert main(["export", str(example_file)]) == 2
-    assert "--format" in capsys.readouterr().err
+    assert main(["export", str(example_file)]) == 0  # no -f, no suffix: the 公文 (docx)
+    assert example_file.with_suffix(".docx").is_file()
+    assert main(["export", str(example_file), "-o", str(tmp_path / "r.odt")]) == 2
+    assert "-f" in capsys.readouterr().err
 
 
 def test_default_name_never_replaces_an_existing_file(example_file, capsys):

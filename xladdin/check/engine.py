@@ -43,6 +43,13 @@ def _terms(report: Report, keys: tuple[str, ...]) -> str:
     return f"{text}（其余 {rest} 项为 0）" if rest and shown else text
 
 
+def _side(report: Report, keys: tuple[str, ...], total: int | Decimal) -> str:
+    """One side of an identity: "名称 值 + … 合计 N", or just "名称 值" for a single cell
+    (not "本年新收·总计 99 合计 99")."""
+    terms = _terms(report, keys)
+    return terms if len(keys) == 1 else f"{terms} 合计 {format_value(total)}"
+
+
 def _virtual_name(key: str) -> str:
     _, group, col = key.split(".")
     return f"{T3_GROUPS[group][0]}小计·{dict(T3_COLS)[col]}"
@@ -77,10 +84,8 @@ def evaluate_identity(report: Report, rule: Rule, ident: Identity) -> Finding | 
     imbalance = left - right
     message = rule.message.format(
         where=ident.where,
-        left_terms=_terms(report, ident.left),
-        right_terms=_terms(report, ident.right),
-        left=format_value(left),
-        right=format_value(right),
+        left_side=_side(report, ident.left, left),
+        right_side=_side(report, ident.right, right),
         imbalance=_signed(imbalance),
     )
     return rule_finding(

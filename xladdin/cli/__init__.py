@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from .. import __version__
 from ..errors import XladdinError
+from .helpformat import ChineseArgumentParser
 
 # Modules under xladdin.cli that define register(subparsers). Add a line to add a command.
 COMMAND_MODULES: list[str] = ["template", "fill", "check", "dump", "demo", "audit", "export", "addin", "importer", "rollup"]
@@ -51,11 +53,11 @@ argparse._ = _chinese  # type: ignore[attr-defined]  # argparse looks its messag
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """All commands; with `only` (a module name), just that one, so that `xladdin check`
     does not import the dependencies of every other command (~1 s of start-up)."""
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="xladdin",
         description="政府信息公开工作年度报告：模板、运算、审核、导出与批量审核（国办公开办函〔2021〕30号格式）",
     )
-    parser.add_argument("--version", action="version", version=f"xladdin {__version__}")
+    parser.add_argument("--version", action="version", version=f"xladdin {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for name in COMMAND_MODULES if only is None else [only]:
         importlib.import_module(f"{__name__}.{name}").register(sub)
@@ -74,13 +76,26 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return _pipe_closed()
     except XladdinError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+
+
+def _pipe_closed() -> int:
+    """The reader of our output went away (`xladdin dump 年报.xlsx | head`): stop quietly, as
+    cat and grep do, instead of a BrokenPipeError traceback; later writes go nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, what a shell reports for a command stopped by a closed pipe
 
 
 if __name__ == "__main__":  # pragma: no cover

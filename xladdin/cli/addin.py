@@ -10,25 +10,28 @@ from ..errors import InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("addin", help="Excel 加载项：构建、安装、卸载，或在文件上运行功能区按钮")
+    p = sub.add_parser(
+        "addin", help="Excel 加载项：构建、安装、卸载，或在文件上运行功能区按钮",
+        description="Excel 加载项：构建、安装、卸载，或在工作簿文件上运行功能区按钮（WPS 与没有 Excel 的电脑也能用）。",
+    )
     cmds = p.add_subparsers(dest="addin_command", metavar="子命令")
 
     b = cmds.add_parser("build", help="生成 xladdin.xlam 加载项和启用宏的模板 .xlsm")
-    b.add_argument("-o", "--output", default="dist", help="输出文件夹（默认 dist）")
+    b.add_argument("-o", "--output", default="dist", metavar="文件夹", help="输出文件夹（默认 dist）")
     b.add_argument("--via-excel", action="store_true", help="通过 Excel 导入 VBA（仅限装有 Excel 的 Windows）")
     b.set_defaults(func=_build)
 
     i = cmds.add_parser("install", help="把加载项放入 Excel 启动文件夹（XLSTART）并写入 xlwings 设置")
-    i.add_argument("--dir", help="写入此文件夹而不是 XLSTART（用于测试或手工复制）")
+    i.add_argument("--dir", metavar="文件夹", help="写入此文件夹而不是 XLSTART（用于测试或手工复制）")
     i.set_defaults(func=_install)
 
     u = cmds.add_parser("uninstall", help="删除已安装的加载项和它的 xlwings 设置")
-    u.add_argument("--dir", help="从此文件夹删除（与 install --dir 对应）")
+    u.add_argument("--dir", metavar="文件夹", help="从此文件夹删除（与 install --dir 对应）")
     u.set_defaults(func=_uninstall)
 
     r = cmds.add_parser("run", help="在工作簿文件上运行一个功能区按钮（与 Excel 中点击相同）")
-    r.add_argument("button", help="按钮编号，如 xladdin_check；用 list 查看全部")
-    r.add_argument("workbook", nargs="?", help="年报工作簿（.xlsx/.xlsm）；新建年报时可省略")
+    r.add_argument("button", metavar="按钮", help="按钮编号，如 xladdin_check；用 list 查看全部")
+    r.add_argument("workbook", nargs="?", metavar="工作簿", help="年报工作簿（.xlsx/.xlsm）；新建年报时可省略")
     r.add_argument("--answer", "-a", action="append", default=[], metavar="问题=回答",
                    help="对话框的回答，如 previous=上年.xlsx、agency=某某局、year=2024、level=部门、new_path=新.xlsx")
     r.set_defaults(func=_run)

@@ -13,8 +13,9 @@ from rich.text import Text
 from ..audit.runner import AuditRecord, audit_paths, expand_paths
 from ..errors import InputError
 from ..load import load_report
+from ..report import Meta, Report
 from .findings_view import console, show_findings
-from .inputs import ensure_writable, loadable_in, refuse_overwriting
+from .inputs import ensure_writable, loadable_in, refuse_overwriting, warn_previous
 
 EPILOG = (
     "退出码：0 所有文件均无强制错误；1 至少一个文件有强制错误；2 至少一个文件无法读取"
@@ -37,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="以 JSON 输出：每个文件一个对象 {source, meta, findings}")
     p.add_argument("--xlsx", metavar="输出.xlsx", help="另写审核工作簿：“汇总”表每个年报一行，“明细”表每个问题一行")
-    p.add_argument("--jobs", type=int, metavar="N", help="并行进程数（默认为 CPU 核数，最多 8；1 表示不并行）")
+    p.add_argument("--jobs", type=int, metavar="进程数", help="并行进程数（默认为 CPU 核数，最多 8；1 表示不并行）")
     p.add_argument("--detail", action="store_true", help="多个文件时也逐条列出每个文件的问题")
     p.set_defaults(func=run)
 
@@ -69,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             previous = load_report(prev_path)
     records = audit_paths(files, previous=previous, jobs=args.jobs) + empty
+    if isinstance(previous, Report) and len(files) == 1 and not records[0].error:
+        warn_previous(_report_of(records[0]), previous)  # one file: its --previous is used as given
     if args.xlsx:
         from ..audit.xlsx import write_audit_xlsx
 
@@ -136,10 +139,12 @@ def show_summary(records: list[AuditRecord], detail: bool = False) -> None:
                 _print_single(r, out)
 
 
-def _print_single(r: AuditRecord, out) -> None:  # type: ignore[no-untyped-def]
-    from ..report import Meta, Report
+def _report_of(r: AuditRecord) -> Report:
+    """The audited report's metadata as a Report (the record keeps only its meta)."""
+    return Report(meta=Meta(**{k: v for k, v in r.meta.items() if k in Meta.__dataclass_fields__}), source=r.source)
 
-    report = Report(meta=Meta(**{k: v for k, v in r.meta.items() if k in Meta.__dataclass_fields__}), source=r.source)
-    show_findings(r.findings, report, out)
+
+def _print_single(r: AuditRecord, out) -> None:  # type: ignore[no-untyped-def]
+    show_findings(r.findings, _report_of(r), out)
     if r.previous:
         out.print(Text(f"上年报告：{r.previous}", style="dim"))

@@ -11,7 +11,7 @@ from ..check import blocking, check
 from ..errors import InputError
 from ..io.safety import same_file
 from ..load import load_report_fast as load
-from .inputs import ensure_writable, refuse_overwriting
+from .inputs import ensure_writable, refuse_overwriting, warn_previous
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,11 +33,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--previous 给出的上年报告就是本文件，请给出上年度的年报", path=str(args.previous))
     report = load(args.file)
     previous = load(args.previous) if args.previous else None
-    if previous is not None and report.meta.year and previous.meta.year and previous.meta.year != report.meta.year - 1:
-        print(
-            f"注意：上年报告的年度为 {previous.meta.year}，本年报告为 {report.meta.year}，跨期核对可能没有意义",
-            file=sys.stderr,
-        )
+    if previous is not None:
+        warn_previous(report, previous)
     findings = check(report, previous)
     if args.xlsx:
         from ..io.findings_xlsx import write_findings

@@ -21,7 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "demo",
         help="演示：对自带示例（威海市人社局 2024 年报）运算并审核，结果写入输出文件夹",
-        description="对自带示例工作簿运算（填合计）并审核，把填好的工作簿、问题清单（.xlsx）和审核摘要（.md）写入输出文件夹。",
+        description="用随软件提供的示例（威海市人力资源和社会保障局 2024 年度报告）走一遍主流程："
+        "读取示例工作簿，运算（由细项填合计）、审核，导出 Word、HTML、Markdown（装有 LibreOffice 时还有 PDF），"
+        "再读取同一报告的发布稿文本并审核。写入输出文件夹的有：填好的工作簿（…-已填充.xlsx）、"
+        "问题清单（审核结果.xlsx）、审核摘要（审核摘要.md）和导出的文件。只读取自带示例，不读取也不改动你的文件。"
+        "退出码：0 示例无强制错误，1 有强制错误，2 无法运行。",
     )
     p.add_argument("-o", "--output", metavar="输出文件夹", default=DEFAULT_DIR, help=f"默认：./{DEFAULT_DIR}")
     p.set_defaults(func=run)

@@ -13,6 +13,7 @@ from ..load import load_report
 from ..report import Report
 from .inputs import refuse_overwriting
 
+DEFAULT_FORMAT = "docx"  # the 公文 a clerk prints and files
 SHOWN = 10  # findings listed when an export is refused; `xladdin check` lists them all
 EPILOG = (
     "退出码：0 全部导出；1 有年报存在强制错误而未导出（可加 --force 强制导出）；2 有文件无法读取或无法写出。"
@@ -30,8 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("files", nargs="+", metavar="文件", help="年报文件（.xlsx .xlsm .json .txt .md .html .docx .pdf）")
     p.add_argument(
-        "--format", "-f", choices=list(FORMATS), dest="fmt",
-        help="导出格式；省略时按 -o 输出文件的扩展名判断",
+        "--format", "-f", choices=list(FORMATS), dest="fmt", metavar="格式",
+        help=f"导出格式：{'、'.join(FORMATS)}；省略时按 -o 输出文件的扩展名判断，没有扩展名时为 docx",
     )
     p.add_argument(
         "-o", "--output", metavar="输出",
@@ -86,7 +87,11 @@ def _format(args: argparse.Namespace) -> str:
     by_suffix = {ext: fmt for fmt, ext in FORMATS.items()} | {".htm": "html", ".markdown": "md"}
     if suffix in by_suffix:
         return by_suffix[suffix]
-    raise InputError(f"请用 --format 指定导出格式（{'、'.join(FORMATS)}），或给出带扩展名的 -o 输出文件")
+    if suffix and args.output and not Path(args.output).is_dir() and len(args.files) == 1:
+        raise InputError(
+            f"无法由输出文件的扩展名 {suffix} 判断导出格式，请用 -f 指定（{'、'.join(FORMATS)}）", path=args.output
+        )
+    return DEFAULT_FORMAT
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,8 +12,13 @@ from ..report import Report
 SEVERITY_STYLE = {"强制": "bold red", "提示": "yellow"}
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError  # handled once, in xladdin.cli.main, for print() and rich alike
+
+
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return _Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def cells_text(f: Finding, limit: int = 4) -> str:

@@ -9,7 +9,7 @@ import sys
 from ..errors import InputError
 from ..report import Report
 from ..values import is_absent
-from .inputs import refuse_overwriting
+from .inputs import refuse_overwriting, warn_previous
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt")
 
@@ -19,12 +19,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "import",
         help="读取已发布的年报（文本、网页、Word、PDF），修复表格并输出 JSON 或工作簿",
         description=(
-            "读取已发布的政府信息公开工作年度报告，找出六个部分和三张表的 200 个数据格；"
-            "表格错位、缺数、数字粘连时按勾稽关系修复，无法唯一确定的格标为“无法确定”，绝不猜测。"
+            "读取一份已发布的政府信息公开工作年度报告（.txt .md .html .htm .shtml .docx .pdf；"
+            ".doc .wps .rtf .odt 经 LibreOffice 转换）：按标题找出六个部分，按标签找出三张表的 200 个数据格，"
+            "记下每个数的出处（第几页第几行）。表格错位、缺数、数字粘连时按勾稽关系修复，"
+            "无法唯一确定的格标为“无法确定”，绝不猜测。默认在终端列出读到的内容（机关、年度、各部分、"
+            "修复和无法确定的格）；-o 另写成年报工作簿，--json 输出 JSON。原文件不改动。"
         ),
     )
     p.add_argument("file", metavar="文件", help="已发布的年报：.txt .md .html .htm .shtml .docx .doc .wps .pdf")
-    p.add_argument("-o", "--output", metavar="OUT.xlsx", help="写入年报工作簿（.xlsx）")
+    p.add_argument("-o", "--output", metavar="输出.xlsx", help="另写成年报模板工作簿（.xlsx），可再用 fill、check、export 处理")
     p.add_argument("--json", action="store_true", help="输出 JSON（与 xladdin dump --json 相同）")
     p.add_argument("--previous", metavar="上年年报", help="上年的年报（任一支持的格式），用作修复线索")
     p.set_defaults(func=run)
@@ -77,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
 
         previous = load_report(args.previous)
     report = read_published(path, previous=previous)
+    if previous is not None:
+        warn_previous(report, previous)
     if args.output:
         from ..io import write_report
 

@@ -9,6 +9,10 @@ import errno
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 
 def refuse_overwriting(output: str | Path, inputs: list[str | Path], option: str = "输出文件") -> None:
@@ -67,3 +71,25 @@ def loadable_in(folder: Path) -> list[Path]:
         f for f in folder.rglob("*")
         if f.is_file() and f.suffix.lower() in known and not f.name.startswith(("~$", "."))
     ]
+
+
+def previous_warnings(report: Report, previous: Report) -> list[str]:
+    """Why last year's report given with --previous may not be last year's report of this
+    agency: another year, or another agency (the 跨期 rules then compare unrelated numbers)."""
+    from ..audit.crossyear import same_agency
+
+    out = []
+    this, last = report.meta, previous.meta
+    if this.year and last.year and last.year != this.year - 1:
+        out.append(f"注意：上年报告的年度为 {last.year}，本年报告为 {this.year}，跨期核对可能没有意义")
+    if this.agency and last.agency and not same_agency(this.agency, last.agency):
+        out.append(f"注意：上年报告的机关为“{last.agency}”，本年报告为“{this.agency}”，不是同一机关，跨期核对可能没有意义")
+    return out
+
+
+def warn_previous(report: Report, previous: Report) -> None:
+    """previous_warnings on stderr."""
+    import sys
+
+    for line in previous_warnings(report, previous):
+        print(line, file=sys.stderr)

@@ -30,10 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="路径", help="年报文件或文件夹")
     p.add_argument("-o", "--output", metavar="汇总.xlsx", help="输出的汇总工作簿（.xlsx）")
     p.add_argument("--agency", default="汇总", metavar="名称", help="汇总年报的机关名称（默认“汇总”）")
-    p.add_argument("--year", type=int, metavar="N", help="汇总年度（默认取各报告中最多的年度）")
-    p.add_argument("--level", choices=("县", "市", "省", "垂直"), default="", help="汇总层级")
+    p.add_argument("--year", type=int, metavar="年度", help="汇总年度（默认取各报告中最多的年度）")
+    p.add_argument("--level", choices=("县", "市", "省", "垂直"), default="", metavar="层级",
+                   help="汇总年报的机关层级：县、市、省或垂直")
     p.add_argument("--include-errors", action="store_true", help="有强制错误的报告也计入（只计其有效单元格）")
-    p.add_argument("--jobs", type=int, metavar="N", help="并行进程数（默认为 CPU 核数，最多 8；1 表示不并行）")
+    p.add_argument("--jobs", type=int, metavar="进程数", help="并行进程数（默认为 CPU 核数，最多 8；1 表示不并行）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出汇总年报（Report）和各来源记录")
     p.set_defaults(func=run)
 

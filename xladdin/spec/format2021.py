@@ -325,9 +325,9 @@ CELLS = tuple(_t2_cells() + _t3_cells() + _t4_cells())
 
 # --------------------------------------------------------------------------- rules
 
-# Message placeholders for identity rules: {where} the instance, {left_terms}/{right_terms}
-# each term as "名称 值", {left}/{right} the sums, {imbalance} = left − right.
-SUM_MESSAGE = "{where}：{left_terms} 合计 {left}，应等于 {right_terms} 合计 {right}，相差 {imbalance}。"
+# Message placeholders for identity rules: {where} the instance, {left_side}/{right_side} each
+# side as "名称 值 + … 合计 N" (a single cell as just "名称 值"), {imbalance} = left − right.
+SUM_MESSAGE = "{where}：{left_side}，应等于 {right_side}，相差 {imbalance}。"
 
 _COL_NAME = dict(T3_COLS)
 
