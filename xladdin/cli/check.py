@@ -7,10 +7,12 @@ import json
 import sys
 from pathlib import Path
 
-from ..check import blocking, check
+from ..check import Finding, blocking, check
 from ..errors import InputError
 from ..io.safety import same_file
 from ..load import load_report_fast as load
+from ..report import Report
+from ..spec import SPEC
 from .inputs import ensure_writable, refuse_overwriting, warn_previous
 
 
@@ -18,7 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check",
         help="审核：按全部勾稽规则检查年报，列出问题",
-        description="审核年报：表内、表间（及给出上年报告时的跨期）规则逐条检查。"
+        description="审核年报：表内规则（勾稽关系、数值、其他处理占比）和报表格式版本（F1）逐条检查，"
+        "给出上年报告时另查跨期衔接（Y1、T2-C）。正文与表格是否一致（文表）、六个部分与发布时限（结构）"
+        "不在此检查，结果中会注明；全部审核请用 xladdin audit。"
         "退出码：0 无强制错误，1 有强制错误，2 文件无法使用。",
     )
     p.add_argument("file", metavar="文件", help="年报工作簿（.xlsx/.xlsm）、JSON，或已发布的年报（.docx/.pdf/.html/.txt）")
@@ -35,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
     previous = load(args.previous) if args.previous else None
     if previous is not None:
         warn_previous(report, previous)
-    findings = check(report, previous)
+    findings = check_tables(report, previous)
+    skipped = not_run_text(report, previous)
     if args.xlsx:
         from ..io.findings_xlsx import write_findings
 
@@ -46,8 +51,41 @@ def run(args: argparse.Namespace) -> int:
         print(f"问题清单已写入：{path}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
         print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+        print(skipped, file=sys.stderr)
     else:
         from .findings_view import show_findings  # rich: only for the terminal view
 
-        show_findings(findings, report)
+        show_findings(findings, report, coverage=skipped)
     return 1 if blocking(findings) else 0
+
+
+def check_tables(report: Report, previous: Report | None = None) -> list[Finding]:
+    """What `xladdin check` runs: every 表内 rule (the identities, the *-N values and S6), F1
+    (also from the 2019 labels or 23-row table a reader saw in a published report) and, with
+    last year's report, Y1 and T2-C. 强制 first."""
+    from ..audit.structure import check_old_format_seen, check_other_share
+
+    findings = check(report, previous) + check_old_format_seen(report) + check_other_share(report)
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def rules_not_run(report: Report, previous: Report | None = None) -> list[str]:
+    """Ids of the spec's rules check_tables does not run (in the spec's order)."""
+    cross_year = previous is not None or report.previous is not None
+    ran = {r.id for r in SPEC.rules if r.scope == "表内"} | {"F1"} | ({"Y1", "T2-C"} if cross_year else set())
+    return [r.id for r in SPEC.rules if r.id not in ran]
+
+
+def not_run_text(report: Report, previous: Report | None = None) -> str:
+    """"未运行：…" naming the rule families `check` left out, and how to run them."""
+    missing = set(rules_not_run(report, previous))
+    families = []
+    for scope, what in (("文表", "正文与表格是否一致"), ("结构", "六个部分、篇幅、发布时限"), ("跨期", "与上年报告的衔接")):
+        ids = [r.id for r in SPEC.rules if r.scope == scope and r.id in missing]
+        if ids:
+            families.append(f"{scope}规则 {'、'.join(ids)}（{what}）")
+    text = "未运行：" + "；".join(families) + "。"
+    if {"Y1", "T2-C"} & missing:
+        text += "跨期衔接（Y1、T2-C）请用 --previous 给出上年报告；"
+    return text + f"全部审核请用：xladdin audit {report.source or '文件'}"

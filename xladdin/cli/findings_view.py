@@ -27,7 +27,11 @@ def cells_text(f: Finding, limit: int = 4) -> str:
     return "\n".join(shown) + more
 
 
-def show_findings(findings: list[Finding], report: Report | None = None, out: Console | None = None) -> None:
+def show_findings(
+    findings: list[Finding], report: Report | None = None, out: Console | None = None, coverage: str = ""
+) -> None:
+    """The findings as a table and the verdict; `coverage` names the rules that were not run
+    (`xladdin check`), so that 通过 is never read as "every rule passed"."""
     out = out or console()
     if report is not None:
         title = report.meta.title if report.meta.agency else (report.source or "年报")
@@ -53,4 +57,9 @@ def show_findings(findings: list[Finding], report: Report | None = None, out: Co
         out.print(table)
     hard = blocking(findings)
     style = "bold red" if hard else ("yellow" if findings else "bold green")
-    out.print(Text(f"结论：{summary(findings)}", style=style))
+    verdict = summary(findings)
+    if coverage and not findings:
+        verdict = "通过：已运行的规则未发现问题"
+    out.print(Text(f"结论：{verdict}", style=style))
+    if coverage:
+        out.print(Text(coverage, style="dim"))
