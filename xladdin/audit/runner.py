@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import Finding, check
+from ..check.findings import group_blanks
 from ..errors import XladdinError
 from ..report import Report
 from .crossyear import check_similarity, files_in, find_previous, same_agency, with_t2c_reason
@@ -40,22 +41,27 @@ class AuditRecord:
     previous: str = ""  # last year's report used for the 跨期 rules, if any
 
     @property
+    def shown(self) -> list[Finding]:
+        """The findings as people read them: blanks of a table row grouped (group_blanks)."""
+        return group_blanks(self.findings)
+
+    @property
     def hard(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "强制")
+        return sum(1 for f in self.shown if f.severity == "强制")
 
     @property
     def soft(self) -> int:
-        return sum(1 for f in self.findings if f.severity != "强制")
+        return sum(1 for f in self.shown if f.severity != "强制")
 
     @property
     def unexplained(self) -> int:
-        return sum(1 for f in self.findings if f.severity != "强制" and not f.explained)
+        return sum(1 for f in self.shown if f.severity != "强制" and not f.explained)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "source": self.source,
             "meta": self.meta,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict() for f in self.shown],  # a group lists its per-cell findings as "parts"
         }
         if self.previous:
             out["previous"] = self.previous

@@ -120,7 +120,7 @@ def audit_workbook(records: list[AuditRecord]):
     n = 1
     for r in records:
         agency, year = r.meta.get("agency", ""), r.meta.get("year")
-        for f in r.findings:
+        for f in r.shown:
             n += 1
             append(wd, [
                 source(wd, r.source), wrapped(wd, agency), year, f.rule, wrapped(wd, f.title),

@@ -9,7 +9,7 @@ from .engine import (
     rule_finding,
     rule_status,
 )
-from .findings import CellRef, Finding, blocking, summary
+from .findings import CellRef, Finding, blocking, group_blanks, summary
 
 __all__ = [
     "CellRef",
@@ -20,6 +20,7 @@ __all__ = [
     "check_numbers",
     "check_previous",
     "evaluate_identity",
+    "group_blanks",
     "rule_finding",
     "rule_status",
     "summary",

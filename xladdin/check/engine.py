@@ -104,6 +104,29 @@ def _signed(v: int | Decimal) -> str:
     return ("+" if v > 0 else "") + format_value(v)
 
 
+def blank_for_its_parts(report: Report, key: str) -> bool:
+    """A formula total left blank because a part of it is not a number yet (a blank template):
+    not a finding of its own, the parts are reported."""
+    if key not in report.formulas or report.value(key) is not None:
+        return False
+    return any(
+        not is_number(report.value(k))
+        for ident in _derivations(report).get(key, ())
+        for k in ident.left + ident.right
+        if k != key
+    )
+
+
+def _derivations(report: Report) -> dict[str, list[Identity]]:
+    """Cell key -> the identities that derive it (the formula totals of the template)."""
+    out: dict[str, list[Identity]] = {}
+    for rule in report.spec.rules:
+        for ident in rule.identities:
+            if ident.derive:
+                out.setdefault(ident.derive, []).append(ident)
+    return out
+
+
 def check_numbers(report: Report) -> list[Finding]:
     out = []
     for cell in report.spec.cells:
@@ -111,6 +134,8 @@ def check_numbers(report: Report) -> list[Finding]:
         why = problem(value, cell.kind)
         if why is None or is_absent(value):
             continue  # absent cells: one S7 finding per table (check_absent)
+        if blank_for_its_parts(report, cell.key):
+            continue  # a formula total blank because its parts are: the parts are reported
         note = report.notes.get(cell.key, "")
         if note.startswith(("无法确定", "无法读取")):
             # an importer could not settle the printed cell: say so, not that the report wrote text

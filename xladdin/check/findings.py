@@ -41,6 +41,7 @@ class Finding:
     imbalance: Value = None
     explanation: str = ""  # 说明 the user attached to this instance
     snippet: str = ""  # source text behind a narrative finding
+    parts: list[Finding] = field(default_factory=list)  # the per-cell findings a grouped one stands for
 
     @property
     def explained(self) -> bool:
@@ -69,6 +70,8 @@ class Finding:
             out["explanation"] = self.explanation
         if self.snippet:
             out["snippet"] = self.snippet
+        if self.parts:
+            out["parts"] = [p.to_dict() for p in self.parts]
         return out
 
     def sort_key(self) -> tuple[int, int, int, str]:
@@ -86,6 +89,99 @@ def _ranks() -> tuple[dict[str, int], dict[str, int]]:
     from ..spec import SPEC
 
     return {r.id: i for i, r in enumerate(SPEC.rules)}, {k: i for i, k in enumerate(SPEC.keys)}
+
+
+# --------------------------------------------------------------------------- grouping
+
+NUMBER_RULES = ("T2-N", "T3-N", "T4-N")
+
+
+def group_blanks(findings: list[Finding]) -> list[Finding]:
+    """For people to read: the per-cell *-N findings of one printed table row with the same
+    blank or placeholder ("/", "-") become one finding that lists all its cells, at the place
+    of its first cell; `parts` keeps the per-cell findings (JSON writes them under it). Other
+    findings, and a row with a single such cell, stay as they are. Idempotent."""
+    rows: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in findings:
+        key = _blank_row(f)
+        if key is not None:
+            rows.setdefault(key, []).append(f)
+    out: list[Finding] = []
+    for f in findings:
+        key = _blank_row(f)
+        members = rows.get(key) if key is not None else None
+        if not members or len(members) == 1:
+            out.append(f)
+        elif members[0] is f:
+            out.append(_grouped(members))
+    return out
+
+
+def _blank_row(f: Finding) -> tuple[str, str, str] | None:
+    """(rule, table row, problem) of a per-cell blank or placeholder *-N finding, else None."""
+    from ..spec import SPEC
+    from ..values import PLACEHOLDERS
+
+    if f.rule not in NUMBER_RULES or f.parts or len(f.cells) != 1 or not SPEC.has_cell(f.cells[0].key):
+        return None
+    if f.actual is None:
+        if "不能从原文" in f.message:  # an importer could not settle the cell: its own story
+            return None
+        what = "空白"
+    elif isinstance(f.actual, str) and f.actual in PLACEHOLDERS:
+        what = f"“{f.actual}”"
+    else:
+        return None
+    cell = SPEC.cell(f.cells[0].key)
+    return f.rule, f"{cell.table}:{_row_name(cell.short)}", what
+
+
+def _row_name(short: str) -> str:
+    return short.split("·")[0]
+
+
+def _row_key(key: str) -> str:
+    """"t3.new.natural" -> "t3.new"; "t2.reg_made" -> "t2.reg"; "t4.review_keep" -> "t4.review"."""
+    return key.rsplit(".", 1)[0] if key.startswith("t3.") else key.rsplit("_", 1)[0]
+
+
+def _grouped(members: list[Finding]) -> Finding:
+    from ..spec import SPEC
+
+    first = members[0]
+    key = _blank_row(first)
+    assert key is not None
+    rule = SPEC.rule(first.rule)
+    cells = [c for m in members for c in m.cells]
+    specs = [SPEC.cell(c.key) for c in cells]
+    addresses = [c.address for c in cells]
+    sheet = addresses[0].split("!")[0] + "!" if "!" in addresses[0] else ""
+    if sheet and all(a.startswith(sheet) for a in addresses):
+        shown = [a[len(sheet):] for a in addresses]
+    else:
+        shown = addresses
+    columns = [s.short.split("·")[-1] for s in specs]
+    if len(set(shown)) == 1:  # a published row: every cell is on the same printed line
+        listed = "、".join(columns) + (f"，{shown[0]}" if shown[0] else "")
+    else:
+        listed = "、".join(f"{c} {a}".strip() for c, a in zip(columns, shown, strict=True))
+    table = SPEC.table(specs[0].table).number
+    where = f"表{table}“{_row_name(specs[0].short)}”行 {len(cells)} 格（{listed}）"
+    explanations = list(dict.fromkeys(m.explanation for m in members if m.explanation))
+    return Finding(
+        rule=first.rule,
+        severity=first.severity,
+        scope=first.scope,
+        title=first.title,
+        text=first.text,
+        message=rule.message.format(where=where, expected_kind=first.expected, actual=key[2]),
+        ref=f"{first.rule}:{_row_key(cells[0].key)}",
+        cells=cells,
+        expected=first.expected,
+        actual=first.actual,
+        explanation="；".join(explanations),
+        parts=list(members),
+    )
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:
@@ -106,4 +202,4 @@ def show(value: Value) -> str:
     return format_value(value)
 
 
-__all__ = ["CellRef", "Finding", "blocking", "summary", "show", "to_json"]
+__all__ = ["CellRef", "Finding", "blocking", "group_blanks", "summary", "show", "to_json"]

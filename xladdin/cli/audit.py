@@ -117,7 +117,7 @@ def show_summary(records: list[AuditRecord], detail: bool = False) -> None:
         )
     out.print(table)
     usable = [r for r in records if not r.error]
-    rules = Counter(f.rule for r in usable for f in r.findings)
+    rules = Counter(f.rule for r in usable for f in r.shown)
     if rules:
         from ..spec import SPEC
 

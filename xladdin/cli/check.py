@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..check import Finding, blocking, check
+from ..check import Finding, blocking, check, group_blanks
 from ..errors import InputError
 from ..io.safety import same_file
 from ..load import load_report_fast as load
@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
         path = write_findings(findings, args.xlsx, report, previous)
         print(f"问题清单已写入：{path}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
-        print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+        # a group of blanks lists its per-cell findings under "parts"
+        print(json.dumps([f.to_dict() for f in group_blanks(findings)], ensure_ascii=False, indent=2))
         print(skipped, file=sys.stderr)
     else:
         from .findings_view import show_findings  # rich: only for the terminal view

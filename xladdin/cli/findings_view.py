@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..check import Finding, blocking, summary
+from ..check import Finding, blocking, group_blanks, summary
 from ..report import Report
 
 SEVERITY_STYLE = {"强制": "bold red", "提示": "yellow"}
@@ -22,9 +24,25 @@ def console(stderr: bool = False) -> Console:
 
 
 def cells_text(f: Finding, limit: int = 4) -> str:
+    span = _row_span(f)
+    if span:
+        return span
     shown = [c.address or c.key for c in f.cells[:limit]]
     more = f" 等{len(f.cells)}格" if len(f.cells) > limit else ""
     return "\n".join(shown) + more
+
+
+def _row_span(f: Finding) -> str:
+    """"表三!D8:I8（6 格）" for a group of cells on one sheet row, else ""."""
+    addresses = [c.address for c in f.cells]
+    if len(addresses) < 2 or not all(addresses):
+        return ""
+    cells = [re.fullmatch(r"(.+!)([A-Z]+)(\d+)", a) for a in addresses]
+    if not all(cells) or len({(m.group(1), m.group(3)) for m in cells if m}) != 1:
+        return ""
+    first, last = cells[0], cells[-1]
+    assert first and last
+    return f"{first.group(0)}:{last.group(2)}{last.group(3)}（{len(cells)} 格）"
 
 
 def show_findings(
@@ -33,6 +51,7 @@ def show_findings(
     """The findings as a table and the verdict; `coverage` names the rules that were not run
     (`xladdin check`), so that 通过 is never read as "every rule passed"."""
     out = out or console()
+    findings = group_blanks(findings)  # blanks of a table row: one finding listing its cells
     if report is not None:
         title = report.meta.title if report.meta.agency else (report.source or "年报")
         out.print(Text(f"审核：{title}", style="bold"))

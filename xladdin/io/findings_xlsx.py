@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ..check import Finding, blocking, summary
+from ..check import Finding, blocking, group_blanks, summary
 from ..report import Report
 from ..sheetfit import print_setup, row_height
 from .save import save_atomic
@@ -54,6 +54,7 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+    findings = group_blanks(findings)  # blanks of a table row: one row listing its cells
     wb = Workbook()
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -154,6 +155,7 @@ def write_findings(
 
 def summary_text(findings: list[Finding], report: Report | None = None) -> str:
     """A short Chinese summary in Markdown (for the demo folder and e-mails)."""
+    findings = group_blanks(findings)
     lines = []
     title = report.meta.title if report is not None and report.meta.agency else "年报"
     lines.append(f"# {title} 审核摘要\n")
