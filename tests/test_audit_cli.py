@@ -144,7 +144,9 @@ def test_real_report_fixtures_in_a_batch(tmp_path: Path) -> None:
     for name, r in (("shuyang.json", shuyang()), ("hongze.json", hongze())):
         (tmp_path / name).write_text(r.to_json(), encoding="utf-8")
     records = {Path(r.source).name: r for r in audit_paths(sorted(tmp_path.iterdir()), jobs=2)}
-    assert records["shuyang.json"].hard == 125  # blank organisation columns of table 三 (T3-N)
+    # blank organisation columns of table 三: 125 cells (T3-N), one finding per row of 25
+    assert records["shuyang.json"].hard == 25
+    assert sum(1 for f in records["shuyang.json"].findings if f.rule == "T3-N") == 125
     assert records["hongze.json"].hard == 1 and records["hongze.json"].soft == 1
 
 

@@ -97,12 +97,12 @@ def test_fixture_and_reader_agree() -> None:
 def test_audit_folder_of_real_texts(capsys: pytest.CaptureFixture[str]) -> None:
     records = {r.meta.get("agency"): r for r in audit_paths([SHUYANG, HONGZE, SEED], jobs=2)}
     assert not any(r.error for r in records.values())
-    assert (records["沭阳县发展和改革局"].hard, records["沭阳县发展和改革局"].soft) == (125, 1)
+    assert (records["沭阳县发展和改革局"].hard, records["沭阳县发展和改革局"].soft) == (25, 1)  # 125 blanks, 25 rows
     assert (records["淮安市洪泽区人民政府"].hard, records["淮安市洪泽区人民政府"].soft) == (1, 1)
     assert records["威海市人力资源和社会保障局"].findings == []
     assert main(["audit", str(SHUYANG.parent), "--jobs", "1"]) == 1  # 沭阳's blanks are 强制
     out = capsys.readouterr().out
-    assert "共 2 个文件：2 个有强制错误，0 个只有提示" in out and "T3-N 125 处" in out
+    assert "共 2 个文件：2 个有强制错误，0 个只有提示" in out and "T3-N 25 处（125 格）" in out
 
 
 def test_seed_against_the_example_json(example: Report) -> None:

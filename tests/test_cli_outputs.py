@@ -90,15 +90,16 @@ def test_audit_skips_its_own_workbook_in_the_audited_folder(
 def test_export_refusal_lists_ten_findings_and_points_to_check(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """A blank template has 200 强制 findings: the refusal used to print all 200 lines."""
+    """A blank template has 166 blank input cells (the 34 formula totals are blank because their
+    parts are), 33 findings by table row: the refusal used to print all 200 lines."""
     blank = tmp_path / "空白.xlsx"
     assert run(capsys, "template", "-o", str(blank))[0] == 0
     code, _, err = run(capsys, "export", str(blank), "-f", "md")
     assert code == 1 and not (tmp_path / "空白.md").exists()
     lines = err.strip().splitlines()
-    assert "200 处强制错误" in lines[0]
-    assert len(lines) == 12 and "另有 190 处" in lines[-1] and "xladdin check" in lines[-1]
-    assert lines[1].startswith("  [T2-N:t2.reg_made] 表二“规章·本年制发件数”")  # table order
+    assert "33 处强制错误" in lines[0]
+    assert len(lines) == 12 and "另有 23 处" in lines[-1] and "xladdin check" in lines[-1]
+    assert lines[1].startswith("  [T2-N:t2.reg] 表二“规章”行 3 格")  # table order
 
 
 def test_audit_folder_lists_files_its_listing_skipped(
