@@ -126,3 +126,40 @@ def test_terminal_json_and_workbooks_show_groups(blank: Path, tmp_path: Path, ca
     wb = openpyxl.load_workbook(write_audit_xlsx([record], tmp_path / "批量.xlsx"))
     detail = [row for row in wb["明细"].iter_rows(min_row=2, values_only=True) if row[3] in NUMBER_RULES]
     assert len(detail) == 33
+
+
+# --------------------------------------------------------------------------- X1 位置
+
+
+def test_x1_points_at_the_sentence_of_a_published_report(tmp_path: Path) -> None:
+    from xladdin.audit import audit
+
+    report = load_report(SEED)
+    report.values["t3.new.natural"] = report.values["t3.new.total"] = 11  # the narrative says 10
+    x1 = [f for f in audit(report) if f.rule == "X1"]
+    assert x1
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    for f in x1:
+        assert f.where.startswith("第一部分“依申请公开”第1段（第") and "行起）" in f.where
+        line = int(f.where.split("（第")[1].split("行")[0])
+        sentence = f.snippet.split("（")[0]
+        assert sentence[:12] in lines[line - 1].replace(" ", "") or sentence[:12] in lines[line - 1]
+    out = Console(record=True, width=200, file=io.StringIO())
+    show_findings(x1, report, out)
+    text = out.export_text()
+    assert "第19行起" in text and "表三!" not in text
+    assert json.loads(json.dumps(x1[0].to_dict(), ensure_ascii=False))["where"] == x1[0].where
+
+
+def test_x1_points_at_the_text_cell_of_a_workbook(example: Report, tmp_path: Path) -> None:
+    from xladdin.audit import audit_path
+    from xladdin.io import write_report
+
+    example.values["t3.new.natural"] = example.values["t3.new.total"] = 11
+    path = tmp_path / "年报.xlsx"
+    write_report(example, path)
+    x1 = [f for f in audit_path(path).findings if f.rule == "X1"]
+    assert x1
+    sheet, cell = x1[0].where.split(" ")[0].split("!")
+    text = openpyxl.load_workbook(path)[sheet][cell].value
+    assert x1[0].snippet.split("（")[0][:12] in text

@@ -216,6 +216,35 @@ class Fact:
 
 
 _PART_TITLES = {p.key: p.title for p in SPEC.parts}
+_SECTION_NUMBERS = {s.key: s.number for s in SPEC.sections}
+
+
+def fact_where(report: Report, fact: Fact) -> str:
+    """Where the sentence of `fact` is, for a finding's 位置: the part and paragraph, and the
+    line of the source where that paragraph starts (published reports: report.observed
+    ["paragraph_where"]) or the cell of the 正文 sheet (workbooks)."""
+    part = next(p for p in SPEC.parts if p.key == fact.part)
+    name = f"第{_SECTION_NUMBERS[part.section]}部分“{part.title}”" if part.section else part.title
+    text = report.sections.get(fact.part, "")
+    index = text.count("\n", 0, fact.sentence_start)
+    starts = (report.observed.get("paragraph_where") or {}).get(fact.part) or []
+    line = starts[index] if index < len(starts) else ""
+    if line:
+        return f"{name}第{index + 1}段（{line}起）"
+    cell = _text_cell(report, fact.part)
+    return f"{cell} {name}第{index + 1}段" if cell else f"{name}第{index + 1}段"
+
+
+def _text_cell(report: Report, part: str) -> str:
+    """"正文!B8": the 正文 cell of a part, for a report read from a template workbook."""
+    from ..load import WORKBOOK_SUFFIXES
+
+    if not report.source or not report.source.lower().endswith(tuple(WORKBOOK_SUFFIXES)):
+        return ""
+    from ..template.layout import section_positions  # openpyxl: only once a finding needs it
+
+    pos = section_positions().get(part)
+    return f"{pos.sheet}!{pos.a1}" if pos is not None else ""
 
 
 @dataclass

@@ -15,7 +15,7 @@ from ..check import CellRef, Finding, rule_finding
 from ..report import Report
 from ..spec.format2021 import T2_DOCS, T3_GROUPS, T3_PARTY_COLS
 from ..values import format_value, is_number
-from .narrative import Extraction, Fact, extract
+from .narrative import Extraction, Fact, extract, fact_where
 
 COUNT_UNITS = {"件", "个", "份", "宗", "起", "部"}
 OUTCOME_ROWS: dict[str, tuple[str, ...]] = {
@@ -126,6 +126,7 @@ class _Ctx:
                 actual=actual,
                 imbalance=imbalance,
                 snippet=fact.quote(),
+                where=fact_where(self.report, fact),
             )
         )
 

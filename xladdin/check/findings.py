@@ -41,6 +41,7 @@ class Finding:
     imbalance: Value = None
     explanation: str = ""  # 说明 the user attached to this instance
     snippet: str = ""  # source text behind a narrative finding
+    where: str = ""  # where that text is: "第一部分“依申请公开”第2段（第19行）", "正文!B8 第2段"
     parts: list[Finding] = field(default_factory=list)  # the per-cell findings a grouped one stands for
 
     @property
@@ -70,6 +71,8 @@ class Finding:
             out["explanation"] = self.explanation
         if self.snippet:
             out["snippet"] = self.snippet
+        if self.where:
+            out["where"] = self.where
         if self.parts:
             out["parts"] = [p.to_dict() for p in self.parts]
         return out

@@ -24,6 +24,9 @@ def console(stderr: bool = False) -> Console:
 
 
 def cells_text(f: Finding, limit: int = 4) -> str:
+    """位置: where the quoted sentence is for a narrative finding, else the cells."""
+    if f.where:
+        return f.where
     span = _row_span(f)
     if span:
         return span
@@ -61,7 +64,7 @@ def show_findings(
         table = Table(show_lines=True, header_style="bold")
         table.add_column("级别", no_wrap=True)
         table.add_column("规则", no_wrap=True)
-        table.add_column("位置", no_wrap=True)
+        table.add_column("位置", overflow="fold", max_width=24)
         table.add_column("问题", overflow="fold")
         for f in findings:
             message = f.message

@@ -124,16 +124,21 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
         setattr(meta, k, v)
     report.meta = meta
 
-    # narrative
+    # narrative; where each paragraph starts in the source, so that a finding can point at it
     report.sections["preface"] = preface_text
-    s1 = sections.split_s1(sections.paragraphs(out.sections.get("s1", [])))
-    for key, paras in s1.items():
-        report.sections[key] = "\n".join(paras)
-    for key in ("s2", "s3", "s4"):
-        prose = [ln for ln in out.sections.get(key, []) if ln.cells is None and "。" in ln.text]
-        report.sections[key] = "\n".join(t for t, _ in sections.paragraphs(prose))
-    for key in ("s5", "s6"):
-        report.sections[key] = "\n".join(t for t, _ in sections.paragraphs(out.sections.get(key, [])))
+    paragraph_where = {"preface": [w for _, w in preface_paras]}
+    s1_paras = sections.paragraphs(out.sections.get("s1", []))
+    first_where = {t: w for t, w in reversed(s1_paras)}
+    for key, texts in sections.split_s1(s1_paras).items():
+        report.sections[key] = "\n".join(texts)
+        paragraph_where[key] = [first_where.get(t, "") for t in texts]
+    for key in ("s2", "s3", "s4", "s5", "s6"):
+        lines_of = out.sections.get(key, [])
+        if key in ("s2", "s3", "s4"):
+            lines_of = [ln for ln in lines_of if ln.cells is None and "。" in ln.text]
+        paras = sections.paragraphs(lines_of)
+        report.sections[key] = "\n".join(t for t, _ in paras)
+        paragraph_where[key] = [w for _, w in paras]
 
     # tables
     region = {k: out.sections.get(k) or [] for k in SECTION_KEYS}
@@ -214,5 +219,6 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
         "old_format_labels": sorted({lb for lb, _ in old}),
         "t3_rows": 23 if t3.variant23 else 25,
         "repair": summary,
+        "paragraph_where": paragraph_where,  # part key -> where each of its paragraphs starts
     }
     return report

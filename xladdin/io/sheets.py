@@ -117,17 +117,18 @@ MAX_CELLS_SHOWN = 12  # an S7 finding may name 175 absent cells
 
 def cells_text(finding: Finding, width: float | None = None) -> str:
     """The cells of a finding, one "address＝value" per line (the first few of a long list,
-    then "……共 N 格"). With a column `width`, cells that would not fit a row of the highest
-    height run on, separated by "、", as many as fit (the findings workbook's 涉及单元格 sheet
-    lists them all)."""
+    then "……共 N 格"); for a narrative finding first where its sentence is. With a column
+    `width`, cells that would not fit a row of the highest height run on, separated by "、",
+    as many as fit (the findings workbook's 涉及单元格 sheet lists them all)."""
+    lead = [f"正文：{finding.where}"] if finding.where else []
     parts = [f"{c.address or c.key}＝{format_value(c.value)}" for c in finding.cells]
     shown = parts[:MAX_CELLS_SHOWN]
     more = [f"……共 {len(parts)} 格"] if len(parts) > len(shown) else []
-    text = "\n".join(shown + more)
+    text = "\n".join(lead + shown + more)
     if width is None or _fits(text, width):
         return text
     for k in range(len(shown), 0, -1):
-        text = "、".join(shown[:k]) + ("" if k == len(parts) else f"……共 {len(parts)} 格")
+        text = "\n".join(lead + ["、".join(shown[:k]) + ("" if k == len(parts) else f"……共 {len(parts)} 格")])
         if _fits(text, width):
             break
     return text
