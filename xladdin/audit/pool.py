@@ -8,7 +8,7 @@ and the culprit is named by `crashed(task)`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -27,18 +27,34 @@ def map_files(
     crashed: Callable[[T], R],
     jobs: int | None = None,
     chunksize: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> list[R]:
     """[fn(t) for t in tasks] in `jobs` processes (default: the CPU count, at most 8); 1 job
-    or a single task runs in this process. `fn` must be picklable (a module-level function)."""
+    or a single task runs in this process. `fn` must be picklable (a module-level function).
+    `on_progress(done)` is called with the number of results so far, in input order."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
+    tick = on_progress or _nothing
     if jobs == 1 or len(tasks) <= 1:
-        return [fn(t) for t in tasks]
+        return _collect((fn(t) for t in tasks), tick)
     chunksize = chunksize or max(1, min(32, len(tasks) // (jobs * 4)))
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            return list(pool.map(fn, tasks, chunksize=chunksize))
+            return _collect(pool.map(fn, tasks, chunksize=chunksize), tick)
     except BrokenProcessPool:
-        return [_isolated(fn, t, crashed) for t in tasks]
+        tick(0)  # every file is redone, one process each
+        return _collect((_isolated(fn, t, crashed) for t in tasks), tick)
+
+
+def _collect(results: Iterable[R], tick: Callable[[int], None]) -> list[R]:
+    out: list[R] = []
+    for r in results:
+        out.append(r)
+        tick(len(out))
+    return out
+
+
+def _nothing(done: int) -> None:
+    return None
 
 
 def _isolated(fn: Callable[[T], R], task: T, crashed: Callable[[T], R]) -> R:

@@ -25,6 +25,7 @@ passes ``check`` too.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -159,9 +160,15 @@ def _load(path: Path) -> Report:
     return load_report_fast(path)
 
 
-def read_all(paths: list[str | Path], jobs: int | None = None, chunksize: int | None = None) -> list[_Read]:
-    """Read and check every input, in input order; `jobs` processes (1: in this process)."""
-    return map_files(read_one, [str(p) for p in paths], _crashed, jobs, chunksize)
+def read_all(
+    paths: list[str | Path],
+    jobs: int | None = None,
+    chunksize: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[_Read]:
+    """Read and check every input, in input order; `jobs` processes (1: in this process);
+    `on_progress(done)`: files read so far."""
+    return map_files(read_one, [str(p) for p in paths], _crashed, jobs, chunksize, on_progress)
 
 
 def _crashed(path: str) -> _Read:
@@ -279,11 +286,13 @@ def rollup_paths(
     level: str = "",
     include_errors: bool = False,
     jobs: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Rollup:
     """Read the files (folders expanded, in parallel) and roll them up."""
     from .runner import expand_paths
 
-    return rollup_reads(read_all(expand_paths(paths), jobs), agency, year, level, include_errors)
+    reads = read_all(expand_paths(paths), jobs, on_progress=on_progress)
+    return rollup_reads(reads, agency, year, level, include_errors)
 
 
 # --------------------------------------------------------------------------- output

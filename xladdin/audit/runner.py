@@ -7,6 +7,7 @@ that trips a bug in a reader, becomes a record with an "error", never a crash of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,14 +132,15 @@ def audit_paths(
     previous: Report | str | Path | None = None,
     jobs: int | None = None,
     chunksize: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> list[AuditRecord]:
     """Audit many files, in input order. `jobs` processes (default: the CPU count, at most 8);
-    1 or a single file runs in this process."""
+    1 or a single file runs in this process. `on_progress(done)`: files audited so far."""
     files = [str(p) for p in paths]
     prev: Report | str | None = str(previous) if isinstance(previous, Path) else previous
     single = len(files) == 1
     tasks = [(f, prev, single) for f in files]
-    return map_files(_worker, tasks, _crashed, jobs, chunksize)
+    return map_files(_worker, tasks, _crashed, jobs, chunksize, on_progress)
 
 
 def _crashed(task: tuple[str, Report | str | None, bool]) -> AuditRecord:

@@ -16,6 +16,7 @@ from ..load import load_report
 from ..report import Meta, Report
 from .findings_view import console, show_findings
 from .inputs import ensure_writable, loadable_in, refuse_overwriting, warn_previous
+from .progress import add_quiet, progress
 
 EPILOG = (
     "退出码：0 所有文件均无强制错误；1 至少一个文件有强制错误；2 至少一个文件无法读取"
@@ -40,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--xlsx", metavar="输出.xlsx", help="另写审核工作簿：“汇总”表每个年报一行，“明细”表每个问题一行")
     p.add_argument("--jobs", type=int, metavar="进程数", help="并行进程数（默认为 CPU 核数，最多 8；1 表示不并行）")
     p.add_argument("--detail", action="store_true", help="多个文件时也逐条列出每个文件的问题")
+    add_quiet(p)
     p.set_defaults(func=run)
 
 
@@ -69,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("上年报告不存在", path=str(prev_path))
         else:
             previous = load_report(prev_path)
-    records = audit_paths(files, previous=previous, jobs=args.jobs) + empty
+    with progress(len(files), "审核", quiet=args.quiet, unit="份") as on_progress:
+        records = audit_paths(files, previous=previous, jobs=args.jobs, on_progress=on_progress) + empty
     if isinstance(previous, Report) and len(files) == 1 and not records[0].error:
         warn_previous(_report_of(records[0]), previous)  # one file: its --previous is used as given
     if args.xlsx:
@@ -118,12 +121,16 @@ def show_summary(records: list[AuditRecord], detail: bool = False) -> None:
     out.print(table)
     usable = [r for r in records if not r.error]
     rules = Counter(f.rule for r in usable for f in r.shown)
+    cells = Counter(f.rule for r in usable for f in r.findings)  # before blanks were grouped by row
     if rules:
         from ..spec import SPEC
 
         rank = {r.id: i for i, r in enumerate(SPEC.rules)}  # the spec's order, as in the findings lists
         ordered = sorted(rules.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
-        out.print("按规则统计：" + "，".join(f"{k} {v} 处" for k, v in ordered))
+        out.print(
+            "按规则统计："
+            + "，".join(f"{k} {v} 处" + (f"（{cells[k]} 格）" if cells[k] != v else "") for k, v in ordered)
+        )
     bad = sum(1 for r in records if r.error)
     out.print(
         Text(

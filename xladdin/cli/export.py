@@ -6,12 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..check import blocking, check
+from ..check import Finding, blocking, check, group_blanks
 from ..errors import InputError, XladdinError
 from ..export import FORMATS, export_many, load_settings
 from ..load import load_report
 from ..report import Report
-from .inputs import refuse_overwriting
+from .inputs import free_name, refuse_overwriting
+from .progress import add_quiet, progress
 
 DEFAULT_FORMAT = "docx"  # the 公文 a clerk prints and files
 SHOWN = 10  # findings listed when an export is refused; `xladdin check` lists them all
@@ -48,6 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         '"latin_font": "Times New Roman", "soffice": "/usr/bin/soffice"}；'
         "字体角色：title body heading1 heading2 table table_header page_number",
     )
+    add_quiet(p)
     p.set_defaults(func=run)
 
 
@@ -67,16 +69,10 @@ def _targets(files: list[Path], fmt: str, output: str | None) -> list[Path]:
     targets: list[Path] = []
     for f in files:
         folder = out if out is not None else f.parent
-        target = folder / (f.stem + ext)
-        if target.resolve() == f.resolve():  # never overwrite the input
-            target = folder / f"{f.stem}-导出{ext}"
-        n = 2
-        # A name the user did not give never replaces a file already there: it may be last
-        # year's export that someone has since edited by hand in Word.
-        while target in targets or target.exists():
-            target = folder / f"{f.stem}-{n}{ext}"
-            n += 1
-        targets.append(target)
+        stem = f.stem
+        if (folder / (stem + ext)).resolve() == f.resolve():  # never overwrite the input
+            stem = f"{f.stem}-导出"
+        targets.append(free_name(folder, stem, ext, targets))
     return targets
 
 
@@ -94,6 +90,15 @@ def _format(args: argparse.Namespace) -> str:
     return DEFAULT_FORMAT
 
 
+def _refused(path: Path, hard: list[Finding], force: bool) -> list[str]:
+    verb = "仍按 --force 导出" if force else "未导出（改正后重试，或加 --force 强制导出）"
+    lines = [f"文件“{path}”有 {len(hard)} 处强制错误，{verb}："]
+    lines += [f"  [{f.ref or f.rule}] {f.message}" for f in hard[:SHOWN]]
+    if len(hard) > SHOWN:
+        lines.append(f"  ……另有 {len(hard) - SHOWN} 处，全部问题请运行：xladdin check {path}")
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     args.fmt = _format(args)
     if args.fragment and args.fmt != "html":
@@ -103,28 +108,32 @@ def run(args: argparse.Namespace) -> int:
     targets = _targets(files, args.fmt, args.output)
     status = 0
     accepted: list[tuple[Report, Path]] = []
-    for path, target in zip(files, targets, strict=True):
-        try:
-            report = load_report(path)
-        except XladdinError as exc:
-            print(f"错误：{exc}", file=sys.stderr)
-            status = 2
-            continue
-        hard = blocking(check(report))
-        if hard:
-            verb = "仍按 --force 导出" if args.force else "未导出（改正后重试，或加 --force 强制导出）"
-            print(f"文件“{path}”有 {len(hard)} 处强制错误，{verb}：", file=sys.stderr)
-            for f in hard[:SHOWN]:
-                print(f"  [{f.ref or f.rule}] {f.message}", file=sys.stderr)
-            if len(hard) > SHOWN:
-                print(f"  ……另有 {len(hard) - SHOWN} 处，全部问题请运行：xladdin check {path}", file=sys.stderr)
-            if not args.force:
-                status = max(status, 1)
+    notes: list[str] = []  # printed after the progress bar, not through it
+    with progress(len(files), "读取并审核", quiet=args.quiet, unit="份") as on_progress:
+        for done, (path, target) in enumerate(zip(files, targets, strict=True), start=1):
+            try:
+                report = load_report(path)
+            except XladdinError as exc:
+                notes.append(f"错误：{exc}")
+                status = 2
                 continue
-        accepted.append((report, target))
+            finally:
+                on_progress(done)
+            hard = group_blanks(blocking(check(report)))
+            if hard:
+                notes += _refused(path, hard, args.force)
+                if not args.force:
+                    status = max(status, 1)
+                    continue
+            accepted.append((report, target))
+    for line in notes:
+        print(line, file=sys.stderr)
     if accepted:
         try:
-            written = export_many(accepted, args.fmt, settings=settings, fragment=args.fragment)
+            with progress(len(accepted), f"导出 {args.fmt.upper()}", quiet=args.quiet, unit="份") as on_progress:
+                written = export_many(
+                    accepted, args.fmt, settings=settings, fragment=args.fragment, on_progress=on_progress
+                )
         except XladdinError as exc:
             print(f"错误：{exc}", file=sys.stderr)
             return 2

@@ -1,15 +1,19 @@
-"""`xladdin import FILE [-o OUT.xlsx] [--json]` — read a published report (text, Markdown,
-HTML, Word, PDF) into a Report: JSON like `xladdin dump --json`, or a filled workbook."""
+"""`xladdin import FILE... [-o OUT] [--json]` — read published reports (text, Markdown, HTML,
+Word, PDF) into Reports: JSON like `xladdin dump --json`, or filled workbooks. Many files are
+read in parallel, with a progress bar on a terminal."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
 from ..errors import InputError
 from ..report import Report
 from ..values import is_absent
-from .inputs import refuse_overwriting, warn_previous
+from .inputs import free_name, refuse_overwriting, warn_previous
+from .progress import add_quiet, progress
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt")
 
@@ -24,12 +28,18 @@ def register(sub: argparse._SubParsersAction) -> None:
             "记下每个数的出处（第几页第几行）。表格错位、缺数、数字粘连时按勾稽关系修复，"
             "无法唯一确定的格标为“无法确定”，绝不猜测。默认在终端列出读到的内容（机关、年度、各部分、"
             "修复和无法确定的格）；-o 另写成年报工作簿，--json 输出 JSON。原文件不改动。"
+            "可一次读取多个文件（并行）：-o 为文件夹，每个文件写成同名 .xlsx；--json 输出数组。"
         ),
+        epilog="退出码：0 全部读出；2 有文件无法读取（其余文件照常读取）。",
     )
-    p.add_argument("file", metavar="文件", help="已发布的年报：.txt .md .html .htm .shtml .docx .doc .wps .pdf")
-    p.add_argument("-o", "--output", metavar="输出.xlsx", help="另写成年报模板工作簿（.xlsx），可再用 fill、check、export 处理")
-    p.add_argument("--json", action="store_true", help="输出 JSON（与 xladdin dump --json 相同）")
-    p.add_argument("--previous", metavar="上年年报", help="上年的年报（任一支持的格式），用作修复线索")
+    p.add_argument("files", nargs="+", metavar="文件", help="已发布的年报：.txt .md .html .htm .shtml .docx .doc .wps .pdf")
+    p.add_argument(
+        "-o", "--output", metavar="输出",
+        help="另写成年报模板工作簿（.xlsx），可再用 fill、check、export 处理；多个文件时为文件夹（不存在则新建）",
+    )
+    p.add_argument("--json", action="store_true", help="输出 JSON（与 xladdin dump --json 相同；多个文件时为数组）")
+    p.add_argument("--previous", metavar="上年年报", help="上年的年报（任一支持的格式），用作修复线索（只用于一个文件）")
+    add_quiet(p)
     p.set_defaults(func=run)
 
 
@@ -66,14 +76,26 @@ def summary(report: Report) -> list[str]:
     return lines
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..ingest import read_published
-
-    path = args.file
+def _check_suffix(path: str) -> None:
     if not path.lower().endswith(SUFFIXES):
         raise InputError("不是已发布年报的文件类型（支持 .txt .md .html .htm .shtml .docx .doc .wps .pdf）", path=path)
+
+
+def run(args: argparse.Namespace) -> int:
+    for path in args.files:
+        _check_suffix(path)
+    if len(args.files) > 1:
+        return _many(args)
+    return _one(args, args.files[0])
+
+
+def _one(args: argparse.Namespace, path: str) -> int:
+    from ..ingest import read_published
+
     if args.output:  # before reading: last year's workbook (--previous) must survive -o
         refuse_overwriting(args.output, [path] + ([args.previous] if args.previous else []))
+        if Path(args.output).is_dir():
+            args.output = str(free_name(Path(args.output), Path(path).stem, ".xlsx"))
     previous = None
     if args.previous:
         from ..load import load_report
@@ -96,3 +118,56 @@ def run(args: argparse.Namespace) -> int:
         if args.output:
             print(f"已写入工作簿：{args.output}")
     return 0
+
+
+def _read(path: str) -> Report | str:
+    """One file in a worker: the Report, or the Chinese reason it could not be read."""
+    from ..errors import XladdinError
+    from ..ingest import read_published
+
+    try:
+        return read_published(path)
+    except XladdinError as exc:
+        return f"错误：{exc}"
+    except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not stop the others
+        return f"错误：文件“{path}”：读取失败（{type(exc).__name__}: {exc}）"
+
+
+def _crashed(path: str) -> str:
+    return f"错误：文件“{path}”：读取时处理进程异常退出"
+
+
+def _many(args: argparse.Namespace) -> int:
+    from ..audit.pool import map_files
+    from ..errors import OutputError
+
+    if args.previous:
+        raise InputError("--previous 只能用于一个文件（上年报告只属于一个机关）")
+    folder = Path(args.output) if args.output else None
+    if folder is not None and folder.exists() and not folder.is_dir():
+        raise OutputError("有多个输入文件时，-o 应为文件夹", path=str(folder))
+    with progress(len(args.files), "读取", quiet=args.quiet, unit="份") as on_progress:
+        results = map_files(_read, list(args.files), _crashed, on_progress=on_progress)
+    status = 0
+    reports: list[Report] = []
+    written: list[Path] = []
+    say = sys.stderr if args.json else sys.stdout
+    for path, result in zip(args.files, results, strict=True):
+        if isinstance(result, str):
+            print(result, file=sys.stderr)
+            status = 2
+            continue
+        reports.append(result)
+        for line in summary(result):
+            print(line, file=say)
+        if folder is not None:
+            from ..io import write_report
+
+            folder.mkdir(parents=True, exist_ok=True)
+            target = free_name(folder, Path(path).stem, ".xlsx", written)
+            write_report(result, target)
+            written.append(target)
+            print(f"  已写入工作簿：{target}", file=say)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
+    return status

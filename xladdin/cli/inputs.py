@@ -60,6 +60,17 @@ def ensure_writable(output: str | Path, option: str = "输出文件") -> None:
     os.unlink(probe)
 
 
+def free_name(folder: Path, stem: str, ext: str, taken: list[Path] | None = None) -> Path:
+    """folder/stem+ext, or stem-2, stem-3…: a name the user did not give never replaces a file
+    already there (last year's export may have been edited by hand) nor one of `taken`."""
+    taken = taken or []
+    target, n = folder / f"{stem}{ext}", 2
+    while target in taken or target.exists():
+        target = folder / f"{stem}-{n}{ext}"
+        n += 1
+    return target
+
+
 def loadable_in(folder: Path) -> list[Path]:
     """Files of a folder that load_report reads or names (.doc/.wps/.rtf/.odt through
     LibreOffice, .xls/.et with their “请另存为 .xlsx” message) but the audit's own folder

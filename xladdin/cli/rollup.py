@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .inputs import loadable_in, refuse_overwriting
+from .progress import add_quiet, progress
 
 EPILOG = (
     "计入规则：无法读取的文件、年度与汇总年度不同的报告、有强制错误的报告（除非 --include-errors）"
@@ -36,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--include-errors", action="store_true", help="有强制错误的报告也计入（只计其有效单元格）")
     p.add_argument("--jobs", type=int, metavar="进程数", help="并行进程数（默认为 CPU 核数，最多 8；1 表示不并行）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出汇总年报（Report）和各来源记录")
+    add_quiet(p)
     p.set_defaults(func=run)
 
 
@@ -54,10 +56,11 @@ def run(args: argparse.Namespace) -> int:
     files = sorted(set(expand_paths(args.paths)) | {f for p in args.paths if Path(p).is_dir() for f in loadable_in(Path(p))})
     if args.output:  # a roll-up written into an input folder must not be summed on the next run
         files = [f for f in files if not same_file(f, args.output)]
-    result = rollup_paths(
-        files, agency=args.agency, year=args.year, level=args.level,
-        include_errors=args.include_errors, jobs=args.jobs,
-    )
+    with progress(len(files), "读取", quiet=args.quiet, unit="份") as on_progress:
+        result = rollup_paths(
+            files, agency=args.agency, year=args.year, level=args.level,
+            include_errors=args.include_errors, jobs=args.jobs, on_progress=on_progress,
+        )
     if not result.sources:
         raise InputError("没有找到可汇总的年报文件", path="、".join(args.paths))
     if args.output:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import InputError
@@ -64,12 +64,19 @@ def export_many(
     *,
     settings: ExportSettings | None = None,
     fragment: bool = False,
+    on_progress: Callable[[int], None] | None = None,
 ) -> list[Path]:
-    """Write many reports. PDF goes through one LibreOffice call per batch (not per document)."""
+    """Write many reports. PDF goes through one LibreOffice call per batch (not per document).
+    `on_progress(done)`: documents finished so far."""
     fmt = _check_format(fmt)
     pairs = [(r, Path(p)) for r, p in items]
     if fmt != "pdf":
-        return [export(r, fmt, p, settings=settings, fragment=fragment) for r, p in pairs]
+        written = []
+        for r, p in pairs:
+            written.append(export(r, fmt, p, settings=settings, fragment=fragment))
+            if on_progress is not None:
+                on_progress(len(written))
+        return written
     from .docx import write_docx
     from .pdf import convert, find_soffice
 
@@ -78,7 +85,7 @@ def export_many(
     scratch = Path(tempfile.mkdtemp(prefix="xladdin-pdf-"))
     try:
         sources = [write_docx(r, scratch / f"{i:05d}.docx", s) for i, (r, _) in enumerate(pairs)]
-        pdfs = convert(sources, scratch / "pdf", s)
+        pdfs = convert(sources, scratch / "pdf", s, on_progress)
         return [_move(pdf, target) for pdf, (_, target) in zip(pdfs, pairs, strict=True)]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

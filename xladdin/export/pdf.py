@@ -15,7 +15,9 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from ..errors import OutputError
@@ -28,6 +30,7 @@ MISSING_MESSAGE = (
     f"请先安装：sudo apt-get install --no-install-recommends {APT_PACKAGES}"
     "（其他系统请安装 LibreOffice 并确保 soffice 在 PATH 中，或在导出设置中指定 soffice 路径）"
 )
+POLL_SECONDS = 0.25  # how often a running conversion reports progress
 BATCH_SIZE = 40  # documents per soffice call; bounds one call's time and memory
 PER_DOCUMENT_SECONDS = 15.0  # added to the timeout for each further document of a batch
 
@@ -63,17 +66,29 @@ def _discard_profile() -> None:
         _profile = None
 
 
-def _run(cmd: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+def _run(
+    cmd: list[str], env: dict[str, str], timeout: float, tick: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess:
+    """Run soffice with a timeout; `tick()` is called about every POLL_SECONDS while it runs."""
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True
     )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # soffice is a script around oosplash/soffice.bin
-        proc.communicate()
-        _discard_profile()  # a killed soffice may leave a half-written profile behind
-        raise OutputError(f"LibreOffice 转换 PDF 超时（{timeout:g} 秒），已终止。") from None
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            # retrying communicate() after its timeout loses no output (subprocess docs)
+            out, err = proc.communicate(timeout=max(0.01, min(left, POLL_SECONDS) if tick else left))
+            break
+        except subprocess.TimeoutExpired:
+            if time.monotonic() < deadline:
+                if tick:
+                    tick()
+                continue
+            os.killpg(proc.pid, signal.SIGKILL)  # soffice is a script around oosplash/soffice.bin
+            proc.communicate()
+            _discard_profile()  # a killed soffice may leave a half-written profile behind
+            raise OutputError(f"LibreOffice 转换 PDF 超时（{timeout:g} 秒），已终止。") from None
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
@@ -88,10 +103,16 @@ def pdf_filter(files: Sequence[Path]) -> str:
     return "pdf:calc_pdf_Export" if sheets == {True} else "pdf:writer_pdf_Export"
 
 
-def convert(docx_files: Sequence[str | Path], out_dir: str | Path, settings: ExportSettings | None = None) -> list[Path]:
+def convert(
+    docx_files: Sequence[str | Path],
+    out_dir: str | Path,
+    settings: ExportSettings | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[Path]:
     """Convert .docx files (or workbooks: .xlsx, as printed) to PDF in `out_dir` (PDF named
     after each file's stem), in as few soffice calls as possible. Stems must be distinct.
-    Returns the PDF paths in input order."""
+    Returns the PDF paths in input order. `on_progress(done)`: PDFs finished so far (soffice
+    writes them one after another)."""
     s = settings or ExportSettings()
     files = [Path(f).resolve() for f in docx_files]
     if len({f.stem for f in files}) != len(files):
@@ -125,7 +146,10 @@ def convert(docx_files: Sequence[str | Path], out_dir: str | Path, settings: Exp
                 str(out),
                 *map(str, chunk),
             ]
-            done = _run(cmd, env, s.timeout + PER_DOCUMENT_SECONDS * (len(chunk) - 1))
+            tick = None
+            if on_progress is not None:
+                tick = partial(_report_done, on_progress, len(results), [out / (f.stem + ".pdf") for f in chunk])
+            done = _run(cmd, env, s.timeout + PER_DOCUMENT_SECONDS * (len(chunk) - 1), tick)
             for f in chunk:
                 pdf = out / (f.stem + ".pdf")
                 if not _is_pdf(pdf):
@@ -137,7 +161,13 @@ def convert(docx_files: Sequence[str | Path], out_dir: str | Path, settings: Exp
                         path=str(f),
                     )
                 results.append(pdf)
+            if on_progress is not None:
+                on_progress(len(results))
     return results
+
+
+def _report_done(on_progress: Callable[[int], None], before: int, pdfs: list[Path]) -> None:
+    on_progress(before + sum(1 for p in pdfs if p.exists()))
 
 
 def _is_pdf(path: Path) -> bool:
