@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check",
         help="审核：按全部勾稽规则检查年报，列出问题",
-        description="审核年报：表内规则（勾稽关系、数值、其他处理占比）和报表格式版本（F1）逐条检查，"
+        description="审核年报：表内规则（勾稽关系、数值、其他处理占比）、报表格式版本（F1）和统计表完整（S7）逐条检查，"
         "给出上年报告时另查跨期衔接（Y1、T2-C）。正文与表格是否一致（文表）、六个部分与发布时限（结构）"
         "不在此检查，结果中会注明；全部审核请用 xladdin audit。"
         "退出码：0 无强制错误，1 有强制错误，2 文件无法使用。",
@@ -60,10 +60,14 @@ def run(args: argparse.Namespace) -> int:
     return 1 if blocking(findings) else 0
 
 
+# 结构 rules about the tables themselves, which check runs: the format version, the tables' completeness
+TABLE_STRUCTURE = ("F1", "S7")
+
+
 def check_tables(report: Report, previous: Report | None = None) -> list[Finding]:
     """What `xladdin check` runs: every 表内 rule (the identities, the *-N values and S6), F1
-    (also from the 2019 labels or 23-row table a reader saw in a published report) and, with
-    last year's report, Y1 and T2-C. 强制 first."""
+    (also from the 2019 labels or 23-row table a reader saw in a published report), S7 and,
+    with last year's report, Y1 and T2-C. 强制 first."""
     from ..audit.structure import check_old_format_seen, check_other_share
 
     findings = check(report, previous) + check_old_format_seen(report) + check_other_share(report)
@@ -74,7 +78,7 @@ def check_tables(report: Report, previous: Report | None = None) -> list[Finding
 def rules_not_run(report: Report, previous: Report | None = None) -> list[str]:
     """Ids of the spec's rules check_tables does not run (in the spec's order)."""
     cross_year = previous is not None or report.previous is not None
-    ran = {r.id for r in SPEC.rules if r.scope == "表内"} | {"F1"} | ({"Y1", "T2-C"} if cross_year else set())
+    ran = {r.id for r in SPEC.rules if r.scope == "表内"} | set(TABLE_STRUCTURE) | ({"Y1", "T2-C"} if cross_year else set())
     return [r.id for r in SPEC.rules if r.id not in ran]
 
 
