@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "import",
         help="读取已发布的年报（文本、网页、Word、PDF），修复表格并输出 JSON 或工作簿",
         description=(
-            "读取一份已发布的政府信息公开工作年度报告（.txt .md .html .htm .shtml .docx .pdf；"
+            "读取已发布的政府信息公开工作年度报告（.txt .md .html .htm .shtml .docx .pdf；"
             ".doc .wps .rtf .odt 经 LibreOffice 转换）：按标题找出六个部分，按标签找出三张表的 200 个数据格，"
             "记下每个数的出处（第几页第几行）。表格错位、缺数、数字粘连时按勾稽关系修复，"
             "无法唯一确定的格标为“无法确定”，绝不猜测。默认在终端列出读到的内容（机关、年度、各部分、"
