@@ -91,7 +91,9 @@ def test_help_wraps_by_display_width(columns: int, monkeypatch: pytest.MonkeyPat
     for name, parser in _parsers():
         text = parser.format_help()
         words = {w for a in parser._actions for w in a.option_strings}
-        usage, _, rest = text.partition("\n\n")  # argparse lays out the usage line itself
+        usage, _, rest = text.partition("\n\n")
+        for line in usage.splitlines():  # usage: wrapped between its [groups], by display width
+            assert display_width(line) <= columns or len(line.split()) <= 2, (name, line)
         for line in rest.splitlines():
             body = line.strip()
             if display_width(line) > columns:

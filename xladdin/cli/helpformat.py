@@ -18,6 +18,10 @@ NO_BREAK_AFTER = frozenset("（《「『“‘【〔〈([{")
 _TOKEN = re.compile(r"\s+|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+|.")
 
 
+# The pieces of a usage line: a bracketed group (may hold "[文件 ...]"), or a word.
+_USAGE_PART = re.compile(r"\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]|\([^()]*\)|\S+")
+
+
 def display_width(text: str) -> int:
     """Columns `text` takes in a terminal: wide and full-width characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -80,6 +84,27 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         for heading in self._headings:
             text = re.sub(rf"(?m)^(\s*){re.escape(heading)}:$", rf"\g<1>{heading}：", text)
         return text
+
+    def _format_usage(self, usage, actions, groups, prefix) -> str:  # type: ignore[no-untyped-def]
+        # argparse's usage on one line, then wrapped here by display width (argparse counts
+        # characters, so a usage with Chinese metavars ran past the terminal's edge)
+        width, self._width = self._width, 10**6
+        try:
+            text = super()._format_usage(usage, actions, groups, prefix)
+        finally:
+            self._width = width
+        line = text.strip("\n")
+        head = f"{prefix if prefix is not None else argparse._('usage: ')}{self._prog} "
+        if usage is not None or not line.startswith(head) or display_width(line) <= width:
+            return text
+        indent, lines, current = display_width(head), [], head.rstrip()
+        for part in _USAGE_PART.findall(line[len(head):]):
+            if display_width(current) + 1 + display_width(part) > width and current.strip() != head.strip():
+                lines.append(current)
+                current = " " * (indent - 1)
+            current += " " + part
+        lines.append(current)
+        return "\n".join(lines) + "\n\n"
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return wrap(self._whitespace_matcher.sub(" ", text).strip(), width)
