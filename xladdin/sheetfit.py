@@ -21,13 +21,12 @@ FOOTER = "第 &P 页，共 &N 页"
 _WORD = re.compile(r"[\x21-\x7e]+|\s|.", re.S)  # a run of printable ASCII wraps as one word
 
 
-def char_units(ch: str) -> float:
-    """Width of one character in column units: CJK and full-width forms ≈ 2, the rest ≈ 1."""
-    return 2.0 if ord(ch) > 0x2E7F else 1.0
+_WIDE = re.compile("[\u2e80-\U0010ffff]")  # CJK, full-width forms and the rest above U+2E7F
 
 
 def text_units(text: str) -> float:
-    return sum(char_units(ch) for ch in text)
+    """Width of `text` in column units: CJK and full-width characters ≈ 2, the rest ≈ 1."""
+    return float(len(text) + len(_WIDE.findall(text)))
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -37,15 +36,17 @@ def wrapped_lines(text: str, width: float) -> int:
     lines = 0
     for paragraph in str(text).split("\n"):
         lines += 1
+        if text_units(paragraph) <= room:
+            continue
         used = 0.0
-        for token in _WORD.findall(paragraph):
-            for piece in (token,) if text_units(token) <= room else tuple(token):  # a URL breaks anywhere
-                w = text_units(piece)
-                if used + w <= room:
-                    used += w
+        for token in _WORD.findall(paragraph):  # an ASCII run (1 unit a character) or one character
+            w = float(len(token)) if len(token) > 1 else (2.0 if ord(token) > 0x2E7F else 1.0)
+            for piece, pw in ((token, w),) if w <= room else ((ch, 1.0) for ch in token):  # a URL breaks anywhere
+                if used + pw <= room:
+                    used += pw
                 elif not piece.isspace():  # a space at a line end takes no room
                     lines += 1
-                    used = w
+                    used = pw
     return max(lines, 1)
 
 

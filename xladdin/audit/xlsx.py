@@ -74,6 +74,8 @@ def _conclusion(r: AuditRecord) -> tuple[str, str]:
 
 def audit_workbook(records: list[AuditRecord]):
     """Build the workbook in openpyxl's write-only mode (streams rows: ~3× faster for big batches)."""
+    from copy import copy
+
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, PatternFill
@@ -83,16 +85,23 @@ def audit_workbook(records: list[AuditRecord]):
     wrap = Alignment(wrap_text=True, vertical="top")
     names = short_names([r.source for r in records] + [r.previous or "" for r in records])
 
-    # Only the cells that need it are styled (wrap, colour, link): styling every cell costs a
-    # third of the time on large batches.
+    # Only the cells that need it are styled (wrap, colour, link), each with a copy of a style
+    # registered once: setting a style on every cell costs a third of the time on large batches.
+    def style_of(ws, attr: str, value: object):  # type: ignore[no-untyped-def]
+        cell = WriteOnlyCell(ws)
+        setattr(cell, attr, value)
+        return cell._style  # indexes into the workbook's style lists: valid on every sheet
+
     def styled(ws, value: object, fill: str):  # type: ignore[no-untyped-def]
         cell = WriteOnlyCell(ws, value)
-        cell.fill = fills[fill]
+        cell._style = copy(fill_styles[fill])
         return cell
 
     def wrapped(ws, value: object):  # type: ignore[no-untyped-def]
+        if value in (None, ""):
+            return None
         cell = WriteOnlyCell(ws, value)
-        cell.alignment = wrap
+        cell._style = copy(wrap_style)
         return cell
 
     def source(ws, path: str):  # type: ignore[no-untyped-def]
@@ -105,6 +114,8 @@ def audit_workbook(records: list[AuditRecord]):
         ws.append(row)
 
     ws = table_sheet(wb, "汇总", SUMMARY_COLUMNS)
+    wrap_style = style_of(ws, "alignment", wrap)
+    fill_styles = {c: style_of(ws, "fill", f) for c, f in fills.items()}
     for n, r in enumerate(records, start=2):
         conclusion, colour = _conclusion(r)
         m = r.meta
