@@ -68,7 +68,7 @@ class TesseractEngine:
 
     def words(self, image: Image.Image) -> list[Word]:
         buf = io.BytesIO()
-        image.convert("L").save(buf, format="PNG")
+        erase_rulings(image).save(buf, format="PNG")  # Tesseract reads table rules as text
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
         proc = subprocess.run(
             [self._exe, "stdin", "stdout", "-l", "chi_sim+eng", "--psm", "6", "tsv"],
@@ -142,6 +142,20 @@ def ruling_lines(image: Image.Image, words: list[Word]) -> list[Segment]:
     horizontal = _merge(_runs(dark, min_len), True, 2)
     vertical = _merge(_runs(dark.T.copy(), min_len), False, 2)
     return [s for s in horizontal + vertical if s.b - s.a >= min_len]
+
+
+def erase_rulings(image: Image.Image, min_len: int = 60) -> Image.Image:
+    """The image with its long ruling lines painted white (grayscale)."""
+    gray = np.asarray(image.convert("L")).copy()
+    for s in ruling_lines(image, []):
+        if s.b - s.a < min_len:
+            continue
+        p = int(round(s.pos))
+        if s.horizontal:
+            gray[max(0, p - 3) : p + 4, int(s.a) : int(s.b) + 1] = 255
+        else:
+            gray[int(s.a) : int(s.b) + 1, max(0, p - 3) : p + 4] = 255
+    return Image.fromarray(gray)
 
 
 def check_images(page_number: int, images: list[dict]) -> None:

@@ -64,7 +64,7 @@ class Block:
 
 
 _SEP = re.compile(r"[\s|｜]+")
-_ZERO_LIKE = {"o", "O", "〇", "○", "D", "Q"}
+_ZERO_LIKE = {"o", "O", "〇", "○", "D", "Q", "°"}
 _ONE_LIKE = {"l", "I", "|", "丨"}
 
 
