@@ -4,12 +4,20 @@ Every output goes to a temporary file in the destination folder and is then `os.
 the destination, so a crash or a full disk never leaves a half-written file and readers see the
 old file or the new one. The temporary file is removed on any failure, and the result gets the
 permissions a normally created file would (mkstemp makes 0600 files).
+
+A file the user made read-only is never replaced (a rename needs only the folder's permission,
+so this is checked here, not left to the system). Temporary files are named `.~<name>-<random>
+<suffix>` (`TEMP_NAME`); folder listings skip them (`is_temp_name`), and one left behind by a
+killed write is removed by the next write of the same file.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +28,16 @@ from .errors import OutputError, os_reason
 Content = bytes | str | Callable[[Path], object]
 
 BUSY = "无法写入（没有权限，或文件正在 Excel/WPS 中打开，请先关闭）"
+READ_ONLY = "文件是只读的（没有写入权限），未修改；如需覆盖，请先取消只读属性，或另指定输出文件"
+TEMP_PREFIX = ".~"
+# mkstemp names: the prefix, up to 40 characters of the target stem, "-", random characters.
+TEMP_NAME = re.compile(r"^\.~.+-[A-Za-z0-9_]+(\.[A-Za-z0-9]+)?$")
+STALE_SECONDS = 600  # a temp file older than this is a leftover of a killed write, not a write in progress
+
+
+def is_temp_name(name: str) -> bool:
+    """A temporary file of ours (`.~name-XXXXXXXX.xlsx`) or an Office lock file (`~$name.xlsx`)."""
+    return name.startswith("~$") or bool(TEMP_NAME.match(name))
 
 
 def atomic_write(path: str | os.PathLike[str], content: Content, *, make_dirs: bool = False) -> Path:
@@ -37,6 +55,8 @@ def atomic_write(path: str | os.PathLike[str], content: Content, *, make_dirs: b
         raise OutputError("输出文件夹不存在", path=str(folder))
     if target.is_dir():
         raise OutputError("输出路径是一个文件夹，请给出文件名", path=str(target))
+    refuse_read_only(target)
+    _remove_leftovers(target)
     try:
         tmp = _temp_file(target)
     except PermissionError as exc:
@@ -61,10 +81,42 @@ def replace_file(path: str | os.PathLike[str], content: Content) -> Path:
     return target
 
 
+def refuse_read_only(target: Path) -> None:
+    """OutputError when `target` exists and its own permissions forbid writing it (also for
+    root, for whom os.access always says yes: a 0444 file is read-only by intent)."""
+    try:
+        st = target.stat()
+    except OSError:
+        return  # does not exist (yet): the folder's permission decides
+    if not stat.S_ISREG(st.st_mode):
+        raise OutputError("输出路径不是普通文件（可能是设备或管道），不能写入", path=str(target))
+    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise OutputError(READ_ONLY, path=str(target))
+
+
+def _temp_prefix(target: Path) -> str:
+    return f"{TEMP_PREFIX}{target.stem[:40]}-"
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Delete temporary files a killed write of `target` left behind (older than STALE_SECONDS)."""
+    prefix, now = _temp_prefix(target), time.time()
+    try:
+        candidates = [p for p in target.parent.iterdir() if p.name.startswith(prefix) and is_temp_name(p.name)]
+    except OSError:
+        return
+    for p in candidates:
+        try:
+            if p.suffix == target.suffix and now - p.stat().st_mtime > STALE_SECONDS:
+                p.unlink()
+        except OSError:
+            continue
+
+
 def _temp_file(target: Path) -> Path:
     # Same folder (os.replace must not cross file systems); the target's suffix, because some
     # writers pick the format from it; a leading dot so it stays out of the user's way.
-    fd, tmp = tempfile.mkstemp(prefix=f".~{target.stem[:40]}-", suffix=target.suffix, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=target.suffix, dir=target.parent)
     os.close(fd)
     return Path(tmp)
 

@@ -11,6 +11,21 @@ from .report import Report
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 FAST_SUFFIXES = {".xlsx", ".xlsm"}  # read by the calamine reader in load_report_fast
 PUBLISHED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt"}
+# What a folder listing hands to load_report: .xls/.et too, so that they get their “请另存为 .xlsx”
+# message instead of being skipped without a word.
+LISTED_SUFFIXES = WORKBOOK_SUFFIXES | PUBLISHED_SUFFIXES | {".json", ".xls", ".et"}
+
+
+def report_files(folder: str | Path) -> list[Path]:
+    """The files of a folder (recursively) that are reports to read, sorted: supported suffix,
+    not hidden, and not a temporary file of ours (`.~name-XXXX.xlsx`) or an Office lock file
+    (`~$name.xlsx`). The one folder listing of the package (audit, rollup, finding last year)."""
+    from .fileio import is_temp_name
+
+    return sorted(
+        f for f in Path(folder).rglob("*")
+        if f.suffix.lower() in LISTED_SUFFIXES and not is_temp_name(f.name) and not f.name.startswith(".") and f.is_file()
+    )
 
 
 def load_report(path: str | Path) -> Report:

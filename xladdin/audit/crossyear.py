@@ -21,12 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..check import Finding, check_previous, rule_finding
-from ..load import PUBLISHED_SUFFIXES, WORKBOOK_SUFFIXES
+from ..load import report_files
 from ..report import Report
 
 S5_THRESHOLD = 0.5
 NGRAM = 3
-SUPPORTED = WORKBOOK_SUFFIXES | PUBLISHED_SUFFIXES | {".json"}
 # When last year's report exists in several forms, the most exact one wins: a filled workbook
 # or JSON holds the figures as typed; a PDF or web page has to be read back and may be mangled.
 PREFERENCE = (".xlsx", ".xlsm", ".xltx", ".xltm", ".json", ".docx", ".md", ".markdown", ".txt", ".html", ".htm", ".shtml")
@@ -106,7 +105,7 @@ def same_agency(a: str, b: str) -> bool:
 
 
 def files_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith("~$"))
+    return report_files(folder)
 
 
 @lru_cache(maxsize=64)

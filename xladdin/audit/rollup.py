@@ -314,6 +314,7 @@ def write_rollup(rollup: Rollup, path: str | Path) -> Path:
     from ..fileio import atomic_write
     from ..io import write_report
     from ..io.cache import formula_results, write_results
+    from ..io.outputs import mark
     from ..io.sheets import set_filter, show, table_sheet
     from ..io.workbook import layout_of, open_workbook
 
@@ -324,6 +325,7 @@ def write_rollup(rollup: Rollup, path: str | Path) -> Path:
         try:
             write_report(rollup.report, base)
             wb = open_workbook(base)
+            mark(wb, "rollup")
             ws = table_sheet(wb, SOURCE_SHEET, SOURCE_COLUMNS)
             for s in rollup.sources:
                 ws.append([

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..io.outputs import mark
 from ..io.save import save_atomic
 from ..io.sheets import (
     AMBER,
@@ -81,6 +82,7 @@ def audit_workbook(records: list[AuditRecord]):
     from openpyxl.styles import Alignment, PatternFill
 
     wb = Workbook(write_only=True)
+    mark(wb, "audit")
     fills = {c: PatternFill("solid", fgColor=c) for c in (RED, AMBER, GREEN, GREY)}
     wrap = Alignment(wrap_text=True, vertical="top")
     names = short_names([r.source for r in records] + [r.previous or "" for r in records])

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             empty.append(AuditRecord(str(p), error=f"文件夹“{p}”：其中没有可审核的文件"))
         files.extend(found)
     if args.xlsx:
-        refuse_overwriting(args.xlsx, [*files, *([args.previous] if args.previous else [])], "--xlsx 输出")
+        refuse_overwriting(args.xlsx, [*files, *([args.previous] if args.previous else [])], "--xlsx 输出", kind="audit")
         ensure_writable(args.xlsx, "--xlsx 输出")  # before the audit, not after it
     previous = None
     if args.previous:

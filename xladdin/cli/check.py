@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.xlsx:
         from ..io.findings_xlsx import write_findings
 
-        refuse_overwriting(args.xlsx, [args.file] + ([args.previous] if args.previous else []), "--xlsx 输出")
+        refuse_overwriting(args.xlsx, [args.file] + ([args.previous] if args.previous else []), "--xlsx 输出", kind="findings")
         ensure_writable(args.xlsx, "--xlsx 输出")
 
         path = write_findings(findings, args.xlsx, report, previous)

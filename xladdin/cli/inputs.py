@@ -15,29 +15,14 @@ if TYPE_CHECKING:
     from ..report import Report
 
 
-def refuse_overwriting(output: str | Path, inputs: list[str | Path], option: str = "输出文件") -> None:
-    """Raise OutputError when writing `output` would replace one of the inputs: a findings
-    workbook or an exported page must never land on the report it was made from."""
-    from ..errors import OutputError
-    from ..io.safety import same_file
+def refuse_overwriting(
+    output: str | Path, inputs: list[str | Path], option: str = "输出文件", kind: str | None = None
+) -> None:
+    """Raise OutputError when writing `output` would replace one of the inputs or (with
+    `kind`) a file that is not an xladdin output of that kind: xladdin.io.outputs.refuse_replacing."""
+    from ..io.outputs import refuse_replacing
 
-    out = Path(output)
-    if not out.exists():
-        return
-    for src in inputs:
-        if Path(src).exists() and same_file(out, src):
-            raise OutputError(f"{option}就是输入文件“{src}”，写出会覆盖它；请另指定输出文件", path=str(out))
-
-
-_ERRNO_TEXT = {
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.EROFS: "只读文件系统",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.ENOENT: "文件夹不存在或不可写",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.EEXIST: "同名文件已存在",
-}
+    refuse_replacing(output, inputs, option, kind)
 
 
 def ensure_writable(output: str | Path, option: str = "输出文件") -> None:
@@ -72,16 +57,10 @@ def free_name(folder: Path, stem: str, ext: str, taken: list[Path] | None = None
 
 
 def loadable_in(folder: Path) -> list[Path]:
-    """Files of a folder that load_report reads or names (.doc/.wps/.rtf/.odt through
-    LibreOffice, .xls/.et with their “请另存为 .xlsx” message) but the audit's own folder
-    listing skipped without a word."""
-    from ..load import PUBLISHED_SUFFIXES, WORKBOOK_SUFFIXES
+    """The report files of a folder (xladdin.load.report_files: temp and lock files skipped)."""
+    from ..load import report_files
 
-    known = WORKBOOK_SUFFIXES | PUBLISHED_SUFFIXES | {".json", ".xls", ".et"}
-    return [
-        f for f in folder.rglob("*")
-        if f.is_file() and f.suffix.lower() in known and not f.name.startswith(("~$", "."))
-    ]
+    return report_files(folder)
 
 
 def previous_warnings(report: Report, previous: Report) -> list[str]:

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("汇总工作簿请保存为 .xlsx", path=args.output)
 
     if args.output:  # a report named on the command line is never replaced by the roll-up
-        refuse_overwriting(args.output, [p for p in args.paths if Path(p).is_file()], "-o 输出")
+        refuse_overwriting(args.output, [p for p in args.paths if Path(p).is_file()], "-o 输出", kind="rollup")
     files = sorted(set(expand_paths(args.paths)) | {f for p in args.paths if Path(p).is_dir() for f in loadable_in(Path(p))})
     if args.output:  # a roll-up written into an input folder must not be summed on the next run
         files = [f for f in files if not same_file(f, args.output)]

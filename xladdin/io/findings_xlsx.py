@@ -14,6 +14,7 @@ from pathlib import Path
 from ..check import Finding, blocking, group_blanks, summary
 from ..report import Report
 from ..sheetfit import print_setup, row_height
+from .outputs import mark
 from .save import save_atomic
 from .sheets import (
     AMBER,
@@ -56,6 +57,7 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
 
     findings = group_blanks(findings)  # blanks of a table row: one row listing its cells
     wb = Workbook()
+    mark(wb, "findings")
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     bold = Font(bold=True)
