@@ -52,3 +52,27 @@ def os_reason(exc: OSError) -> str:
     if reason:
         return reason
     return f"系统错误 {exc.errno}" if exc.errno else type(exc).__name__
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong inside a parser, in Chinese, without the library's English text
+    (e.g. "File is not a zip file", "Opening and ending tag mismatch")."""
+    name = type(exc).__name__
+    text = str(exc).lower()
+    if isinstance(exc, OSError) and exc.errno:
+        return os_reason(exc)
+    if isinstance(exc, MemoryError):
+        return "内容过大，内存不足"
+    if isinstance(exc, RecursionError):
+        return "嵌套层次过深"
+    if name in ("BadZipFile", "LargeZipFile") or "zip" in text:
+        return "压缩包结构错误"
+    if "crc" in text or "zlib" in text or "decompress" in text or name == "EOFError":
+        return "压缩数据损坏或不完整"
+    if "xml" in name.lower() or "syntax" in name.lower() or "parse" in name.lower() or "tag" in text:
+        return "XML 内容格式错误"
+    if isinstance(exc, UnicodeError):
+        return "文字编码错误"
+    if isinstance(exc, KeyError):
+        return "缺少必需的部件或条目"
+    return "内部格式错误"

@@ -144,3 +144,56 @@ def _normal_mode(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+# --------------------------------------------------------------------------- reading inputs
+
+
+def check_input(path: str | os.PathLike[str], limit: int | None = None) -> int:
+    """The input is an existing regular file we may read, not empty and (with `limit`) not
+    larger than `limit` bytes; returns its size. InputError in Chinese naming the file: a
+    device or a FIFO (`/dev/zero` behind a symlink) is refused at once, never read."""
+    from .errors import InputError
+
+    p = Path(path)
+    try:
+        if not p.exists():
+            if p.is_symlink():
+                raise InputError("文件不存在（这是一个指向不存在目标的链接）", path=str(p))
+            raise InputError("文件不存在，请检查路径和文件名", path=str(p))
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError("这是一个文件夹，不是文件", path=str(p))
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("不是普通文件（可能是设备、管道或套接字），不能作为年报读取", path=str(p))
+        with open(p, "rb") as fh:
+            fh.read(1)
+    except PermissionError as exc:
+        raise InputError("没有读取权限，请检查文件权限或先关闭占用它的程序", path=str(p)) from exc
+    except OSError as exc:
+        raise InputError(f"无法读取（{os_reason(exc)}）", path=str(p)) from exc
+    if st.st_size == 0:
+        raise InputError("文件为空（0 字节），可能下载或复制不完整", path=str(p))
+    if limit is not None and st.st_size > limit:
+        raise InputError(
+            f"文件过大（{st.st_size / (1 << 20):.1f} MB，超过上限 {limit / (1 << 20):.0f} MB），不像一份年度报告",
+            path=str(p),
+        )
+    return st.st_size
+
+
+def read_input(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of an input file after `check_input`, never more than `limit` (a file that
+    grows while it is read is refused too)."""
+    from .errors import InputError
+
+    p = Path(path)
+    check_input(p, limit)
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"读取时出错（{os_reason(exc)}，文件可能在读取时被删除或移动）", path=str(p)) from exc
+    if len(data) > limit:
+        raise InputError(f"文件过大（超过上限 {limit / (1 << 20):.0f} MB），不像一份年度报告", path=str(p))
+    return data

@@ -41,9 +41,12 @@ def load_report(path: str | Path) -> Report:
 
         return read_report(p)
     if suffix == ".json":
+        from .jsonfile import read_json
+
+        data = read_json(p)
         try:
-            report = Report.from_json(p.read_text(encoding="utf-8"))
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # AttributeError: a JSON list
+            report = Report.from_dict(data)
+        except ValueError as exc:  # Chinese, naming the field
             raise InputError(f"不是有效的年报 JSON（{exc}）", path=str(p)) from exc
         report.source = str(p)
         return report

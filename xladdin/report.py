@@ -123,28 +123,92 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], spec: Spec = SPEC) -> Report:
-        meta = Meta(**{k: v for k, v in data.get("meta", {}).items() if k in Meta.__dataclass_fields__})
-        report = cls(meta=meta, sections=dict(data.get("sections", {})), spec=spec)
-        for key, raw in data.get("values", {}).items():
+    def from_dict(cls, data: Any, spec: Spec = SPEC) -> Report:
+        """A Report from its JSON form; ValueError (Chinese, naming the field) for a field of
+        the wrong type, e.g. a number for meta.agency or a list for a section."""
+        if not isinstance(data, dict):
+            raise ValueError(f"顶层应为 JSON 对象（{{…}}），实际为{_kind(data)}")
+        meta_data = _mapping(data.get("meta"), "meta")
+        meta = Meta()
+        for name, value in meta_data.items():
+            if name not in Meta.__dataclass_fields__:
+                continue
+            if name == "year":
+                meta.year = _year(value)
+            else:
+                setattr(meta, name, _text(value, f"meta.{name}"))
+        sections = {str(k): _text(v, f"sections.{k}") for k, v in _mapping(data.get("sections"), "sections").items()}
+        report = cls(meta=meta, sections=sections, spec=spec)
+        for key, raw in _mapping(data.get("values"), "values").items():
             if not spec.has_cell(key):
                 raise ValueError(f"未知的单元格键“{key}”，键的写法见 README“模板工作簿”一节")
+            if isinstance(raw, (list, dict)):
+                raise ValueError(f"values.{key} 应为数字、文字或 null，实际为{_kind(raw)}")
             report.set(key, raw)
-        for key, raw in data.get("invalid", {}).items():
-            report.values[key] = raw
-        for key in data.get("absent", []):
-            if not spec.has_cell(key):
+        for key, raw in _mapping(data.get("invalid"), "invalid").items():
+            if spec.has_cell(key) and raw is not None:
+                report.values[key] = _text(raw, f"invalid.{key}")
+        absent = data.get("absent") or []
+        if not isinstance(absent, list):
+            raise ValueError(f"absent 应为单元格键的列表，实际为{_kind(absent)}")
+        for key in absent:
+            if not isinstance(key, str) or not spec.has_cell(key):
                 raise ValueError(f"“absent”中有未知的单元格键“{key}”，键的写法见 README“模板工作簿”一节")
             report.values[key] = ABSENT
-        report.addresses.update(data.get("addresses", {}))
-        report.explanations.update(data.get("explanations", {}))
-        report.notes.update(data.get("notes", {}))
-        for key, raw in data.get("extra", {}).items():
-            report.extra[key] = parse_value(raw)
-        report.source = data.get("source", "")
-        report.observed = dict(data.get("observed", {}))
+        for name in ("addresses", "explanations", "notes"):
+            getattr(report, name).update(
+                {str(k): _text(v, f"{name}.{k}") for k, v in _mapping(data.get(name), name).items()}
+            )
+        for key, raw in _mapping(data.get("extra"), "extra").items():
+            if isinstance(raw, (list, dict)):
+                raise ValueError(f"extra.{key} 应为数字、文字或 null，实际为{_kind(raw)}")
+            report.extra[str(key)] = parse_value(raw)
+        report.source = _text(data.get("source"), "source")
+        report.observed = dict(_mapping(data.get("observed"), "observed"))
         return report
 
     @classmethod
     def from_json(cls, text: str) -> Report:
-        return cls.from_dict(json.loads(text))
+        from .jsonfile import parse_json
+
+        return cls.from_dict(parse_json(text))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return " null"
+    if isinstance(value, bool):
+        return "真假值"
+    if isinstance(value, (int, float)):
+        return f"数字 {value}"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "对象"
+    return "文字"
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} 应为 JSON 对象（{{…}}），实际为{_kind(value)}")
+    return value
+
+
+def _text(value: Any, where: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{where} 应为文字（带引号的字符串），实际为{_kind(value)}")
+    return value
+
+
+def _year(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise ValueError(f"meta.year 应为年度数字（如 2024），实际为{_kind(value)}")

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import check
-from ..errors import XladdinError
+from ..errors import XladdinError, describe
 from ..report import Meta, Report
 from ..spec import SPEC
 from ..values import Value, format_value, problem
@@ -135,7 +135,7 @@ def read_one(path: str | Path) -> _Read:
         src.error = str(exc)
         return _Read(src)
     except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not stop the roll-up
-        src.error = f"文件“{path}”：读取失败（{type(exc).__name__}: {exc}）"
+        src.error = f"文件“{path}”：读取失败（{describe(exc)}）"
         return _Read(src)
     return read_report_values(report, src)
 
@@ -146,7 +146,7 @@ def read_report_values(report: Report, src: Source | None = None) -> _Read:
     try:
         findings = check(report)
     except Exception as exc:  # noqa: BLE001
-        src.error = f"文件“{src.source}”：审核失败（{type(exc).__name__}: {exc}）"
+        src.error = f"文件“{src.source}”：审核失败（{describe(exc)}）"
         return _Read(src)
     src.hard = sum(1 for f in findings if f.severity == "强制")
     src.soft = len(findings) - src.hard
@@ -314,6 +314,7 @@ def write_rollup(rollup: Rollup, path: str | Path) -> Path:
     from ..fileio import atomic_write
     from ..io import write_report
     from ..io.cache import formula_results, write_results
+    from ..io.cells import row
     from ..io.outputs import mark
     from ..io.sheets import set_filter, show, table_sheet
     from ..io.workbook import layout_of, open_workbook
@@ -328,19 +329,19 @@ def write_rollup(rollup: Rollup, path: str | Path) -> Path:
             mark(wb, "rollup")
             ws = table_sheet(wb, SOURCE_SHEET, SOURCE_COLUMNS)
             for s in rollup.sources:
-                ws.append([
+                ws.append(row(ws, [
                     s.source, s.agency, s.year, s.level, "是" if s.included else "否",
                     s.error or s.reason, "；".join(s.notes), s.hard, s.soft,
-                ])
+                ]))
             set_filter(ws, SOURCE_COLUMNS, ws.max_row)
             ws = table_sheet(wb, DETAIL_SHEET, DETAIL_COLUMNS)
             for c in SPEC.cells:
                 cs = rollup.cells[c.key]
-                ws.append([
+                ws.append(row(ws, [
                     c.key, "表" + SPEC.table(c.table).number, c.label, "万元" if c.kind == "amount" else "件",
                     show(cs.value), cs.contributors, show(cs.partial),
                     "；".join(f"{Path(s).name}（{v}）" for s, v in cs.incomplete),
-                ])
+                ]))
             set_filter(ws, DETAIL_COLUMNS, ws.max_row)
             cache = formula_results(wb, layout_of(wb, str(base)))
             wb.save(tmp)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..check import Finding, check
 from ..check.findings import group_blanks
-from ..errors import XladdinError
+from ..errors import XladdinError, describe
 from ..report import Report
 from .crossyear import check_similarity, files_in, find_previous, same_agency, with_t2c_reason
 from .pool import map_files
@@ -106,14 +106,14 @@ def audit_path(path: str | Path, previous: Report | str | None = None, single: b
     except XladdinError as exc:
         return AuditRecord(source, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not stop a batch
-        return AuditRecord(source, error=f"文件“{source}”：读取失败（{type(exc).__name__}: {exc}）")
+        return AuditRecord(source, error=f"文件“{source}”：读取失败（{describe(exc)}）")
     record = AuditRecord(source, meta_dict(report))
     try:
         prev = _resolve_previous(report, previous, single)
         record.previous = prev.source if prev is not None else ""
         record.findings = audit(report, prev)
     except Exception as exc:  # noqa: BLE001
-        record.error = f"文件“{source}”：审核失败（{type(exc).__name__}: {exc}）"
+        record.error = f"文件“{source}”：审核失败（{describe(exc)}）"
     return record
 
 

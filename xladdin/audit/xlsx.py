@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..io.cells import cell as safe_cell
+from ..io.cells import row as safe_row
 from ..io.outputs import mark
 from ..io.save import save_atomic
 from ..io.sheets import (
@@ -78,7 +80,6 @@ def audit_workbook(records: list[AuditRecord]):
     from copy import copy
 
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, PatternFill
 
     wb = Workbook(write_only=True)
@@ -90,19 +91,19 @@ def audit_workbook(records: list[AuditRecord]):
     # Only the cells that need it are styled (wrap, colour, link), each with a copy of a style
     # registered once: setting a style on every cell costs a third of the time on large batches.
     def style_of(ws, attr: str, value: object):  # type: ignore[no-untyped-def]
-        cell = WriteOnlyCell(ws)
+        cell = safe_cell(ws, None)
         setattr(cell, attr, value)
         return cell._style  # indexes into the workbook's style lists: valid on every sheet
 
     def styled(ws, value: object, fill: str):  # type: ignore[no-untyped-def]
-        cell = WriteOnlyCell(ws, value)
+        cell = safe_cell(ws, value)
         cell._style = copy(fill_styles[fill])
         return cell
 
     def wrapped(ws, value: object):  # type: ignore[no-untyped-def]
         if value in (None, ""):
             return None
-        cell = WriteOnlyCell(ws, value)
+        cell = safe_cell(ws, value)
         cell._style = copy(wrap_style)
         return cell
 
@@ -113,7 +114,7 @@ def audit_workbook(records: list[AuditRecord]):
 
     def append(ws, row: list[object], columns, n: int) -> None:  # type: ignore[no-untyped-def]
         ws.row_dimensions[n].height = fit_height([getattr(v, "value", v) for v in row], columns)
-        ws.append(row)
+        ws.append(safe_row(ws, row))
 
     ws = table_sheet(wb, "汇总", SUMMARY_COLUMNS)
     wrap_style = style_of(ws, "alignment", wrap)

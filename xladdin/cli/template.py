@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import InputError, OutputError, os_reason
+from ..errors import InputError, OutputError, describe, os_reason
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -68,7 +68,7 @@ def check(path: Path) -> int:
     try:
         existing = openpyxl.load_workbook(path)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"无法读取模板：{exc}", path=str(path)) from exc
+        raise InputError(f"无法读取模板：{describe(exc)}", path=str(path)) from exc
     diff = differences(snapshot(build_workbook()), snapshot(existing))
     if not diff:
         print(f"模板与格式一致：{path}")

@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError, XladdinError
+from ..jsonfile import read_json
 from ..names import SHEET_RESULTS
 from ..previous import CARRY, HEADER, SHEET_PREVIOUS, previous_rows
 from ..report import LEVEL_NAMES, META_LABELS, Meta, Report
@@ -271,10 +272,7 @@ def load_user_settings() -> dict[str, Any]:
     path = settings_path()
     if not path.is_file():
         return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"设置文件不是有效的 JSON（{exc}）", path=str(path)) from exc
+    data = read_json(path, 1 << 20)
     return data if isinstance(data, dict) else {}
 
 

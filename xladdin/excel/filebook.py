@@ -8,29 +8,30 @@ openpyxl drops.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from ..fileio import atomic_write
+from ..io.cells import formula_of, safe_text, set_value, unescape
+from ..io.cells import row as safe_row
 from ..io.names import parse_reference
+from ..io.parts import sheet_scan, workbook_part
+from ..io.rewrite import lost_on_rewrite
+from ..io.workbook import open_workbook
 from . import package
 from .book import TITLE, Book, quoted, rgb_hex
 
 MACRO_SUFFIXES = {".xlsm", ".xltm"}
 COMMENT_AUTHOR = "xladdin校验"  # not "xladdin": xladdin.io reads comments by that author as notes
-
-
-def _is_formula(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.startswith("=") and len(value) > 1
-    return isinstance(getattr(value, "text", None), str)  # ArrayFormula
 
 
 class FileBook(Book):
@@ -41,17 +42,15 @@ class FileBook(Book):
         self.messages: list[str] = []
         self.unanswered: list[tuple[str, str]] = []  # (question id, prompt) asked without an answer
         self._loaded_from = self._path  # its ribbon goes into whatever file we save to
+        self._changed = False  # a cell was set: saved formula results may be stale
+        self._results: dict[str, dict[str, Any]] | None = None  # sheet -> saved formula results
         if workbook is not None:
             self.wb = workbook
             return
-        if not self._path.exists():
-            raise InputError("文件不存在", path=str(self._path))
         if self._path.suffix.lower() == ".xlam":
             raise InputError("加载项文件（.xlam）不能作为年报工作簿打开", path=str(self._path))
-        try:
-            self.wb = load_workbook(self._path, keep_vba=self._path.suffix.lower() in MACRO_SUFFIXES)
-        except Exception as exc:  # openpyxl raises many kinds for a bad file
-            raise InputError(f"无法作为 Excel 工作簿打开（{exc}）", path=str(self._path)) from exc
+        # the pre-open checks of every command (zip bombs, DOCTYPE, encrypted, .xls…)
+        self.wb = open_workbook(self._path, keep_vba=self._path.suffix.lower() in MACRO_SUFFIXES, keep_user_content=True)
 
     # ------------------------------------------------------------ primitives
 
@@ -77,17 +76,30 @@ class FileBook(Book):
         return self.wb[sheet][coord]
 
     def get(self, address: str) -> Any:
-        value = self._cell(address).value
-        return None if _is_formula(value) else value  # not computed here: see Book.read_report
+        cell = self._cell(address)
+        if formula_of(cell) is not None:
+            # What Excel shows: the result the file saved, as the file readers take it, while
+            # nothing has been changed; after a change it is computed (see Book.read_report).
+            return None if self._changed else self._saved_result(address)
+        value = cell.value
+        return unescape(str(value) if isinstance(value, CellRichText) else value)
 
     def formula(self, address: str) -> str:
-        value = self._cell(address).value
-        if _is_formula(value):
-            return value if isinstance(value, str) else str(getattr(value, "text", ""))
-        return ""
+        return formula_of(self._cell(address)) or ""
 
     def set(self, address: str, value: Any) -> None:
-        self._cell(address).value = value
+        self._changed = True
+        set_value(self._cell(address), value, self.path)
+
+    def _saved_result(self, address: str) -> Any:
+        sheet, coord = address.rsplit("!", 1)
+        if self._results is None:
+            self._results = {}
+            if self._loaded_from.is_file():
+                with zipfile.ZipFile(self._loaded_from) as zf:
+                    parts, _ = workbook_part(zf)
+                    self._results = {s: sheet_scan(zf, part).cached for s, part in parts.items()}
+        return self._results.get(sheet.strip("'"), {}).get(coord.replace("$", ""))
 
     def fill(self, address: str) -> str:
         f = self._cell(address).fill
@@ -109,14 +121,17 @@ class FileBook(Book):
         if not text:
             cell.comment = None
             return
-        note = Comment(text, COMMENT_AUTHOR)
+        note = Comment(safe_text(text, self.path), COMMENT_AUTHOR)
         note.width, note.height = 300, 160
         cell.comment = note
 
     def read_rows(self, sheet: str) -> list[list[Any]]:
         if sheet not in self.wb.sheetnames:
             return []
-        rows = [list(r) for r in self.wb[sheet].iter_rows(values_only=True)]
+        rows = [
+            [unescape(str(v) if isinstance(v, CellRichText) else v) for v in r]
+            for r in self.wb[sheet].iter_rows(values_only=True)
+        ]
         while rows and all(v is None for v in rows[-1]):
             rows.pop()
         return rows
@@ -129,8 +144,8 @@ class FileBook(Book):
             ws = self.wb.create_sheet(sheet, index)
         else:
             ws = self.wb.create_sheet(sheet)
-        for row in rows:
-            ws.append(list(row))
+        for values in rows:
+            ws.append(safe_row(ws, list(values), self.path))
         if rows:
             for cell in ws[1]:
                 cell.font = Font(bold=True)
@@ -141,8 +156,7 @@ class FileBook(Book):
             ws.sheet_state = state
 
     def add_link(self, address: str, target: str, text: str) -> None:
-        cell = self._cell(address)
-        cell.value = text
+        cell = set_value(self._cell(address), text, self.path)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=quoted(target), display=text)
         cell.style = "Hyperlink"
 
@@ -167,9 +181,18 @@ class FileBook(Book):
         self.save_as(self._path)
 
     def save_as(self, path: str | Path) -> None:
-        """Atomic save; macros kept for .xlsm, the ribbon re-attached if the file had one."""
+        """Atomic save; macros kept for .xlsm, the ribbon re-attached if the file had one.
+        Refused, before anything is written, when the file holds content openpyxl would drop
+        (text boxes, shapes, controls…: io/rewrite.py)."""
         target = Path(path)
         source = self._loaded_from
+        lost = lost_on_rewrite(source) if source.is_file() else []
+        if lost:
+            raise OutputError(
+                "工作簿含有本工具改写时无法保留的内容（" + "；".join(lost) + "），为免丢失，未写入任何改动。"
+                "请在 Excel 中使用加载项按钮，或用命令行（如 xladdin check、xladdin fill -o 新文件）处理",
+                path=str(source),
+            )
         original = package.read_parts(source) if source.exists() and source.suffix.lower() in MACRO_SUFFIXES else None
 
         def write(tmp: Path) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..fileio import atomic_write
 from ..report import Report
+from ..textsafety import refuse_unwritable
 from .settings import ExportSettings, load_settings
 
 FORMATS: dict[str, str] = {"docx": ".docx", "html": ".html", "md": ".md", "pdf": ".pdf"}
@@ -45,6 +46,7 @@ def export(
     fmt = _check_format(fmt)
     if fmt == "pdf":
         return export_many([(report, out_path)], "pdf", settings=settings)[0]
+    refuse_unwritable(report, str(out_path), xml=fmt != "md")  # a named field, not a library traceback
     if fmt == "docx":
         from .docx import write_docx
 
@@ -70,6 +72,8 @@ def export_many(
     `on_progress(done)`: documents finished so far."""
     fmt = _check_format(fmt)
     pairs = [(r, Path(p)) for r, p in items]
+    for r, p in pairs:
+        refuse_unwritable(r, str(p), xml=fmt != "md")
     if fmt != "pdf":
         written = []
         for r, p in pairs:

@@ -11,12 +11,12 @@ Sources, later ones win: defaults, a JSON file (`XLADDIN_EXPORT_SETTINGS` or
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import InputError
+from ..jsonfile import read_json
 
 # Role -> official font name written into the documents.
 DEFAULT_FONTS: dict[str, str] = {
@@ -85,11 +85,9 @@ def load_settings(path: str | Path | None = None, font_dir: str | Path | None = 
     file = Path(path) if path else _settings_file()
     if file is not None:
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise InputError("导出设置文件不存在", path=str(file)) from exc
-        except (OSError, ValueError) as exc:
-            raise InputError(f"导出设置文件不是有效的 JSON（{exc}）", path=str(file)) from exc
+            data = read_json(file, 1 << 20)
+        except InputError as exc:
+            raise InputError(f"导出设置文件无法使用（{exc}）") from exc
         if not isinstance(data, dict):
             raise InputError("导出设置文件应为 JSON 对象", path=str(file))
         fonts = dict(settings.fonts)

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError, os_reason
+from ..fileio import check_input, read_input
 from ..report import Report
 from .convert import CONVERTIBLE, to_docx
 from .lines import Line, text_lines
@@ -38,33 +39,26 @@ def parse_text(text: str, source: str = "", previous: Report | None = None) -> R
     return parse_lines(text_lines(text), source, previous)
 
 
-def _check_size(p: Path, suffix: str) -> None:
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(f"无法读取文件（{os_reason(exc)}）", path=str(p)) from exc
-    if size == 0:
-        raise InputError("文件是空的", path=str(p))
+def _check_size(p: Path, suffix: str) -> int:
+    """The input's size limit for its kind (after `fileio.check_input`)."""
     kind = "text" if suffix in TEXT_SUFFIXES else "html" if suffix in HTML_SUFFIXES else "other"
-    if size > MAX_BYTES[kind]:
-        raise InputError(
-            f"文件过大（{size / (1 << 20):.1f} MB，超过上限 {MAX_BYTES[kind] >> 20} MB），不像一份年度报告", path=str(p)
-        )
+    check_input(p, MAX_BYTES[kind])
+    return MAX_BYTES[kind]
 
 
 def read_lines(path: str | Path) -> list[Line]:
     p = Path(path)
     suffix = p.suffix.lower()
-    _check_size(p, suffix)
+    limit = _check_size(p, suffix)
     try:
         if suffix in TEXT_SUFFIXES:
             from .decode import decode_bytes
 
-            return text_lines(decode_bytes(p.read_bytes()))
+            return text_lines(decode_bytes(read_input(p, limit), str(p)))
         if suffix in HTML_SUFFIXES:
             from .html import html_lines
 
-            return html_lines(p.read_bytes())
+            return html_lines(read_input(p, limit))
         if suffix == ".docx":
             from .docx import docx_lines
 

@@ -171,6 +171,15 @@ def split(coord: str) -> tuple[int, int]:
     return col - 1, int(coord[i:]) - 1
 
 
+def column_letter(col: int) -> str:
+    """1 -> "A", 27 -> "AA"."""
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
 def text(value: Any) -> str:
     if value is None:
         return ""

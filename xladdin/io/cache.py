@@ -23,7 +23,8 @@ from typing import Any
 from ..fileio import replace_file
 from ..spec import SPEC
 from ..values import Value, is_number
-from .assemble import cell_value, formula_text, same_formula, template_formulas
+from .assemble import cell_value, same_formula, template_formulas
+from .cells import formula_of, unescape
 from .names import Layout
 from .parts import workbook_part
 
@@ -40,11 +41,11 @@ def formula_results(wb: Any, layout: Layout) -> Cache:
     values: dict[str, Value] = {}
     pending: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for key, (sheet, coord) in layout.cells.items():
-        raw = wb[sheet][coord].value
-        formula = formula_text(raw)
+        cell = wb[sheet][coord]
+        formula = formula_of(cell)
         if formula is None:
-            values[key] = cell_value(raw, SPEC.cell(key).kind)  # "3" as text: SUM skips it
-        elif same_formula(formula, template[key]):
+            values[key] = cell_value(unescape(cell.value), SPEC.cell(key).kind)  # "3" as text: SUM skips it
+        elif key in template and same_formula(formula, template[key]):
             pending[key] = derivation(key)
         else:
             values[key] = None  # a formula of the user's: its result is not ours to write

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..check import Finding, blocking, group_blanks, summary
 from ..report import Report
 from ..sheetfit import print_setup, row_height
+from .cells import put
 from .outputs import mark
 from .save import save_atomic
 from .sheets import (
@@ -68,9 +69,9 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
     for col, width in zip("ABCD", OVERVIEW_WIDTHS, strict=True):
         ov.column_dimensions[col].width = width
     title = report.meta.title if report is not None and report.meta.agency else "年报审核结果"
-    ov["A1"] = title
-    ov["A1"].font = Font(bold=True, size=14)
-    ov["A1"].alignment = wrap
+    head = put(ov, 1, 1, title)
+    head.font = Font(bold=True, size=14)
+    head.alignment = wrap
     ov.merge_cells("A1:D1")  # the title wraps inside the printed width, never across pages
     ov.row_dimensions[1].height = row_height([(title, sum(OVERVIEW_WIDTHS) / 1.3)], line_height=21)
     rows: list[tuple[str, object]] = []
@@ -86,8 +87,8 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
     ]
     names = short_names([str(v) for label, v in rows if label in ("来源文件", "上年报告")])
     for i, (label, value) in enumerate(rows, start=3):
-        ov.cell(i, 1, label).font = bold
-        cell = ov.cell(i, 2, names.get(str(value), value) if label in ("来源文件", "上年报告") else value)
+        put(ov, i, 1, label).font = bold
+        cell = put(ov, i, 2, names.get(str(value), value) if label in ("来源文件", "上年报告") else value)
         cell.alignment = wrap
         if label in ("来源文件", "上年报告"):
             link_file(cell, str(value))
@@ -96,17 +97,17 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
     conclusion = ov.cell(3 + [r[0] for r in rows].index("结论"), 2)
     conclusion.fill = PatternFill("solid", fgColor=RED if hard else (AMBER if findings else GREEN))
     r0 = 4 + len(rows)
-    ov.cell(r0, 1, "规则").font = bold
-    ov.cell(r0, 2, "规则名称").font = bold
-    ov.cell(r0, 3, "严重程度").font = bold
-    ov.cell(r0, 4, "处数").font = bold
+    put(ov, r0, 1, "规则").font = bold
+    put(ov, r0, 2, "规则名称").font = bold
+    put(ov, r0, 3, "严重程度").font = bold
+    put(ov, r0, 4, "处数").font = bold
     per_rule = Counter(f.rule for f in findings)
     first = {f.rule: f for f in reversed(findings)}
     for i, (rule, n) in enumerate(per_rule.items(), start=r0 + 1):  # findings order: 强制 first, spec order
-        ov.cell(i, 1, rule)
-        ov.cell(i, 2, first[rule].title).alignment = wrap
-        ov.cell(i, 3, first[rule].severity)
-        ov.cell(i, 4, n)
+        put(ov, i, 1, rule)
+        put(ov, i, 2, first[rule].title).alignment = wrap
+        put(ov, i, 3, first[rule].severity)
+        put(ov, i, 4, n)
     print_setup(ov, landscape=False, title_rows=None)
     ov.print_area = f"A1:D{max(r0 + len(per_rule), r0)}"
 
@@ -128,7 +129,7 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
             f.explanation,
         )
         for c, value in enumerate(row, start=1):
-            cell = ws.cell(i + 1, c, value)
+            cell = put(ws, i + 1, c, value)
             cell.border = border
             cell.alignment = wrap
         ws.cell(i + 1, 2).fill = PatternFill("solid", fgColor=severity_colour(f.severity))
@@ -141,7 +142,7 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
         for ref in f.cells:
             values = [i, f.ref, ref.key, ref.address, show(ref.value)]
             for c, value in enumerate(values, start=1):
-                wc.cell(r, c, value).alignment = wrap
+                put(wc, r, c, value).alignment = wrap
             fit_row(wc, r, values, CELL_COLUMNS)
             r += 1
     set_filter(wc, CELL_COLUMNS, max(2, r - 1))

@@ -1,14 +1,18 @@
 """Small XML parts of an .xlsx read directly (lxml, entities never resolved): defined names,
-sheet paths, formulas and the comments xladdin wrote. Used by both readers."""
+sheet paths, one scan of each sheet (formulas, error values, long integers, extent) and the
+comments xladdin wrote. Used by both readers."""
 
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
+from dataclasses import dataclass, field
 
 from lxml import etree
 
 from ..errors import InputError
+from .cells import unescape
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -77,16 +81,42 @@ def rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     return out
 
 
-def sheet_formulas(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """{"D7": "=SUM(A7:C7)"} for every formula cell of a sheet (shared formulas expanded)."""
-    out: dict[str, str] = {}
+@dataclass
+class SheetScan:
+    """What one pass over a sheet's XML tells both readers: the formula of every formula cell
+    (shared formulas expanded), the error values (`#REF!`…, typed or cached by a formula),
+    whole numbers too long for a float (calamine would round them), and the extent — the
+    farthest row and column holding a cell, so that no reader allocates a grid to a stray
+    cell at XFD1048576."""
+
+    formulas: dict[str, str] = field(default_factory=dict)  # {"D7": "=SUM(A7:C7)"}
+    errors: dict[str, str] = field(default_factory=dict)  # {"D5": "#REF!"}
+    big: dict[str, int] = field(default_factory=dict)  # {"D5": 9007199254740993}
+    cached: dict[str, object] = field(default_factory=dict)  # formula cell -> its saved result
+    rows: int = 0
+    cols: int = 0
+
+
+_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def sheet_scan(zf: zipfile.ZipFile, part: str) -> SheetScan:
+    """One streaming pass over a sheet part (entities never resolved, a DOCTYPE refused)."""
+    scan = SheetScan()
     shared: dict[str, tuple[str, str]] = {}
+    f_tag, v_tag = f"{{{MAIN}}}f", f"{{{MAIN}}}v"
     with zf.open(part) as fh:
         events = etree.iterparse(fh, events=("end",), tag=f"{{{MAIN}}}c", resolve_entities=False, no_network=True)
         for _, c in events:
-            f = c.find(f"{{{MAIN}}}f")
+            ref = c.get("r", "")
+            m = _REF.match(ref)
+            if m:
+                col = 0
+                for ch in m.group(1):
+                    col = col * 26 + ord(ch) - 64
+                scan.rows, scan.cols = max(scan.rows, int(m.group(2))), max(scan.cols, col)
+            f = c.find(f_tag)
             if f is not None:
-                ref = c.get("r", "")
                 text = f.text or ""
                 if f.get("t") == "shared":
                     si = f.get("si", "")
@@ -98,11 +128,35 @@ def sheet_formulas(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
                         origin, master = shared[si]
                         text = Translator(master, origin=origin).translate_formula(ref)[1:]
                 if text and f.get("t") != "dataTable":
-                    out[ref] = "=" + text
+                    scan.formulas[ref] = "=" + text
+                    v = c.find(v_tag)
+                    if v is not None and v.text:
+                        scan.cached[ref] = cached_value(c.get("t", "n"), v.text)
+            t = c.get("t", "n")
+            if t in ("e", "n"):
+                v = c.find(v_tag)
+                raw = (v.text or "").strip() if v is not None else ""
+                if t == "e" and raw:
+                    scan.errors[ref] = raw
+                elif len(raw) > 15 and raw.lstrip("-").isdigit():
+                    scan.big[ref] = int(raw)
             c.clear()
         if events.root is not None:
             refuse_dtd(events.root, part)
-    return out
+    return scan
+
+
+def cached_value(kind: str, text: str) -> object:
+    """A formula's saved result as openpyxl reads it: a number (int when written without a
+    point or exponent), an error value ("#REF!"), text, or a bool."""
+    if kind == "n":
+        try:
+            return float(text) if any(ch in text for ch in ".eE") else int(text)
+        except ValueError:
+            return text
+    if kind == "b":
+        return text.strip() == "1"
+    return unescape(text)
 
 
 def sheet_comments(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
@@ -118,5 +172,5 @@ def sheet_comments(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
             aid = int(com.get("authorId", "0"))
             if aid < len(authors) and authors[aid].strip() == NOTE_AUTHOR:
                 text = "".join(t.text or "" for t in com.iter(f"{{{MAIN}}}t"))
-                out[com.get("ref", "")] = text.strip()
+                out[com.get("ref", "")] = unescape(text).strip()
     return out

@@ -15,7 +15,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, os_reason
+from ..errors import InputError, describe
+from ..fileio import check_input
 
 # Limits for a workbook of this report: the template is ~100 KB unzipped. Generous caps still
 # stop a zip bomb before any XML is inflated.
@@ -44,26 +45,8 @@ class WorkbookFile:
 
 def check_path(path: str | Path) -> Path:
     """The path exists, is a regular file, can be read and is not empty."""
-    p = Path(path)
-    try:
-        if not p.exists():
-            if p.is_symlink():
-                raise InputError("文件不存在（这是一个指向不存在目标的链接）", path=str(p))
-            raise InputError("文件不存在，请检查路径和文件名", path=str(p))
-        if p.is_dir():
-            raise InputError("这是一个文件夹，不是工作簿文件", path=str(p))
-        if not p.is_file():
-            raise InputError("不是普通文件（可能是设备或管道），无法作为工作簿读取", path=str(p))
-        size = p.stat().st_size
-        with open(p, "rb") as fh:
-            fh.read(1)
-    except PermissionError as exc:
-        raise InputError("没有读取权限，请检查文件权限或先关闭占用它的程序", path=str(p)) from exc
-    except OSError as exc:
-        raise InputError(f"无法读取（{os_reason(exc)}）", path=str(p)) from exc
-    if size == 0:
-        raise InputError("文件为空（0 字节），可能下载或复制不完整", path=str(p))
-    return p
+    check_input(path)
+    return Path(path)
 
 
 def sniff(path: Path) -> str:
@@ -123,9 +106,9 @@ def check_workbook(path: str | Path) -> WorkbookFile:
             infos = zf.infolist()
             facts = _check_entries(zf, infos, where)
     except zipfile.BadZipFile as exc:
-        raise InputError(f"工作簿已损坏或不完整（压缩包结构错误：{exc}），请重新获取文件", path=where) from exc
+        raise InputError("工作簿已损坏或不完整（压缩包结构错误），请重新获取文件", path=where) from exc
     except (OSError, EOFError, ValueError) as exc:
-        raise InputError(f"工作簿已损坏或不完整（{exc}），请重新获取文件", path=where) from exc
+        raise InputError(f"工作簿已损坏或不完整（{describe(exc)}），请重新获取文件", path=where) from exc
     return WorkbookFile(p, *facts)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from ..check import Finding
 from ..sheetfit import MAX_ROW_HEIGHT, print_setup, row_height
 from ..values import Value, format_value
+from .cells import cell as text_cell
 
 RED, AMBER, GREEN, GREY, HEADER = "FFC7CE", "FFEB9C", "C6EFCE", "D9D9D9", "D9E1F2"
 
@@ -24,7 +25,6 @@ Columns = tuple[tuple[str, int], ...]  # (header text, column width in character
 def table_sheet(wb: Any, title: str, columns: Columns, fill: str | None = HEADER, border: Any = None) -> Any:
     """A new sheet with the bold header row (`fill` colour, optional `border`), the column
     widths, the header frozen and printed on every page (A4 landscape, one page wide)."""
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -36,7 +36,7 @@ def table_sheet(wb: Any, title: str, columns: Columns, fill: str | None = HEADER
     ws.row_dimensions[1].height = fit_height([name for name, _ in columns], columns)
     bold, head = Font(bold=True), []
     for name, _ in columns:
-        cell = WriteOnlyCell(ws, name)  # a plain Cell: append() takes it in both modes
+        cell = text_cell(ws, name)  # a plain Cell: append() takes it in both modes
         cell.font = bold
         if fill is not None:
             cell.fill = PatternFill("solid", fgColor=fill)

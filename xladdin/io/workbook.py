@@ -21,30 +21,47 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, describe
 from ..names import SHEET_NOTES
 from ..previous import SHEET_PREVIOUS, previous_rows
 from ..report import Meta, Report
 from ..sheetfit import fit_text_cells
 from ..spec import SPEC
 from ..values import Value, is_absent
-from .assemble import NOTES_HEADER, assemble, at, cell_value, formula_text, notes_header, template_formulas
+from .assemble import (
+    NOTES_HEADER,
+    assemble,
+    at,
+    cell_value,
+    notes_header,
+    split,
+    template_formulas,
+)
 from .cache import formula_results, write_results
+from .cells import MAX_CELL_TEXT, formula_of, put, row, safe_text, set_value, unescape
 from .names import Layout, Place, name_targets, resolve
-from .parts import NOTE_AUTHOR, sheet_comments, workbook_part
+from .parts import NOTE_AUTHOR, sheet_comments, sheet_scan, workbook_part
 from .safety import check_workbook
 from .save import save_atomic
 
-MAX_CELL_TEXT = 32767  # Excel's limit for one cell
-
+# Listing sheets (说明, 上年数据) are read up to this many rows and columns; a sheet of the
+# fast reader beyond MAX_GRID_CELLS goes to read_report, which reads only these bounds.
+LIST_BOUNDS = (5000, 30)
+MAX_GRID_CELLS = 2_000_000
 
 # --------------------------------------------------------------------------- opening
 
 
 def open_workbook(
-    path: str | Path, data_only: bool = False, keep_vba: bool = False, read_only: bool = False
+    path: str | Path,
+    data_only: bool = False,
+    keep_vba: bool = False,
+    read_only: bool = False,
+    keep_user_content: bool = False,
 ) -> Any:
-    """openpyxl.load_workbook after the pre-open checks, every failure an InputError."""
+    """openpyxl.load_workbook after the pre-open checks, every failure an InputError: the one
+    way every command (and `addin run`) opens a workbook. `keep_user_content` (a workbook
+    that will be saved back) keeps rich-text runs and external links."""
     import openpyxl
 
     checked = check_workbook(path)
@@ -55,8 +72,8 @@ def open_workbook(
                 checked.path,
                 data_only=data_only,
                 keep_vba=keep_vba,
-                keep_links=False,
-                rich_text=False,
+                keep_links=keep_user_content,
+                rich_text=keep_user_content,
                 read_only=read_only,
             )
     except InputError:
@@ -77,9 +94,9 @@ def _parse_failure(exc: BaseException) -> str:
             return "工作簿含有 XML 文档类型/实体声明（DOCTYPE/ENTITY），正常的 Excel 文件不会有，疑似恶意文件，已拒绝"
     for e in chain:
         if type(e).__name__ in ("BadZipFile", "error", "EOFError") or "CRC" in str(e) or "zlib" in str(e).lower():
-            return f"工作簿已损坏或不完整，无法解压（{e}），请重新获取文件"
+            return f"工作簿已损坏或不完整，无法解压（{describe(e)}），请重新获取文件"
     root = chain[-1]
-    return f"工作簿内容损坏或不是有效的 .xlsx，无法解析（{type(root).__name__}: {root}）"
+    return f"工作簿内容损坏或不是有效的 .xlsx，无法解析（{describe(root)}）"
 
 
 def layout_of(wb: Any, path: str) -> Layout:
@@ -98,36 +115,37 @@ def layout_of(wb: Any, path: str) -> Layout:
 def read_report(path: str | Path) -> Report:
     """Read a filled template workbook (.xlsx/.xlsm) into a Report.
 
-    openpyxl in read-only mode, twice: once for contents and formulas, once (only when there
-    are formula cells) for the values Excel/WPS/LibreOffice cached. Read-only mode skips
-    styles and merged-cell formatting, which make a full load ~10 times slower."""
+    openpyxl in read-only mode (it skips styles and merged-cell formatting, which make a full
+    load ~10 times slower); the results Excel/WPS/LibreOffice saved for formula cells come
+    from the sheet scan, as for the fast reader. Only the rows and
+    columns holding the template's cells are read (a stray cell at XFD1048576 costs
+    nothing); formulas come from the sheet XML (`parts.sheet_scan`), so a text cell that
+    begins with "=" is text, as for the fast reader."""
     p = Path(path)
     wb = open_workbook(p, read_only=True)
     try:
         layout = layout_of(wb, str(p))
-        grids = {s: _grid(wb[s]) for s in needed_sheets(layout)}
-        notes_rows = _grid(wb[layout.notes_sheet]) if layout.notes_sheet else None
-        previous_rows = _grid(wb[layout.previous_sheet]) if layout.previous_sheet else None
-    except InputError:
+        bounds = _bounds(layout)
+        grids = {s: _grid(wb[s], *bounds[s]) for s in needed_sheets(layout)}
+        notes_rows = _grid(wb[layout.notes_sheet], *LIST_BOUNDS) if layout.notes_sheet else None
+        previous_rows = _grid(wb[layout.previous_sheet], *LIST_BOUNDS) if layout.previous_sheet else None
+        with zipfile.ZipFile(p) as zf:
+            parts, _ = workbook_part(zf)
+            scans = {s: sheet_scan(zf, parts[s]) for s in needed_sheets(layout) if s in parts}
+            notes = {s: sheet_comments(zf, parts[s]) for s in needed_sheets(layout) if s in parts}
+    except InputError as exc:
+        if not exc.path:
+            raise InputError(str(exc), path=str(p)) from exc
         raise
     except Exception as exc:
         raise InputError(_parse_failure(exc), path=str(p)) from exc
     finally:
         wb.close()
-    formulas: dict[str, dict[str, str]] = {}
-    for sheet, coord in layout.cells.values():
-        formula = formula_text(at(grids[sheet], coord))
-        if formula is not None:
-            formulas.setdefault(sheet, {})[coord] = formula
-    notes = _comments(p, layout)
 
-    def cached(places: dict[str, Place]) -> dict[str, object]:
-        data = open_workbook(p, read_only=True, data_only=True)
-        try:
-            values = {s: _grid(data[s]) for s in {s for s, _ in places.values()}}
-        finally:
-            data.close()
-        return {key: at(values[s], c) for key, (s, c) in places.items()}
+    def cached(places: dict[str, Place]) -> dict[str, object]:  # the results the file saved
+        return {key: scans[s].cached.get(c) for key, (s, c) in places.items() if s in scans}
+
+    formulas = {s: scan.formulas for s, scan in scans.items()}
 
     return assemble(
         p, layout, lambda place: at(grids[place[0]], place[1]), formulas, cached, notes, notes_rows, previous_rows
@@ -139,17 +157,23 @@ def needed_sheets(layout: Layout) -> list[str]:
     return list(dict.fromkeys(s for s, _ in places))
 
 
-def _grid(ws: Any) -> list[tuple[Any, ...]]:
+def _bounds(layout: Layout) -> dict[str, tuple[int, int]]:
+    """Per sheet: the last row and column (1-based) holding a cell of the template."""
+    out: dict[str, tuple[int, int]] = {}
+    for sheet, coord in list(layout.cells.values()) + list(layout.meta.values()) + list(layout.sections.values()):
+        col, row = split(coord)
+        rows, cols = out.get(sheet, (1, 1))
+        out[sheet] = (max(rows, row + 1), max(cols, col + 1))
+    return out
+
+
+def _grid(ws: Any, rows: int, cols: int) -> list[tuple[Any, ...]]:
+    """Rows 1..rows, columns A..cols, strings decoded (`_x0007_` -> "\\x07", as calamine does)."""
     ws.reset_dimensions()  # do not trust the <dimension> a writer recorded
-    return list(ws.iter_rows(min_row=1, min_col=1, values_only=True))
-
-
-def _comments(path: Path, layout: Layout) -> dict[str, dict[str, str]]:
-    with zipfile.ZipFile(path) as zf:
-        if not any("comments" in n for n in zf.namelist()):
-            return {}
-        sheets, _ = workbook_part(zf)
-        return {s: sheet_comments(zf, sheets[s]) for s in needed_sheets(layout) if s in sheets}
+    return [
+        tuple(unescape(v) for v in line)
+        for line in ws.iter_rows(min_row=1, max_row=rows, min_col=1, max_col=cols, values_only=True)
+    ]
 
 
 # --------------------------------------------------------------------------- writing
@@ -204,7 +228,7 @@ def write_report(
         sheet, coord = layout.cells[key]
         cell = wb[sheet][coord]
         new = report.values.get(key)
-        if formula_text(cell.value) is not None:
+        if formula_of(cell) is not None:
             result.formulas.append(key)
             _set_note(cell, report.notes.get(key, ""))
             continue
@@ -217,10 +241,10 @@ def write_report(
                 _set_note(cell, report.notes.get(key, ""))  # why it is empty: never printed
             continue
         if key in restore and new is not None and not is_absent(new):
-            cell.value = restore[key]
+            cell.value = restore[key]  # the template's own formula, deliberately a formula
             restored[key] = new
         else:
-            cell.value = _cell_value(new)
+            set_value(cell, _cell_value(new), str(out))
         result.written.append(key)
         _set_note(cell, report.notes.get(key, ""))
     if everything:
@@ -231,16 +255,16 @@ def write_report(
                 raise OutputError(
                     f"正文“{part}”有 {len(text)} 字，超过 Excel 单元格上限 {MAX_CELL_TEXT} 字", path=str(out)
                 )
-            wb[sheet][coord].value = text or None
+            set_value(wb[sheet][coord], text or None, str(out))
         fit_text_cells(wb, layout.sections.values())  # a long section stays fully visible
-        write_explanations(wb, report.explanations)
+        write_explanations(wb, report.explanations, str(out))
         if report.previous is not None:
             write_previous_sheet(wb, report.previous)
     cache = formula_results(wb, layout)
     for key, value in restored.items():  # e.g. a part typed as text "3", which SUM skips
         sheet, coord = layout.cells[key]
         if cache.get(sheet, {}).get(coord) != value:
-            wb[sheet][coord].value = _cell_value(value)
+            set_value(wb[sheet][coord], _cell_value(value), str(out))
             cache = formula_results(wb, layout)
     save_atomic(wb, out, source=base, after=lambda tmp: write_results(tmp, cache))
     return result
@@ -251,8 +275,8 @@ def write_previous_sheet(wb: Any, previous: Report) -> None:
     if SHEET_PREVIOUS in wb.sheetnames:
         del wb[SHEET_PREVIOUS]
     ws = wb.create_sheet(SHEET_PREVIOUS)
-    for row in previous_rows(previous):
-        ws.append(row)
+    for values in previous_rows(previous):
+        ws.append(row(ws, list(values)))
     ws.sheet_state = "hidden"
 
 
@@ -281,7 +305,7 @@ def _set_note(cell: Any, text: str) -> None:
     from openpyxl.comments import Comment
 
     if text:
-        comment = Comment(text, NOTE_AUTHOR)
+        comment = Comment(safe_text(text), NOTE_AUTHOR)
         comment.width, comment.height = 320, 120
         cell.comment = comment
     elif cell.comment is not None and (cell.comment.author or "").strip() == NOTE_AUTHOR:
@@ -296,13 +320,12 @@ def _write_meta(wb: Any, layout: Layout, meta: Meta) -> None:
                 value = dt.date.fromisoformat(str(value))
             except ValueError:
                 pass  # not ISO: keep the text as given
-        cell = wb[sheet][coord]
-        cell.value = value if value not in ("", None) else None
+        cell = set_value(wb[sheet][coord], value if value not in ("", None) else None)
         if isinstance(value, dt.date):
             cell.number_format = "yyyy-mm-dd"
 
 
-def write_explanations(wb: Any, explanations: dict[str, str]) -> None:
+def write_explanations(wb: Any, explanations: dict[str, str], where: str = "") -> None:
     if SHEET_NOTES not in wb.sheetnames:
         if not explanations:
             return
@@ -322,5 +345,5 @@ def write_explanations(wb: Any, explanations: dict[str, str]) -> None:
         ws.cell(r, ref_col).value = None
         ws.cell(r, text_col).value = None
     for i, (ref, text) in enumerate(sorted(explanations.items()), start=header + 1):
-        ws.cell(i, ref_col).value = ref
-        ws.cell(i, text_col).value = text
+        put(ws, i, ref_col, ref, where)
+        put(ws, i, text_col, text, where)
