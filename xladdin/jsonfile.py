@@ -22,14 +22,15 @@ MAX_JSON_BYTES = 20 << 20  # a Report is ~30 KB; a settings file a few hundred b
 MAX_DEPTH = 64  # a Report nests 4 levels deep
 
 
-def read_json(path: str | Path, limit: int = MAX_JSON_BYTES) -> Any:
-    """The parsed content of a JSON file; InputError (Chinese, naming the file) otherwise."""
+def read_json(path: str | Path, limit: int = MAX_JSON_BYTES, what: str = "JSON") -> Any:
+    """The parsed content of a JSON file; InputError (Chinese, naming the file) otherwise.
+    `what` names the expected content in messages ("年报 JSON")."""
     p = Path(path)
     data = read_input(p, limit)
-    return parse_json(data, str(p))
+    return parse_json(data, str(p), what)
 
 
-def parse_json(data: bytes | str, where: str = "") -> Any:
+def parse_json(data: bytes | str, where: str = "", what: str = "JSON") -> Any:
     if isinstance(data, bytes):
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
@@ -45,9 +46,9 @@ def parse_json(data: bytes | str, where: str = "") -> Any:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{_REASONS.get(exc.msg, '格式错误')}）", path=where) from exc
+        raise InputError(f"不是有效的{what}（第 {exc.lineno} 行第 {exc.colno} 列：{_REASONS.get(exc.msg, '格式错误')}）", path=where) from exc
     except (ValueError, RecursionError) as exc:
-        raise InputError("不是有效的 JSON（格式错误）", path=where) from exc
+        raise InputError(f"不是有效的{what}（格式错误）", path=where) from exc
     bad = _first_surrogate(value)
     if bad is not None:
         raise InputError(f"JSON 中的文字含有无效字符（孤立的 UTF-16 代理项，位于 {bad}）", path=where)

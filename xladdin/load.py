@@ -43,7 +43,7 @@ def load_report(path: str | Path) -> Report:
     if suffix == ".json":
         from .jsonfile import read_json
 
-        data = read_json(p)
+        data = read_json(p, what="年报 JSON")
         try:
             report = Report.from_dict(data)
         except ValueError as exc:  # Chinese, naming the field

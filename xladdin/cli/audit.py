@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -84,7 +85,10 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
     else:
         show_summary(records, detail=args.detail)
-    if any(r.error for r in records):
+    unreadable = [r for r in records if r.error]
+    for r in unreadable:  # on stderr too, so that a script sees why the exit code is 2
+        print(f"错误：{r.error}", file=sys.stderr)
+    if unreadable:
         return 2
     return 1 if any(r.hard for r in records) else 0
 

@@ -10,10 +10,10 @@ declarations). Nothing here writes to the input.
 from __future__ import annotations
 
 import os
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import InputError, describe
 from ..fileio import check_input
@@ -24,13 +24,53 @@ MAX_ENTRIES = 2_000
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, all entries together
 MAX_RATIO = 500  # uncompressed / compressed per entry (ordinary sheet XML is ~5-50)
 RATIO_FLOOR = 10 * 1024 * 1024  # entries smaller than this are never "bombs"
-XML_HEAD = 4096  # bytes of every XML part scanned for a DOCTYPE
+CHUNK = 64 * 1024  # bytes read at a time while scanning an XML prolog
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 # Name of the stream an encrypted OOXML file keeps inside its OLE container (UTF-16LE).
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_SPACE = b" \t\r\n"
+
+
+def dtd_in_prolog(fh: BinaryIO) -> bool:
+    """True when the XML prolog of the stream (everything before the root element: the
+    declaration, comments, processing instructions, however long) holds a <!DOCTYPE or
+    <!ENTITY. Streams that are not XML (images, vbaProject.bin) end the scan at once.
+    Reads in chunks and keeps at most one chunk plus a few bytes in memory."""
+    buf = fh.read(CHUNK)
+    if buf.startswith(b"\xef\xbb\xbf"):
+        buf = buf[3:]
+    while True:
+        buf = buf.lstrip(_SPACE)
+        if len(buf) < 4:
+            more = fh.read(CHUNK)
+            if not more:
+                return buf.startswith(b"<!") and not buf.startswith(b"<!--")
+            buf += more
+            continue
+        if buf.startswith(b"<!--"):
+            buf = _skip_past(fh, buf[4:], b"-->")
+        elif buf.startswith(b"<?"):
+            buf = _skip_past(fh, buf[2:], b"?>")
+        elif buf.startswith(b"<!"):
+            return True  # <!DOCTYPE, <!ENTITY (any case, any spacing)
+        else:
+            return False  # the root element, or not XML at all: the prolog is over
+        if buf is None:
+            return False  # the stream ended inside a comment: the parser will refuse it
+
+
+def _skip_past(fh: BinaryIO, buf: bytes, end: bytes) -> bytes | None:
+    """The data after the next `end`, reading on as needed; None at the end of the stream."""
+    while True:
+        i = buf.find(end)
+        if i >= 0:
+            return buf[i + len(end) :]
+        more = fh.read(CHUNK)
+        if not more:
+            return None
+        buf = buf[-(len(end) - 1) :] + more
 
 
 @dataclass(frozen=True)
@@ -114,6 +154,14 @@ def check_workbook(path: str | Path) -> WorkbookFile:
 
 def _check_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str) -> tuple[bool, int, int]:
     names = {i.filename for i in infos}
+    seen: set[str] = set()
+    for info in infos:  # part names are case-insensitive (OPC); Excel calls such files corrupt
+        folded = info.filename.lower()
+        if folded in seen:
+            raise InputError(
+                f"压缩包内有重名的条目“{info.filename}”，Excel 会认为文件已损坏；疑似被篡改，已拒绝", path=where
+            )
+        seen.add(folded)
     if len(infos) > MAX_ENTRIES:
         raise InputError(f"压缩包内条目过多（{len(infos)} 个，上限 {MAX_ENTRIES}），疑似恶意文件，已拒绝", path=where)
     total = sum(i.file_size for i in infos)
@@ -140,17 +188,14 @@ def _check_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str
         raise InputError("压缩包里没有 Excel 工作簿内容（缺少 xl/workbook.xml），不是 .xlsx 文件", path=where)
     if "[Content_Types].xml" not in names:
         raise InputError("工作簿已损坏（缺少 [Content_Types].xml）", path=where)
-    for info in infos:
-        if not info.filename.endswith((".xml", ".rels", ".vml")):
-            continue
+    for info in infos:  # every XML part, whatever its name or case: the whole prolog
         with zf.open(info) as fh:
-            head = fh.read(XML_HEAD)
-        if _DOCTYPE.search(head):
-            raise InputError(
-                f"部件“{info.filename}”含有 XML 文档类型/实体声明（DOCTYPE/ENTITY），"
-                "正常的 Excel 文件不会有，疑似恶意文件，已拒绝",
-                path=where,
-            )
+            if dtd_in_prolog(fh):
+                raise InputError(
+                    f"部件“{info.filename}”含有 XML 文档类型/实体声明（DOCTYPE/ENTITY），"
+                    "正常的 Excel 文件不会有，疑似恶意文件，已拒绝",
+                    path=where,
+                )
     return "xl/vbaProject.bin" in names, len(infos), total
 
 
