@@ -43,6 +43,9 @@ _OS_REASONS = {
     errno.EBUSY: "文件正被占用",
     errno.EMFILE: "打开的文件过多",
     errno.EIO: "磁盘读写错误",
+    errno.EFBIG: "文件大小超过系统限制",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EPIPE: "管道已关闭",
 }
 
 

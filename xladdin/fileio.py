@@ -69,7 +69,24 @@ def atomic_write(path: str | os.PathLike[str], content: Content, *, make_dirs: b
         raise OutputError(BUSY, path=str(target)) from exc
     except OSError as exc:
         raise OutputError(f"写入失败（{os_reason(exc)}）", path=str(target)) from exc
+    except Exception as exc:  # lxml reports a failed write as SerialisationError("IO_EFBIG")
+        why = _io_failure(exc)
+        if why is None:
+            raise
+        raise OutputError(f"写入失败（{why}），原文件未改动", path=str(target)) from exc
     return target
+
+
+_IO_CODES = {"EFBIG": "文件大小超过系统限制", "ENOSPC": "磁盘空间不足", "EDQUOT": "超出磁盘配额", "EIO": "磁盘读写错误"}
+
+
+def _io_failure(exc: BaseException) -> str | None:
+    """The Chinese reason of an I/O failure a library reported as something else."""
+    text = str(exc)
+    for code, why in _IO_CODES.items():
+        if code in text:
+            return why
+    return None
 
 
 def replace_file(path: str | os.PathLike[str], content: Content) -> Path:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .spec import SPEC, Spec
-from .values import ABSENT, Value, is_absent, parse_value, to_json
+from .values import ABSENT, Value, is_absent, normalised, parse_value, to_json
 
 LEVEL_NAMES = tuple(lv.name for lv in SPEC.levels)
 
@@ -145,6 +145,9 @@ class Report:
             if isinstance(raw, (list, dict)):
                 raise ValueError(f"values.{key} 应为数字、文字或 null，实际为{_kind(raw)}")
             report.set(key, raw)
+            note = normalised(raw, report.values[key])
+            if note:
+                report.notes.setdefault(key, note)
         for key, raw in _mapping(data.get("invalid"), "invalid").items():
             if spec.has_cell(key) and raw is not None:
                 report.values[key] = _text(raw, f"invalid.{key}")

@@ -43,6 +43,9 @@ Value = int | Decimal | str | None | Absent
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－，", "0123456789.-,")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# Thousands separators only where they group correctly: "1,234" and "12,345.6" are numbers,
+# "1,0" and "12,34" are not (a typo or a decimal comma: kept as text, the check names it).
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 PLACEHOLDERS = {"/", "-", "—", "－", "／", "——", "无", "空", "——/"}
 
 
@@ -67,7 +70,9 @@ def parse_value(raw: object, kind: str = "count") -> Value:
         if kind == "count" and raw == raw.to_integral_value():
             return int(raw)
         return raw.normalize() if kind == "count" else raw
-    text = str(raw).strip().translate(_FULLWIDTH).replace(",", "")
+    text = str(raw).strip().translate(_FULLWIDTH)
+    if "," in text and _GROUPED.match(text):
+        text = text.replace(",", "")
     if text == "":
         return None
     if not _NUMBER.match(text):
@@ -77,6 +82,21 @@ def parse_value(raw: object, kind: str = "count") -> Value:
     except InvalidOperation:  # pragma: no cover - regex guards this
         return str(raw).strip()
     return parse_value(number, kind)
+
+
+def normalised(raw: object, value: Value) -> str | None:
+    """How reading `raw` as the number `value` changed its text ("千位分隔符", "全角数字"), in
+    Chinese, for a note; None when the text was a plain number (or is no number)."""
+    if not isinstance(raw, str) or not is_number(value):
+        return None
+    changes = []
+    if "," in raw or "，" in raw:
+        changes.append("千位分隔符")
+    if raw.translate(_FULLWIDTH) != raw:
+        changes.append("全角字符")
+    if not changes:
+        return None
+    return f"原文“{raw.strip()}”含{'和'.join(changes)}，按 {format_value(value)} 读取"
 
 
 def is_number(value: Value) -> bool:

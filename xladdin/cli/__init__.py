@@ -12,7 +12,7 @@ import os
 import sys
 
 from .. import __version__
-from ..errors import XladdinError
+from ..errors import XladdinError, os_reason
 from .helpformat import ChineseArgumentParser
 
 # Modules under xladdin.cli that define register(subparsers). Add a line to add a command.
@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    # A failed write leaves library objects whose clean-up fails again at exit ("Exception
+    # ignored in ZipFile.__del__ … Traceback" after our message): the message said it all.
+    sys.unraisablehook = lambda _unraisable: None
     try:
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
@@ -87,6 +90,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except OSError as exc:  # writing the terminal output failed (a full disk, a file-size limit)
+        _quiet_stdout()
+        print(f"错误：无法输出结果（{os_reason(exc)}）", file=sys.stderr)
+        return 2
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _pipe_closed() -> int:

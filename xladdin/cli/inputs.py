@@ -25,6 +25,17 @@ def refuse_overwriting(
     refuse_replacing(output, inputs, option, kind)
 
 
+_ERRNO_TEXT = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "只读文件系统",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ENOENT: "文件夹不存在或不可写",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "同名文件已存在",
+}
+
+
 def ensure_writable(output: str | Path, option: str = "输出文件") -> None:
     """Before a long run (a batch audit), make sure `output` can be written: its folder
     exists and takes a file. Raises OutputError in Chinese; writes nothing that stays."""

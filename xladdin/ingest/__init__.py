@@ -17,7 +17,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ..errors import InputError, os_reason
+from ..errors import InputError, describe, os_reason
 from ..fileio import check_input, read_input
 from ..report import Report
 from .convert import CONVERTIBLE, to_docx
@@ -54,11 +54,11 @@ def read_lines(path: str | Path) -> list[Line]:
         if suffix in TEXT_SUFFIXES:
             from .decode import decode_bytes
 
-            return text_lines(decode_bytes(read_input(p, limit), str(p)))
+            return text_lines(decode_bytes(read_input(p, limit), source=str(p)))
         if suffix in HTML_SUFFIXES:
             from .html import html_lines
 
-            return html_lines(read_input(p, limit))
+            return html_lines(read_input(p, limit), source=str(p))
         if suffix == ".docx":
             from .docx import docx_lines
 
@@ -78,6 +78,8 @@ def read_lines(path: str | Path) -> list[Line]:
         raise InputError(str(exc), path=str(p)) from exc  # OCR limits and engine errors: name the file
     except OSError as exc:
         raise InputError(f"无法读取文件（{os_reason(exc)}）", path=str(p)) from exc
+    except (RecursionError, MemoryError) as exc:
+        raise InputError(f"文件结构异常，无法读取（{describe(exc)}）", path=str(p)) from exc
     except Exception as exc:  # corrupt files: a Chinese message, never a traceback
         kind = KIND_NAMES.get(suffix, suffix.lstrip(".").upper())
         raise InputError(f"文件已损坏，或不是有效的 {kind} 文件，无法读取", path=str(p)) from exc

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError
+from ..processes import run_in_group
 
 CONVERTIBLE = {".doc", ".wps", ".rtf", ".odt"}
 TIMEOUT = 180
@@ -26,13 +27,15 @@ def to_docx(path: Path, workdir: Path) -> Path:
         raise InputError(f"读取 {path.suffix} 文件需要 LibreOffice（soffice），请安装后重试，或另存为 .docx", path=str(path))
     profile = Path(tempfile.mkdtemp(prefix="xladdin-lo-"))
     try:
-        subprocess.run(
+        done = run_in_group(
             [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
              "--convert-to", "docx", "--outdir", str(workdir), str(path)],
-            check=True, capture_output=True, timeout=TIMEOUT, env={**os.environ, "HOME": str(profile)},
+            {**os.environ, "HOME": str(profile)}, TIMEOUT,
         )  # fmt: skip
+        if done.returncode != 0:
+            raise subprocess.CalledProcessError(done.returncode, done.args)
     except subprocess.TimeoutExpired as exc:
-        raise InputError(f"LibreOffice 转换超时（{TIMEOUT} 秒）", path=str(path)) from exc
+        raise InputError(f"LibreOffice 转换超时（{TIMEOUT} 秒），已终止", path=str(path)) from exc
     except (subprocess.CalledProcessError, OSError) as exc:
         raise InputError("LibreOffice 无法转换此文件：文件可能已损坏，或不是 Word/WPS 文档", path=str(path)) from exc
     finally:

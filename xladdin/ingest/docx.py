@@ -10,10 +10,12 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from ..io.safety import check_package
 from .lines import Line, row_line
 
 
 def docx_lines(path: str | Path) -> list[Line]:
+    check_package(path)  # zip bombs, DOCTYPE, duplicate entries: as for workbooks
     doc = Document(str(path))
     out: list[Line] = []
     count = {"para": 0, "table": 0}

@@ -9,6 +9,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from ..errors import InputError
 from .decode import decode_bytes
 from .lines import Line, clean_cell, row_line
 
@@ -19,6 +20,7 @@ BLOCKS = {
 }  # fmt: skip
 SKIP = {"script", "style", "noscript", "template", "head", "iframe", "svg", "button", "select", "option", "title"}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+MAX_POSITIONS = 20_000  # grid positions of one table (the report's largest: ~30 rows x 10 columns)
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:
@@ -36,9 +38,11 @@ def _rows(table: etree._Element) -> list[etree._Element]:
 
 def grid(table: etree._Element) -> list[list[tuple[str, bool]]]:
     """The table as a grid: (text, is_origin) per position. Spanned positions hold the spanning
-    cell's text with is_origin False."""
+    cell's text with is_origin False. A table spanning more than MAX_POSITIONS positions
+    (rowspan=100 on every cell) is refused: the report's tables have a few hundred."""
     out: list[list[tuple[str, bool]]] = []
     pending: dict[tuple[int, int], str] = {}
+    budget = MAX_POSITIONS
     for r, tr in enumerate(_rows(table)):
         row: list[tuple[str, bool]] = []
         c = 0
@@ -50,6 +54,9 @@ def grid(table: etree._Element) -> list[list[tuple[str, bool]]]:
                 c += 1
             text = clean_cell(_text(td))
             rs, cs = _span(td.get("rowspan")), _span(td.get("colspan"))
+            budget -= rs * cs
+            if budget < 0:
+                raise InputError(f"网页中的表格过大（合并单元格展开后超过 {MAX_POSITIONS} 格），不像年报表格，已拒绝")
             for dc in range(cs):
                 row.append((text, dc == 0))
                 for dr in range(1, rs):
@@ -109,8 +116,8 @@ def _span(value: object) -> int:
         return 1
 
 
-def html_lines(data: bytes | str) -> list[Line]:
-    text = decode_bytes(data, html=True) if isinstance(data, bytes) else data
+def html_lines(data: bytes | str, source: str = "") -> list[Line]:
+    text = decode_bytes(data, html=True, source=source) if isinstance(data, bytes) else data
     text = _XML_DECL.sub("", text)
     if not text.strip():
         return []

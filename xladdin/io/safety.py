@@ -152,8 +152,12 @@ def check_workbook(path: str | Path) -> WorkbookFile:
     return WorkbookFile(p, *facts)
 
 
-def _check_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str) -> tuple[bool, int, int]:
-    names = {i.filename for i in infos}
+def check_package_entries(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str, max_total: int = MAX_UNCOMPRESSED
+) -> int:
+    """The checks every zip package (workbook, Word document) passes before a parser sees it:
+    entry count, total and per-entry inflation (zip bombs), duplicate entry names, and no
+    DOCTYPE/ENTITY in the prolog of any XML part. Returns the uncompressed total."""
     seen: set[str] = set()
     for info in infos:  # part names are case-insensitive (OPC); Excel calls such files corrupt
         folded = info.filename.lower()
@@ -165,9 +169,9 @@ def _check_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str
     if len(infos) > MAX_ENTRIES:
         raise InputError(f"压缩包内条目过多（{len(infos)} 个，上限 {MAX_ENTRIES}），疑似恶意文件，已拒绝", path=where)
     total = sum(i.file_size for i in infos)
-    if total > MAX_UNCOMPRESSED:
+    if total > max_total:
         raise InputError(
-            f"解压后体积过大（{total // (1024 * 1024)} MB，上限 {MAX_UNCOMPRESSED // (1024 * 1024)} MB），"
+            f"解压后体积过大（{total // (1024 * 1024)} MB，上限 {max_total // (1024 * 1024)} MB），"
             "疑似“压缩炸弹”，已拒绝",
             path=where,
         )
@@ -178,6 +182,32 @@ def _check_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str
                 "疑似“压缩炸弹”，已拒绝",
                 path=where,
             )
+    for info in infos:  # every XML part, whatever its name or case: the whole prolog
+        with zf.open(info) as fh:
+            if dtd_in_prolog(fh):
+                raise InputError(
+                    f"部件“{info.filename}”含有 XML 文档类型/实体声明（DOCTYPE/ENTITY），"
+                    "正常的 Office 文件不会有，疑似恶意文件，已拒绝",
+                    path=where,
+                )
+    return total
+
+
+def check_package(path: str | Path, max_total: int = MAX_UNCOMPRESSED) -> None:
+    """check_package_entries for a zip file on disk (a .docx); InputError naming it."""
+    where = str(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            check_package_entries(zf, zf.infolist(), where, max_total)
+    except zipfile.BadZipFile as exc:
+        raise InputError("文件已损坏或不完整（压缩包结构错误），请重新获取文件", path=where) from exc
+    except (OSError, EOFError, ValueError) as exc:
+        raise InputError(f"文件已损坏或不完整（{describe(exc)}），请重新获取文件", path=where) from exc
+
+
+def _check_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str) -> tuple[bool, int, int]:
+    total = check_package_entries(zf, infos, where)
+    names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise InputError("这是 Word 文档（.docx），不是 Excel 工作簿", path=where)
@@ -188,14 +218,6 @@ def _check_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str
         raise InputError("压缩包里没有 Excel 工作簿内容（缺少 xl/workbook.xml），不是 .xlsx 文件", path=where)
     if "[Content_Types].xml" not in names:
         raise InputError("工作簿已损坏（缺少 [Content_Types].xml）", path=where)
-    for info in infos:  # every XML part, whatever its name or case: the whole prolog
-        with zf.open(info) as fh:
-            if dtd_in_prolog(fh):
-                raise InputError(
-                    f"部件“{info.filename}”含有 XML 文档类型/实体声明（DOCTYPE/ENTITY），"
-                    "正常的 Excel 文件不会有，疑似恶意文件，已拒绝",
-                    path=where,
-                )
     return "xl/vbaProject.bin" in names, len(infos), total
 
 
