@@ -14,7 +14,7 @@ from xladdin.ingest import MAX_BYTES, read_published
 @pytest.mark.parametrize(
     ("name", "content", "words"),
     [
-        ("空.docx", b"", "文件是空的"),
+        ("空.docx", b"", "文件为空"),
         ("乱码.pdf", os.urandom(4096), "不是有效的 PDF 文件"),
         ("乱码.docx", os.urandom(4096), "不是有效的 Word（.docx） 文件"),
     ],

@@ -51,7 +51,9 @@ def report_texts(report: object) -> Iterator[tuple[str, str]]:
 
 def refuse_unwritable(report: object, path: str, xml: bool = True) -> None:
     """OutputError naming the first field of `report` that `path`'s format cannot hold."""
+    source = getattr(report, "source", "")
+    origin = f"（来自“{source}”）" if source else ""
     for where, text in report_texts(report):
         why = unwritable(text, xml)
         if why:
-            raise OutputError(f"{where}的{why}，无法写出", path=path)
+            raise OutputError(f"{where}{origin}的{why}，无法写出", path=path)

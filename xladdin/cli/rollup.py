@@ -72,8 +72,10 @@ def run(args: argparse.Namespace) -> int:
     year = f"{result.year} 年" if result.year else "年度未定"
     print(f"汇总（{year}）：共 {len(result.sources)} 个文件，计入 {len(included)} 份。")
     for s in result.sources:
-        if not s.included:
-            print(f"  未计入  {s.error or f'{s.source}：{s.reason}'}", file=sys.stderr)
+        if s.error:  # unreadable: exit code 2, said as every command says it
+            print(f"错误：{s.error}", file=sys.stderr)
+        elif not s.included:
+            print(f"  未计入  {s.source}：{s.reason}", file=sys.stderr)
         for note in s.notes:
             print(f"  提示    {s.source}：{note}", file=sys.stderr)
     if result.incomplete:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -147,7 +148,7 @@ def check_workbook(path: str | Path) -> WorkbookFile:
             facts = _check_entries(zf, infos, where)
     except zipfile.BadZipFile as exc:
         raise InputError("工作簿已损坏或不完整（压缩包结构错误），请重新获取文件", path=where) from exc
-    except (OSError, EOFError, ValueError) as exc:
+    except (OSError, EOFError, ValueError, zlib.error) as exc:
         raise InputError(f"工作簿已损坏或不完整（{describe(exc)}），请重新获取文件", path=where) from exc
     return WorkbookFile(p, *facts)
 
@@ -201,7 +202,7 @@ def check_package(path: str | Path, max_total: int = MAX_UNCOMPRESSED) -> None:
             check_package_entries(zf, zf.infolist(), where, max_total)
     except zipfile.BadZipFile as exc:
         raise InputError("文件已损坏或不完整（压缩包结构错误），请重新获取文件", path=where) from exc
-    except (OSError, EOFError, ValueError) as exc:
+    except (OSError, EOFError, ValueError, zlib.error) as exc:
         raise InputError(f"文件已损坏或不完整（{describe(exc)}），请重新获取文件", path=where) from exc
 
 
