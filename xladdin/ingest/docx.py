@@ -15,7 +15,7 @@ from .lines import Line, row_line
 
 
 def docx_lines(path: str | Path) -> list[Line]:
-    check_package(path)  # zip bombs, DOCTYPE, duplicate entries: as for workbooks
+    check_package(path, "Word（.docx）")  # zip bombs, DOCTYPE, duplicate entries: as for workbooks
     doc = Document(str(path))
     out: list[Line] = []
     count = {"para": 0, "table": 0}

@@ -194,16 +194,16 @@ def check_package_entries(
     return total
 
 
-def check_package(path: str | Path, max_total: int = MAX_UNCOMPRESSED) -> None:
-    """check_package_entries for a zip file on disk (a .docx); InputError naming it."""
+def check_package(path: str | Path, kind: str, max_total: int = MAX_UNCOMPRESSED) -> None:
+    """check_package_entries for a zip file on disk (`kind`: "Word（.docx）"); InputError naming it."""
     where = str(path)
     try:
         with zipfile.ZipFile(path) as zf:
             check_package_entries(zf, zf.infolist(), where, max_total)
     except zipfile.BadZipFile as exc:
-        raise InputError("文件已损坏或不完整（压缩包结构错误），请重新获取文件", path=where) from exc
+        raise InputError(f"文件已损坏，或不是有效的 {kind} 文件（压缩包结构错误），无法读取", path=where) from exc
     except (OSError, EOFError, ValueError, zlib.error) as exc:
-        raise InputError(f"文件已损坏或不完整（{describe(exc)}），请重新获取文件", path=where) from exc
+        raise InputError(f"文件已损坏，或不是有效的 {kind} 文件（{describe(exc)}），无法读取", path=where) from exc
 
 
 def _check_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str) -> tuple[bool, int, int]:
