@@ -207,8 +207,8 @@ ERRORS = ("#REF!", "#DIV/0!", "#N/A", "#VALUE!")
 
 
 def reader_fixtures(tmp_path: Path) -> list[Path]:
-    """The example and variants that once made the two readers disagree."""
-    out = [EXAMPLE_XLSX]
+    """The blank template, the example, and variants that once made the two readers disagree."""
+    out = [ROOT / "templates" / "政务公开年报模板.xlsx", EXAMPLE_XLSX]
     for i, code in enumerate(ERRORS):  # an error typed into an input cell
         out.append(_set_cell_xml(
             EXAMPLE_XLSX, tmp_path / f"err{i}.xlsx", "表三",
