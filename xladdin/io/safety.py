@@ -154,11 +154,12 @@ def check_workbook(path: str | Path) -> WorkbookFile:
 
 
 def check_package_entries(
-    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str, max_total: int = MAX_UNCOMPRESSED
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str, max_total: int | None = None
 ) -> int:
     """The checks every zip package (workbook, Word document) passes before a parser sees it:
     entry count, total and per-entry inflation (zip bombs), duplicate entry names, and no
     DOCTYPE/ENTITY in the prolog of any XML part. Returns the uncompressed total."""
+    max_total = MAX_UNCOMPRESSED if max_total is None else max_total
     seen: set[str] = set()
     for info in infos:  # part names are case-insensitive (OPC); Excel calls such files corrupt
         folded = info.filename.lower()
@@ -194,7 +195,7 @@ def check_package_entries(
     return total
 
 
-def check_package(path: str | Path, kind: str, max_total: int = MAX_UNCOMPRESSED) -> None:
+def check_package(path: str | Path, kind: str, max_total: int | None = None) -> None:
     """check_package_entries for a zip file on disk (`kind`: "Word（.docx）"); InputError naming it."""
     where = str(path)
     try:
