@@ -161,13 +161,17 @@ def test_addin_run_refuses_to_drop_a_text_box_and_keeps_rich_text(tmp_path: Path
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
+    from xladdin.names import section_name
+
     rich = tmp_path / "富文本.xlsx"
     wb = openpyxl.load_workbook(EXAMPLE_XLSX, rich_text=True)
-    wb["正文"]["B18"].value = CellRichText(TextBlock(InlineFont(b=True), "加粗的开头"), "，普通的后文")
+    sheet, coord = next(iter(wb.defined_names[section_name("s1.active")].destinations))
+    coord = coord.replace("$", "")
+    wb[sheet][coord].value = CellRichText(TextBlock(InlineFont(b=True), "加粗的开头"), "，普通的后文")
     wb.save(rich)
     assert main(["addin", "run", "xladdin_check", str(rich)]) in (0, 1)
     capsys.readouterr()
-    value = openpyxl.load_workbook(rich, rich_text=True)["正文"]["B18"].value
+    value = openpyxl.load_workbook(rich, rich_text=True)[sheet][coord].value
     assert isinstance(value, CellRichText) and str(value) == "加粗的开头，普通的后文" and value[0].font.b
 
     drawing = (
