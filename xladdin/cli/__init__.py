@@ -91,19 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         print("已中断。", file=sys.stderr)
         return 130
     except OSError as exc:  # writing the terminal output failed (a full disk, a file-size limit)
-        _quiet_stdout()
+        _pipe_closed()  # stdout to /dev/null: the flush at exit cannot fail again
         print(f"错误：无法输出结果（{os_reason(exc)}）", file=sys.stderr)
         return 2
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at /dev/null so that the flush at exit cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
 
 
 def _pipe_closed() -> int:
