@@ -155,12 +155,17 @@ def test_glued_digits_with_a_narrative_clue_are_split() -> None:
 
 
 def test_glued_digits_without_clue_are_ambiguous_never_guessed() -> None:
+    # 52348: 5/23/48, 5/2/348, 5/234/8 (and 52/3/48 … whose 现行有效 is below 本年制发): only
+    # 本年制发 = 5 is settled, by plausibility, and the note says so; the other two stay open
     text = _seed_text().replace("行政规范性文件\t0\t1\t19", "行政规范性文件52348")
     r = parse_text(text)
-    for key in ("t2.norm_made", "t2.norm_repealed", "t2.norm_valid"):
+    assert r.values["t2.norm_made"] == 5
+    assert "仅按合理性（现行有效件数不低于本年制发件数）" in r.notes["t2.norm_made"]
+    for key in ("t2.norm_repealed", "t2.norm_valid"):
         assert r.values[key] == "52348"
         assert "无法确定" in r.notes[key]
-    assert set(r.observed["repair"]["ambiguous"]) == {"t2.norm_made", "t2.norm_repealed", "t2.norm_valid"}
+        assert "5,23,48 / " in r.notes[key] or " / 5,23,48" in r.notes[key]
+    assert set(r.observed["repair"]["ambiguous"]) == {"t2.norm_repealed", "t2.norm_valid"}
     assert {f.rule for f in check(r)} == {"T2-N"}
 
 
@@ -171,10 +176,17 @@ def test_glued_digits_resolved_by_last_years_report(example: Report) -> None:
     text = text.replace("废止规范性文件 1 件，现行有效规范性文件 19 件。", "")
     r = parse_text(text, previous=previous)
     assert [r.values[k] for k in ("t2.norm_made", "t2.norm_repealed", "t2.norm_valid")] == [3, 1, 22]
-    # 5223 fits twice (5/2/23 and 5/22/3 both give 20 + made − repealed = valid): ambiguous
+    assert "按上年报告行政规范性文件现行有效 20 件（T2-C）确定为 3,1,22" in r.notes["t2.norm_made"]
+    # 5223 fits twice (5/2/23 and 5/22/3 both give 20 + made − repealed = valid); only the first
+    # keeps 现行有效 at or above 本年制发: taken, by plausibility, with a note saying so
     text = text.replace("行政规范性文件3122", "行政规范性文件5223")
     r = parse_text(text, previous=previous)
-    assert r.values["t2.norm_made"] == 5 and r.values["t2.norm_valid"] == "5223"
+    assert [r.values[k] for k in ("t2.norm_made", "t2.norm_repealed", "t2.norm_valid")] == [5, 2, 23]
+    assert "仅按合理性" in r.notes["t2.norm_valid"]
+    # 5233: 5/2/33 and 5/23/3 fit T2-C … and 5/23/3 is implausible; 1211: 1/2/11? 20+1-2=19 no …
+    text = text.replace("行政规范性文件5223", "行政规范性文件6226")  # 6/2/26? 24 no; 6/22/6? 4 no: none fits
+    r = parse_text(text, previous=previous)
+    assert r.values["t2.norm_valid"] == "6226" and "无法确定" in r.notes["t2.norm_valid"]
 
 
 def test_glued_t3_row_is_split_by_the_identities() -> None:

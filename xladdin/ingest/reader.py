@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from ..agency import guess_level
 from ..errors import InputError
 from ..report import Meta, Report
 from ..spec import SPEC
 from ..spec.format2021 import T2_DOC_MEASURES, T2_DOCS, T3_COLS
-from ..values import ABSENT, Value, is_number, parse_value
-from . import repair, sections, tables
+from ..values import ABSENT, is_number
+from . import flat, repair, sections, tables
 from .labels import norm
 from .lines import Line
-from .repair import Candidate, Row
 
 _T2_WORDS = (("norm", "(?:行政)?规范性文件"), ("reg", "规章"))
 _T2_VERBS = (
@@ -38,22 +36,26 @@ def narrative_clues(text: str) -> list[tuple[str, int, str]]:
     return out
 
 
-def _eq_clue(key: str, value: Value) -> Callable[[dict], bool | None]:
-    def clue(vals: dict) -> bool | None:
-        v = vals.get(key)
-        return (v == value) if is_number(v) else None
-
-    return clue
-
-
-def _t2c_clue(row: str, previous_valid: Value) -> Callable[[dict], bool | None]:
-    def clue(vals: dict) -> bool | None:
-        made, rep, valid = (vals.get(f"t2.{row}_{c}") for c in T2_DOC_MEASURES)
-        if not all(is_number(v) for v in (made, rep, valid)):
-            return None
-        return valid == previous_valid + made - rep  # type: ignore[operator]
-
-    return clue
+def _clues(narrative: str, previous: Report | None) -> list[repair.Clue]:
+    """Evidence for cells no identity ties: the narrative's table 二 figures, last year's report
+    (T2-C, Y1); and the plausibility rule 现行有效件数 >= 本年制发件数 (taken last, with a note)."""
+    out = [repair.Clue(((key, 1),), value, f"正文“{snippet}”") for key, value, snippet in narrative_clues(narrative)]
+    if previous is not None:
+        for col, name in T3_COLS:
+            prev = previous.value(f"t3.carry_out.{col}")
+            if is_number(prev) and prev == int(prev):  # type: ignore[arg-type]
+                why = f"上年报告结转下年度·{name} {int(prev)}（Y1）"  # type: ignore[arg-type]
+                out.append(repair.Clue(((f"t3.carry_in.{col}", 1),), int(prev), why))  # type: ignore[arg-type]
+        for row, label in T2_DOCS:
+            prev = previous.value(f"t2.{row}_valid")
+            if is_number(prev) and prev == int(prev):  # type: ignore[arg-type]
+                made, rep, valid = (f"t2.{row}_{c}" for c in T2_DOC_MEASURES)
+                why = f"上年报告{label}现行有效 {int(prev)} 件（T2-C）"  # type: ignore[arg-type]
+                out.append(repair.Clue(((valid, 1), (made, -1), (rep, 1)), int(prev), why))  # type: ignore[arg-type]
+    for _row, _label in T2_DOCS:
+        made, _, valid = (f"t2.{_row}_{c}" for c in T2_DOC_MEASURES)
+        out.append(repair.Clue(((valid, 1), (made, -1)), 0, "现行有效件数不低于本年制发件数", plausibility=True))
+    return out
 
 
 _TEXT_LINE = re.compile(r"^第\d+行$")
@@ -68,7 +70,7 @@ def cut_line(lines: list[Line]) -> str:
     return ""
 
 
-def cut_row(row: Row) -> tuple[Row, list[str]]:
+def cut_row(row: repair.Row) -> tuple[repair.Row, list[str]]:
     """A table row the text stops in: the tokens printed before the last one are read in
     order; the last (it may itself be cut: "10" printed as "1") and the cells after it were
     never printed. A last count "0" is whole (no count goes on after a leading 0). Returns the
@@ -79,8 +81,10 @@ def cut_row(row: Row) -> tuple[Row, list[str]]:
     tokens = printed if whole else printed[:-1]
     if len(tokens) > len(row.keys):
         return row, []
-    values = [parse_value(t, kinds[i]) for i, t in enumerate(tokens)] + [ABSENT] * (len(row.keys) - len(tokens))
-    return Row(row.keys, [Candidate(tuple(values))], row.raw, row.where), list(row.keys[len(tokens) :])
+    n = len(tokens)
+    segments = [repair.Segment(row.keys[:n], tuple(kinds[:n]), tuple(tokens))] if n else []
+    segments.append(repair.absent_segment(row.keys[n:]))
+    return repair.Row(row.keys, [repair.Option(segments)], row.raw, row.where), list(row.keys[n:])
 
 
 SECTION_KEYS = tuple(s.key for s in SPEC.sections)
@@ -105,6 +109,7 @@ def _region(regions: dict[str, list[Line]], key: str, body: list[Line]) -> list[
 
 
 def parse_lines(lines: list[Line], source: str = "", previous: Report | None = None) -> Report:
+    lines = flat.restore(lines)
     out = sections.outline(lines)
     report = Report(source=source)
     agency, year = sections.title_parts(out.title) if out.title else ("", None)
@@ -152,53 +157,45 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
         )
     old = tables.old_format_labels(region["s2"] or body)
     narrative = "\n".join(report.sections.get(p.key, "") for p in SPEC.parts)
-    clues2: list = []
-    for key, value, _ in narrative_clues(narrative):
-        clues2.append(_eq_clue(key, value))
-    clues3: list = []
-    if previous is not None:
-        for col, _ in T3_COLS:
-            prev = previous.value(f"t3.carry_out.{col}")
-            if is_number(prev):
-                clues3.append(_eq_clue(f"t3.carry_in.{col}", prev))
-        for row, _ in T2_DOCS:
-            prev = previous.value(f"t2.{row}_valid")
-            if is_number(prev):
-                clues2.append(_t2c_clue(row, prev))
     summary: dict[str, list[str]] = {"repaired": [], "ambiguous": [], "unreadable": []}
+    reads = [t3, t4] if old else [t2, t3, t4]
+    if old:
+        for k in (c.key for c in SPEC.cells_of("t2")):
+            report.values[k] = ABSENT
+            report.notes[k] = "原文表二为 2019 年格式，栏目含义不同，未读取"
     cut = cut_line(lines)
-    for read, clues in ((t2, clues2), (t3, clues3), (t4, [])):
-        if read is t2 and old:
-            for k in (c.key for c in SPEC.cells_of("t2")):
-                report.values[k] = ABSENT
-                report.notes[k] = "原文表二为 2019 年格式，栏目含义不同，未读取"
-            continue
-        rows = list(read.rows)
-        for i, row in enumerate(rows):
+    rows = []
+    for read in reads:
+        for row in read.rows:
             if cut and row.where and row.where.split("、")[-1] == cut:
-                rows[i], absent = cut_row(row)
+                row, absent = cut_row(row)
                 for k in absent:
                     read.notes[k] = CUT_NOTE
-        result = repair.solve(rows, clues=clues)
-        for key, value in result.values.items():
-            if key in read.virtual:
-                report.extra[key] = value
-            else:
-                report.values[key] = value  # type: ignore[assignment]
+            rows.append(row)
+    result = repair.solve(rows, clues=_clues(narrative, previous))
+    virtual = {k for read in reads for k in read.virtual}
+    for key, value in result.values.items():
+        if key in virtual:
+            report.extra[key] = value
+        else:
+            report.values[key] = value  # type: ignore[assignment]
+    for read in reads:
         for key, where in read.where.items():
             if key not in read.virtual:
                 report.addresses[key] = where
         for key, note in read.notes.items():
             if SPEC.has_cell(key) or key in read.virtual:
                 report.notes[key] = note
-        for key, note in result.notes.items():
-            prev = report.notes.get(key)
-            report.notes[key] = f"{prev}；{note}" if prev and note not in prev else note
-        summary["ambiguous"] += sorted(k for k in result.ambiguous if k not in read.virtual)
-        summary["unreadable"] += sorted(k for k in result.unreadable if k not in read.virtual)
-        summary["repaired"] += [
-            k for k in result.notes if k not in result.ambiguous and k not in result.unreadable and k not in read.virtual
-        ]
+    for key, note in result.notes.items():
+        prev = report.notes.get(key)
+        report.notes[key] = f"{prev}；{note}" if prev and note not in prev else note
+    summary["ambiguous"] = sorted(k for k in result.ambiguous if k not in virtual)
+    summary["unreadable"] = sorted(k for k in result.unreadable if k not in virtual)
+    summary["repaired"] = [
+        k for k in result.notes if k not in result.ambiguous and k not in result.unreadable and k not in virtual
+    ]
+    if result.violated:  # the one reading left breaks these identities: the report's own defect
+        summary["violated"] = list(result.violated)
     for key in SPEC.keys:
         if report.values.get(key) is None and key not in report.addresses and key not in report.notes:
             report.values[key] = ABSENT  # never printed: not a blank

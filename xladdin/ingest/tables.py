@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from ..spec import SPEC
 from ..spec.format2021 import T3_COLS, T3_GROUPS, T3_ROWS, T4_GROUPS, T4_SUFFIXES
-from ..values import ABSENT, PLACEHOLDERS
+from ..values import PLACEHOLDERS
 from .labels import Target, header_words, match, norm, t2_rows, t2_targets, t3_targets
 from .lines import Line, is_page_number
-from .repair import UNKNOWN, Candidate, Row, token_candidates
+from .repair import Option, Row, absent_segment, plain_row, segment
 
 _VALUE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _GLUED = re.compile(r"^(.*?\D)(\d+(?:\.\d+)?)$")
@@ -112,31 +112,29 @@ class TableRead:
 def _absent_row(keys: tuple[str, ...]) -> Row:
     """A row the source never printed (neither its label nor its numbers): its cells are
     ABSENT, not blank and not unknowns to be solved from the identities."""
-    return Row(keys, [Candidate(tuple([ABSENT] * len(keys)))])
+    return Row(keys, [Option([absent_segment(keys)])])
 
 
 def _row(keys: tuple[str, ...], ev: Event | None, kinds: list[str], where: str = "") -> Row:
     if ev is None:
-        return Row(keys, [Candidate(tuple([UNKNOWN] * len(keys)), "未找到此行的数字")], "", where)
+        return plain_row(keys, kinds, None, "", where)
     if ev.blank_row and not ev.tokens:
-        return Row(keys, [Candidate(tuple([None] * len(keys)))], "", ev.line.where)
+        return plain_row(keys, kinds, [""] * len(keys), "", ev.line.where)
     tokens = ev.tokens
     width = len(keys)
+    raw = " ".join(t if t else "空" for t in ev.tokens)
     glued = any(t.isdigit() and len(t) > 1 and t[0] == "0" for t in tokens)
     if "" in tokens and (len(tokens) > width or glued) and tokens.count("") >= len(tokens) - width:
         # stray empty cells (an extra <td>): every way of dropping them is a reading
         blanks = [i for i, t in enumerate(tokens) if t == ""]
-        cands = []
         least = max(0, len(tokens) - width)
         drops = [d for n in range(least, len(blanks) + 1) for d in itertools.combinations(blanks, n)]
-        for drop in drops:
+        options = []
+        for drop in drops[:MAX_ALTERNATIVES]:
             kept = [t for i, t in enumerate(tokens) if i not in drop]
-            for c in token_candidates(kept, width, kinds):
-                cands.append(Candidate(c.values, "，".join(x for x in ("原文此行多出空白格", c.reason) if x)))
-    else:
-        cands = token_candidates(tokens, width, kinds)
-    raw = " ".join(t if t else "空" for t in ev.tokens)
-    return Row(keys, cands, raw, ev.line.where)
+            options.append(Option([segment(keys, kinds, kept)], "原文此行多出空白格" if drop else ""))
+        return Row(keys, options, raw, ev.line.where)
+    return plain_row(keys, kinds, tokens, raw, ev.line.where)
 
 
 # --------------------------------------------------------------------------- table 三
@@ -289,23 +287,22 @@ def read_t3(lines: list[Line]) -> TableRead:
 
 
 def _meta_row(alt: list[dict[str, Event | None]], keys_of, kinds_of) -> Row:
-    """Several rows whose pairing with the printed numbers is uncertain, as one solver row whose
-    candidates are every pairing times every reading of each row's numbers."""
+    """Several rows whose pairing with the printed numbers is uncertain, as one solver row with
+    an option per pairing (times the options of each row's own printing)."""
     labels = list(alt[0])
     keys = tuple(k for row in labels for k in keys_of(row))
-    cands: list[Candidate] = []
+    options: list[Option] = []
     raws = []
     for opt in alt:
         rows = [_row(keys_of(row), opt[row], kinds_of(keys_of(row))) for row in labels]
-        for combo in itertools.product(*(r.candidates for r in rows)):
-            values = tuple(v for c in combo for v in c.values)
-            reason = "，".join(["数字与行标签的对应不唯一"] + [c.reason for c in combo if c.reason])
-            cands.append(Candidate(values, reason))
-            if len(cands) > 20000:
+        for combo in itertools.product(*(r.options for r in rows)):
+            reason = "，".join(["数字与行标签的对应不唯一"] + [o.reason for o in combo if o.reason])
+            options.append(Option([seg for o in combo for seg in o.segments], reason))
+            if len(options) >= MAX_ALTERNATIVES:
                 break
         raws += [r.raw for r in rows if r.raw]
     raw = " / ".join(dict.fromkeys(raws))
-    return Row(keys, cands, raw, "")
+    return Row(keys, options, raw, "")
 
 
 def _join_broken(items: list[tuple[str, str, Event]], width: int) -> list[tuple[str, str, Event]]:
