@@ -221,6 +221,8 @@ def check_fee(report: Report) -> list[Finding]:
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 PERIOD_START = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 PERIOD_END = re.compile(r"((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+# the notice the preface cites: "《…关于编制公布2021年政府信息公开工作年度报告有关事项的通知》"
+NOTICE_YEAR = re.compile(r"《[^》]{0,60}?编制(?:和|并)?(?:公布|发布)?\s*((?:19|20)\d{2})\s*年度?政府信息公开工作年度报告[^》]{0,30}》")
 
 
 def _compact(text: str) -> str:
@@ -249,6 +251,13 @@ def check_years(report: Report) -> list[Finding]:
                 f"引言中统计期限的{what}年度 {m.group(1)} 与报告年度 {year} 不一致。",
                 _around(preface, m.start()), int(m.group(1)),
             )
+    m = NOTICE_YEAR.search(preface)
+    if m and int(m.group(1)) != year:
+        add(
+            "notice",
+            f"引言所依据的通知是关于编制 {m.group(1)} 年度报告的，而本报告为 {year} 年度：可能沿用了往年的通知名称。",
+            m.group(0), int(m.group(1)),
+        )
     body = report.section_text("s1")
     years = [int(y) for y in YEAR.findall(body)]
     if years and year not in years:
