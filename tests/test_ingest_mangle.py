@@ -49,6 +49,8 @@ def correct_reports(draw, base: Report) -> Report:
     for cell in SPEC.cells_of("t2"):
         if cell.kind == "count":
             r.values[cell.key] = draw(st.integers(0, 60))
+    for row in ("reg", "norm"):  # plausible: 现行有效 not below 本年制发 (the reader may lean on it)
+        r.values[f"t2.{row}_valid"] = max(r.values[f"t2.{row}_valid"], r.values[f"t2.{row}_made"])  # type: ignore[type-var]
     assert check(r) == []
     return r
 
