@@ -52,9 +52,9 @@ def digit_hints(report: Report, mark: str) -> dict[str, int]:
         if not isinstance(read, int) or mark not in report.addresses.get(key, ""):
             continue
         fixed = {k: v for k, v in values.items() if k != key}
-        out = repair.solve([repair.Row((key,), [repair.Candidate((repair.UNKNOWN,))])], fixed=fixed)
+        out = repair.solve([repair.plain_row((key,), ["count"], None)], fixed=fixed)
         want = out.values.get(key)
-        if out.readings == 1 and isinstance(want, int) and want in lookalikes(read):
+        if not out.violated and key not in out.ambiguous and isinstance(want, int) and want in lookalikes(read):
             hints[key] = want
     return hints if len(hints) == 1 else {}
 

@@ -158,11 +158,9 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
     old = tables.old_format_labels(region["s2"] or body)
     narrative = "\n".join(report.sections.get(p.key, "") for p in SPEC.parts)
     summary: dict[str, list[str]] = {"repaired": [], "ambiguous": [], "unreadable": []}
-    reads = [t3, t4] if old else [t2, t3, t4]
-    if old:
-        for k in (c.key for c in SPEC.cells_of("t2")):
-            report.values[k] = ABSENT
-            report.notes[k] = "原文表二为 2019 年格式，栏目含义不同，未读取"
+    if old:  # read what means the same in the 2021 keys; the rest of table 二 is absent
+        t2 = tables.read_t2_2019(_region(region, "s2", body))  # type: ignore[arg-type]
+    reads = [t2, t3, t4]
     cut = cut_line(lines)
     rows = []
     for read in reads:
@@ -196,6 +194,11 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
     ]
     if result.violated:  # the one reading left breaks these identities: the report's own defect
         summary["violated"] = list(result.violated)
+    if old:
+        for cell in SPEC.cells_of("t2"):
+            if cell.key not in result.values:
+                report.values[cell.key] = ABSENT
+                report.notes[cell.key] = "原文表二为 2019 年格式，没有与此格含义相同的栏目"
     for key in SPEC.keys:
         if report.values.get(key) is None and key not in report.addresses and key not in report.notes:
             report.values[key] = ABSENT  # never printed: not a blank

@@ -10,7 +10,7 @@ a lone 0 is fine; decimals and placeholders stay one cell each), and every ident
 T3-T, T4-1..3, the T3-G subtotals where printed) is a *soft* constraint: a published table can
 itself be wrong. The solver proves, in stages:
 
-1. the readings that violate the fewest identities (then drop the fewest cells);
+1. the readings that violate the fewest identities;
 2. among those, the ones that agree with the evidence: the narrative's figures ("制发N件"),
    last year's report (T2-C, Y1);
 3. among those, the plausible ones (现行有效件数 not below 本年制发件数), with a note saying so.

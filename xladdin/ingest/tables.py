@@ -14,7 +14,15 @@ import re
 from dataclasses import dataclass, field
 
 from ..spec import SPEC
-from ..spec.format2021 import T3_COLS, T3_GROUPS, T3_ROWS, T4_GROUPS, T4_SUFFIXES
+from ..spec.format2021 import (
+    T2_2019_COLUMNS,
+    T2_DOC_MEASURES,
+    T3_COLS,
+    T3_GROUPS,
+    T3_ROWS,
+    T4_GROUPS,
+    T4_SUFFIXES,
+)
 from ..values import PLACEHOLDERS
 from .labels import Target, header_words, match, norm, t2_rows, t2_targets, t3_targets
 from .lines import Line, is_page_number
@@ -420,6 +428,32 @@ def read_t4(lines: list[Line]) -> TableRead:
     return out
 
 
+def read_t2_2019(lines: list[Line]) -> TableRead:
+    """Table 二 printed in the 2019 format: the columns that mean the same as a 2021 cell
+    (T2_2019_COLUMNS: 本年新制作数量 as 本年制发件数, 处理决定数量 as 本年处理决定数量) are read
+    into that cell; the 2021 cells with no 2019 counterpart are left out (absent)."""
+    rows = t2_rows()
+    out = TableRead()
+    for e in events(lines, t2_targets(), 3):
+        t = e.target
+        if t is None or t.kind != "row" or t.key not in rows or not e.tokens:
+            continue
+        keys = rows[t.key]
+        kind = "doc" if len(keys) == 3 else "fee" if SPEC.cell(keys[0]).kind == "amount" else "decision"
+        columns = T2_2019_COLUMNS[kind]
+        out.found = True
+        if len(e.tokens) != len(columns):
+            continue  # not the 2019 columns: nothing is taken for a 2021 cell
+        for (label, measure), token in zip(columns, e.tokens, strict=True):
+            if not measure:
+                continue
+            key = keys[T2_DOC_MEASURES.index(measure)] if kind == "doc" else keys[0]
+            out.rows.append(plain_row((key,), [SPEC.cell(key).kind], [token], token, e.line.where))
+            out.where[key] = e.line.where
+            out.notes[key] = f"原文表二为 2019 年格式：此格按其“{label}”栏读取"
+    return out
+
+
 def old_format_labels(lines: list[Line]) -> list[tuple[str, str]]:
     """(label, where) for every 2019-format label printed in these lines."""
     found = []
@@ -432,4 +466,4 @@ def old_format_labels(lines: list[Line]) -> list[tuple[str, str]]:
     return found
 
 
-__all__ = ["TableRead", "old_format_labels", "read_t2", "read_t3", "read_t4"]
+__all__ = ["TableRead", "old_format_labels", "read_t2", "read_t2_2019", "read_t3", "read_t4"]

@@ -587,6 +587,15 @@ OLD_FORMAT_LABELS = (
     "采购总金额",
 )
 
+# Table 二 of the 2019 format, column by column in print order: the 2021 measure each column
+# means the same as ("" when the 2021 format has no such cell). Document rows (规章, 规范性文件)
+# print three columns, decision rows (行政许可, 行政处罚, 行政强制) three, the fee row two.
+T2_2019_COLUMNS = {
+    "doc": (("本年新制作数量", "made"), ("本年新公开数量", ""), ("对外公开总数量", "")),
+    "decision": (("上一年项目数量", ""), ("本年增/减", ""), ("处理决定数量", "decisions")),
+    "fee": (("上一年项目数量", ""), ("本年增/减", "")),
+}
+
 SPEC = Spec(
     id="2021",
     name="政府信息公开工作年度报告格式（2021）",
