@@ -32,6 +32,7 @@ _BREAK = re.compile(r"[0-9０-９。，,；;：:（(《“\"]")
 _RUN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[/\-—]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TEXT = re.compile(r"[^\d/\-—]+")
+_NOTE = re.compile(r"\((?:其中|含|包括|另)[^()]{0,40}\)")
 _OFFSET = re.compile(r"^(.*?)(?:第(\d+)字)?$")
 MIN_LENGTH = 60  # shorter lines are left alone
 
@@ -210,6 +211,9 @@ def _gap(gap: str) -> list[tuple[str, str, int]]:
                 continue
             items.append(("V", run, pos))
             pos = end
+            note = _NOTE.match(gap, pos)
+            if note:  # "15（其中修订4件）": a note printed in the cell, not a number of the row
+                pos = note.end()
             continue
         t = _TEXT.match(gap, pos)
         stop = t.end() if t else pos + 1

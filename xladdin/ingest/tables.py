@@ -52,10 +52,19 @@ class Event:
     earlier: list[Target] = field(default_factory=list)
 
 
+_CELL_NOTE = re.compile(r"^\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*[（(][^（）()]{1,40}[）)]\s*$")
+
+
+def bare(text: str) -> str:
+    """A cell without the note printed in it: "15（其中修订4件）" -> "15"."""
+    m = _CELL_NOTE.match(text)
+    return m.group(1) if m else text
+
+
 def split_line(line: Line, width: int) -> tuple[str, list[str], bool]:
     """A line as (label text, value tokens, all-blank explicit row)."""
     if line.cells is not None:
-        cells = list(line.cells)
+        cells = [bare(c) for c in line.cells]
         last_label = -1
         for i, c in enumerate(cells):
             if c and not is_value(c):
@@ -75,7 +84,7 @@ def split_line(line: Line, width: int) -> tuple[str, list[str], bool]:
         if not label_cells and not any(values):
             return "", [], False
         return " ".join(label_cells), [_fw(v) for v in values] if any(values) else [], blank
-    words = line.text.split()
+    words = [bare(w) for w in line.text.split()]
     values: list[str] = []
     while words and is_value(words[-1]):
         values.insert(0, _fw(words.pop()))
@@ -346,6 +355,11 @@ def _merge_short(groups: list[Event], labels: int, width: int) -> list[Event]:
 def read_t2(lines: list[Line]) -> TableRead:
     rows = t2_rows()
     evs = events(lines, t2_targets(), 3)
+    for e in evs:
+        if e.tokens and (e.target is None or e.target.kind != "row"):
+            row = _row_in_line(e.label)
+            if row is not None:
+                e.target = row
     out = TableRead()
     items: list[tuple[str, str, Event]] = []
     for e in evs:
@@ -383,6 +397,21 @@ def read_t2(lines: list[Line]) -> TableRead:
                     for k in rows[label]:
                         out.where.setdefault(k, ev.line.where)
     return out
+
+
+def _row_in_line(label: str) -> Target | None:
+    """The row of a table 二 line printed with its block title and column headers
+    ("第二十条第（五）项 行政许可 本年处理决定数量"): the one row label it holds, when all else
+    in it is titles and headers."""
+    text = norm(label)
+    rows = [t for t in t2_targets() if t.kind == "row" and t.core in text]
+    if not rows:
+        return None
+    row = max(rows, key=lambda t: len(t.core))
+    rest = text.replace(row.core, "", 1)
+    for t in sorted((t for t in t2_targets() if t.kind in ("title", "header")), key=lambda t: -len(t.core)):
+        rest = rest.replace(t.core, "")
+    return row if len(rest) <= 2 else None
 
 
 # --------------------------------------------------------------------------- table 四
