@@ -151,11 +151,27 @@ def test_shanghai_2019_request_paragraph() -> None:
     found = [(f.rule, f.severity, f.ref, f.expected, f.actual) for f in check_text(report)]
     # The narrative's 258 is the 自然人 column only (the row adds up to 272 + 3 部分公开), and
     # 258 of 805 is 32.05 %, not the 33.9 % printed. Everything else agrees: 受理 859 = 新收,
-    # 答复 805 = （七）总计, 结转 18, 不予公开 35 (4.34 % truncated), 不掌握 265 (32.9 %),
-    # 不予处理 158 (19.6 %), 复议 7. "均获维持" is not what table 四 says: 2 复议 and 1 诉讼 尚未审结
+    # 答复 805 = （七）总计, 结转 18, 不予公开 35 (4.34 % truncated), 不予处理 158 (19.6 %), 复议 7.
+    # "因本机关不掌握等原因无法提供265件" names the whole group (等): 无法提供 adds up to 337; 265 is
+    # the 不掌握 item alone. "均获维持" is not what table 四 says: 2 复议 and 1 诉讼 尚未审结
     # (诉讼 9 is not compared: the 复议后起诉 cells are blank).
     assert found == [
         ("X1", "提示", "X1:s1.request:request.open_partial", 275, 258),
         ("X1", "提示", "X1:s1.request:open_partial.share", Decimal("32.05"), Decimal("33.9")),
+        ("X1", "提示", "X1:s1.request:request.unable", 337, 265),
         ("X2", "提示", "X2:s1.request:review.keep_all", 7, 5),
     ]
+    unable = next(f for f in check_text(report) if f.ref == "X1:s1.request:request.unable")
+    assert "265 件只是其中“本机关不掌握相关政府信息”一项" in unable.message
+
+
+def test_a_sub_item_named_without_others_is_that_item() -> None:
+    """"因本机关不掌握而无法提供 N 件" (no 等) means the 不掌握 item: no finding when N equals it."""
+    report = Report()
+    for key in [k for k in report.values if k.startswith("t3.")]:
+        report.values[key] = None
+    for row, values in SHANGHAI_T3.items():
+        for (col, _), v in zip(T3_COLS, values, strict=True):
+            report.values[f"t3.{row}.{col}"] = v
+    report.sections["s1.request"] = "本年度因本机关不掌握相关政府信息而无法提供265件。"
+    assert [f.ref for f in check_text(report) if "unable" in f.ref] == []

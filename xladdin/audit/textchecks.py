@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..check import CellRef, Finding, rule_finding
 from ..report import Report
-from ..spec.format2021 import T2_DOCS, T3_GROUPS, T3_PARTY_COLS
+from ..spec.format2021 import T2_DOCS, T3_GROUPS, T3_PARTY_COLS, T3_ROWS
 from ..values import format_value, is_number
 from .narrative import Extraction, Fact, extract, fact_where
 
@@ -30,7 +30,9 @@ OUTCOME_ROWS: dict[str, tuple[str, ...]] = {
     "noproc_2": ("noproc_2",),
     "other": T3_GROUPS["other"][1],
 }
-# A group named with one of its sub-items in the same clause may mean the sub-item.
+T3_ROW_LABELS = {key: re.sub(r"^\d+\.\s*", "", label) for key, _, label in T3_ROWS}
+# A group named with one of its sub-items in the same clause may mean the sub-item
+# ("因本机关不掌握而无法提供 N 件"); "不掌握等原因无法提供" names the whole group (等 = and others).
 SUB_ITEM_HINTS = {
     "unable": (("unable_1", "不掌握"), ("unable_2", "另行制作"), ("unable_3", "补正")),
     "noproc": (("noproc_1", "信访"), ("noproc_2", "重复申请")),
@@ -131,6 +133,11 @@ class _Ctx:
         )
 
 
+def _names_others(context: str, words: list[str]) -> bool:
+    """Whether a sub-item named in the clause is followed by 等 ("不掌握等原因"): the whole group."""
+    return any(re.search(re.escape(w) + r"[^，；。]{0,12}?等", context) for w in words)
+
+
 def _said(fact: Fact) -> str:
     return f"正文“{fact.sentence.strip()[:60]}”"
 
@@ -199,11 +206,16 @@ def check_requests(ctx: _Ctx, ex: Extraction) -> None:
             keys = tuple(f"t3.{r}.total" for r in OUTCOME_ROWS[f.measure])
             table = ctx.total(keys)
             hinted = [r for r, word in SUB_ITEM_HINTS.get(f.measure, ()) if word in f.context]
+            only = ""
             if hinted and ctx.total([f"t3.{r}.total" for r in hinted]) == n:
-                table = n  # "因本机关不掌握等原因无法提供 N 件": the sub-item is meant
+                if not _names_others(f.context, [w for r, w in SUB_ITEM_HINTS[f.measure] if r in hinted]):
+                    table = n  # "因本机关不掌握而无法提供 N 件": the sub-item is meant
+                else:
+                    labels = "、".join(f"“{T3_ROW_LABELS[r]}”" for r in hinted)
+                    only = f"（{n} 件只是其中{labels}一项）"
             if table is not None and n != table:
                 ctx.add(
-                    "X1", f, f"{_said(f)}称{name} {n} 件，表三“{name}”合计为 {format_value(table)} 件。",
+                    "X1", f, f"{_said(f)}称{name} {n} 件，表三“{name}”合计为 {format_value(table)} 件{only}。",
                     keys, expected=table, actual=n, strict=f.strict,
                 )
             if f.share is not None and tot:
