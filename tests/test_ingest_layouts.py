@@ -76,3 +76,20 @@ def test_old_label_and_header_typos_still_read(seed) -> None:  # type: ignore[no
     text = SEED.replace("行政规范性文件\t0\t1\t19", "规范性文件\t0\t1\t19")
     text = text.replace("法律服务机构", "法律服 务机构").replace("社会公益组织", "社会公益组")
     assert _same(parse_text(text), seed) == {}
+
+
+def test_table_four_as_three_five_column_tables(seed) -> None:  # type: ignore[no-untyped-def]
+    """OCR Markdown prints table 四 as three small tables (复议, 直接起诉, 复议后起诉) of 5 columns."""
+    start = SEED.index("行政复议\t\t\t\t\t行政诉讼")
+    end = SEED.index("\t".join(["0"] * 15)) + len("\t".join(["0"] * 15))
+    values = [3, 0, 1, 0, 4, 2, 1, 0, 0, 3, 0, 0, 0, 1, 1]
+    head = "| --- | --- | --- | --- | --- |\n| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n"
+    blocks = []
+    for title, part in zip(("行政复议", "行政诉讼 未经复议直接起诉", "行政诉讼 复议后起诉"), range(3), strict=True):
+        row = " | ".join(str(v) for v in values[part * 5 : part * 5 + 5])
+        blocks.append(f"| {title} | | | | |\n{head}| {row} |\n")
+    r = parse_text(SEED[:start] + "\n".join(blocks) + SEED[end:])
+    keys = [k for k in SPEC.keys if k.startswith("t4.")]
+    assert [r.values[k] for k in keys] == values
+    assert _same(r, seed, dict(zip(keys, values, strict=True))) == {}
+    assert check(r) == []
