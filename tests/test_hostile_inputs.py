@@ -205,6 +205,13 @@ def test_addin_run_refuses_to_drop_a_text_box_and_keeps_rich_text(tmp_path: Path
         if rels not in zf.namelist():
             zf.writestr(rels, empty.replace("</Relationships>", rel + "</Relationships>"))
     refused_by([["addin", "run", "xladdin_check", str(boxed)]], boxed, capsys, "文本框或形状", "表三")
+    # fill -o writes a new file and leaves the original alone, but says what the copy lacks
+    before = boxed.read_bytes()
+    out = tmp_path / "已填充.xlsx"
+    assert main(["fill", str(boxed), "-o", str(out)]) == 0
+    said = capsys.readouterr().out.replace("\n", "")
+    assert "输出文件中没有原文件的以下内容" in said and "文本框或形状" in said and "表三" in said
+    assert boxed.read_bytes() == before and out.exists()
 
 
 ERRORS = ("#REF!", "#DIV/0!", "#N/A", "#VALUE!")

@@ -59,6 +59,14 @@ def run(args: argparse.Namespace) -> int:
         raise OutputError("默认输出与原文件相同，请用 -o 指定输出文件", path=str(output))
     report, result = fill_file(source, output, overwrite=args.overwrite)
     show_fill(report, result, output)
+    if source.suffix.lower() in WORKBOOK_SUFFIXES:
+        from ..io.rewrite import lost_on_rewrite
+
+        lost = lost_on_rewrite(source)
+        if lost:  # the new file is written through openpyxl: say what it does not carry over
+            console().print(Text(
+                f"注意：输出文件中没有原文件的以下内容（{'；'.join(lost)}），原文件未改动：{source}", style="yellow"
+            ))
     return 1 if result.conflicts else 0
 
 
