@@ -11,17 +11,36 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 
 
-def run_in_group(cmd: Sequence[str], env: Mapping[str, str], timeout: float) -> subprocess.CompletedProcess:
-    """Run `cmd` in its own process group; subprocess.TimeoutExpired after the group is killed."""
+def run_in_group(
+    cmd: Sequence[str],
+    env: Mapping[str, str],
+    timeout: float,
+    tick: Callable[[], None] | None = None,
+    poll: float = 0.5,
+) -> subprocess.CompletedProcess:
+    """Run `cmd` in its own process group; subprocess.TimeoutExpired after the group is killed.
+    `tick()`, when given, is called about every `poll` seconds while it runs (progress)."""
     proc = subprocess.Popen(
         list(cmd), env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
+    deadline = time.monotonic() + timeout
     try:
-        out, err = proc.communicate(timeout=timeout)
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                # retrying communicate() after its timeout loses no output (subprocess docs)
+                out, err = proc.communicate(timeout=max(0.01, min(left, poll) if tick else left))
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() >= deadline:
+                    raise
+                if tick:
+                    tick()
     except BaseException:  # the timeout, or Ctrl+C: the group must not outlive us
         kill_group(proc)
         raise

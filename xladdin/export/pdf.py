@@ -11,16 +11,15 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
 from ..errors import OutputError
+from ..processes import run_in_group
 from .fontconfig import conf_for
 from .settings import ExportSettings
 
@@ -69,27 +68,13 @@ def _discard_profile() -> None:
 def _run(
     cmd: list[str], env: dict[str, str], timeout: float, tick: Callable[[], None] | None = None
 ) -> subprocess.CompletedProcess:
-    """Run soffice with a timeout; `tick()` is called about every POLL_SECONDS while it runs."""
-    proc = subprocess.Popen(
-        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True
-    )
-    deadline = time.monotonic() + timeout
-    while True:
-        left = deadline - time.monotonic()
-        try:
-            # retrying communicate() after its timeout loses no output (subprocess docs)
-            out, err = proc.communicate(timeout=max(0.01, min(left, POLL_SECONDS) if tick else left))
-            break
-        except subprocess.TimeoutExpired:
-            if time.monotonic() < deadline:
-                if tick:
-                    tick()
-                continue
-            os.killpg(proc.pid, signal.SIGKILL)  # soffice is a script around oosplash/soffice.bin
-            proc.communicate()
-            _discard_profile()  # a killed soffice may leave a half-written profile behind
-            raise OutputError(f"LibreOffice 转换 PDF 超时（{timeout:g} 秒），已终止。") from None
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    """Run soffice (a script around oosplash/soffice.bin) in its own process group with a
+    timeout; `tick()` is called about every POLL_SECONDS while it runs."""
+    try:
+        return run_in_group(cmd, env, timeout, tick=tick, poll=POLL_SECONDS)
+    except subprocess.TimeoutExpired:
+        _discard_profile()  # a killed soffice may leave a half-written profile behind
+        raise OutputError(f"LibreOffice 转换 PDF 超时（{timeout:g} 秒），已终止。") from None
 
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods")
