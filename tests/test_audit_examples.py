@@ -138,13 +138,19 @@ SHANGHAI_T3 = {  # row: (自然人, 商业企业, 科研机构, 社会公益组�
 }
 
 
-def test_shanghai_2019_request_paragraph() -> None:
+def _shanghai_t3() -> Report:
+    """A report holding 上海 2019's table 三 as printed (blank cells blank)."""
     report = Report()
     for key in [k for k in report.values if k.startswith("t3.")]:
         report.values[key] = None
     for row, values in SHANGHAI_T3.items():
         for (col, _), v in zip(T3_COLS, values, strict=True):
             report.values[f"t3.{row}.{col}"] = v
+    return report
+
+
+def test_shanghai_2019_request_paragraph() -> None:
+    report = _shanghai_t3()
     report.values.update({"t4.review_keep": 5, "t4.review_pending": 2, "t4.review_total": 7,
                           "t4.suit_direct_keep": 8, "t4.suit_direct_pending": 1, "t4.suit_direct_total": 9})
     report.sections["s1.request"] = SHANGHAI_REQUEST
@@ -167,11 +173,6 @@ def test_shanghai_2019_request_paragraph() -> None:
 
 def test_a_sub_item_named_without_others_is_that_item() -> None:
     """"因本机关不掌握而无法提供 N 件" (no 等) means the 不掌握 item: no finding when N equals it."""
-    report = Report()
-    for key in [k for k in report.values if k.startswith("t3.")]:
-        report.values[key] = None
-    for row, values in SHANGHAI_T3.items():
-        for (col, _), v in zip(T3_COLS, values, strict=True):
-            report.values[f"t3.{row}.{col}"] = v
+    report = _shanghai_t3()
     report.sections["s1.request"] = "本年度因本机关不掌握相关政府信息而无法提供265件。"
     assert [f.ref for f in check_text(report) if "unable" in f.ref] == []
