@@ -75,7 +75,15 @@ def test_table_two_without_its_reg_row_is_reported_once(seed) -> None:  # type: 
 def test_old_label_and_header_typos_still_read(seed) -> None:  # type: ignore[no-untyped-def]
     text = SEED.replace("行政规范性文件\t0\t1\t19", "规范性文件\t0\t1\t19")
     text = text.replace("法律服务机构", "法律服 务机构").replace("社会公益组织", "社会公益组")
-    assert _same(parse_text(text), seed) == {}
+    r = parse_text(text)
+    assert _same(r, seed) == {}
+    # the old label is said on the row's cells (the official label everywhere else: no notes)
+    said = {k: v for k, v in r.notes.items() if k.startswith("t2.")}
+    assert said == {
+        f"t2.norm_{m}": "原文行标签印作“规范性文件”，格式为“行政规范性文件”，按此行读取"
+        for m in ("made", "repealed", "valid")
+    }
+    assert not [k for k in seed.notes if k.startswith("t2.")]
 
 
 def test_table_four_as_three_five_column_tables(seed) -> None:  # type: ignore[no-untyped-def]

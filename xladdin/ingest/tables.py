@@ -384,9 +384,12 @@ def read_t2(lines: list[Line]) -> TableRead:
             continue
         ev = assigned.get(label)
         out.rows.append(_row(keys, ev, kinds_of(keys)) if ev is not None else _absent_row(keys))
+        printed = _label_variant(ev)
         for k in keys:
             if ev is not None:
                 out.where[k] = ev.line.where
+                if printed:  # the old label 规范性文件, a typo: read, and said on the row's cells
+                    out.notes[k] = f"原文行标签印作“{printed}”，格式为“{ev.target.key}”，按此行读取"
             else:
                 out.notes[k] = "原文未找到此行"
     for alt in alternatives:
@@ -397,6 +400,17 @@ def read_t2(lines: list[Line]) -> TableRead:
                     for k in rows[label]:
                         out.where.setdefault(k, ev.line.where)
     return out
+
+
+def _label_variant(ev: Event | None) -> str:
+    """The printed label of a table 二 row when it is not the official one ("规范性文件" for
+    "行政规范性文件"); "" when it is, or when the line also holds its block title."""
+    if ev is None or ev.target is None:
+        return ""
+    printed = norm(ev.label)
+    if not printed or ev.target.core in printed:
+        return ""
+    return ev.label.strip()
 
 
 def _row_in_line(label: str) -> Target | None:
