@@ -384,6 +384,26 @@ class _Search:
                         out[key] = parse_value(text, seg.kinds[c])
         return out
 
+    def _differ_from(self, reading: dict, keys, probe) -> None:  # type: ignore[no-untyped-def]
+        """Under `probe`, at least one of `keys` takes another value than in `reading`."""
+        m = self.model.m
+        diffs = []
+        for k in keys:
+            d = m.NewBoolVar("d")
+            m.Add(self.model.v[k] != reading[k]).OnlyEnforceIf(d)
+            diffs.append(d)
+        m.AddBoolOr(diffs).OnlyEnforceIf(probe)
+
+    def _run_probe(self, probe):  # type: ignore[no-untyped-def]
+        """Solve with `probe` assumed true, then switch it off for good (its constraints lapse)."""
+        m = self.model.m
+        m.ClearAssumptions()
+        m.AddAssumptions([probe])
+        status = self.run()
+        m.ClearAssumptions()
+        m.Add(probe == 0)
+        return status
+
     def settle(self, keys: list[str]) -> set[str]:
         """Keys whose value differs between optimal readings (the rest are proven the same)."""
         m = self.model.m
@@ -398,17 +418,8 @@ class _Search:
                 return set(keys)  # not proven: nothing is taken for settled
             rounds += 1
             probe = m.NewBoolVar("probe")
-            diffs = []
-            for k in same:
-                d = m.NewBoolVar("d")
-                m.Add(self.model.v[k] != first[k]).OnlyEnforceIf(d)
-                diffs.append(d)
-            m.AddBoolOr(diffs).OnlyEnforceIf(probe)
-            m.ClearAssumptions()
-            m.AddAssumptions([probe])
-            status = self.run()
-            m.ClearAssumptions()
-            m.Add(probe == 0)
+            self._differ_from(first, same, probe)
+            status = self._run_probe(probe)
             if status == cp_model.INFEASIBLE:
                 break
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -428,22 +439,11 @@ class _Search:
             if proj not in found:
                 found.append(proj)
                 decoded.append({k: sol["#cells"][k] for k in keys})  # type: ignore[index]
-        probes = []
         while len(found) <= limit and not self.timed_out:
             probe = m.NewBoolVar("probe")
             for proj in found:
-                diffs = []
-                for k in keys:
-                    d = m.NewBoolVar("d")
-                    m.Add(self.model.v[k] != proj[k]).OnlyEnforceIf(d)
-                    diffs.append(d)
-                m.AddBoolOr(diffs).OnlyEnforceIf(probe)
-            probes.append(probe)
-            m.ClearAssumptions()
-            m.AddAssumptions([probe])
-            status = self.run()
-            m.ClearAssumptions()
-            m.Add(probe == 0)
+                self._differ_from(proj, keys, probe)
+            status = self._run_probe(probe)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 break
             self._record()
