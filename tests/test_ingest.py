@@ -16,6 +16,7 @@ from xladdin.ingest import parse_text, read_published
 from xladdin.report import Report
 from xladdin.spec import SPEC
 from xladdin.spec.format2021 import T3_COLS, T3_ROWS
+from xladdin.values import Doubt
 
 HONGZE = DATA / "examples" / "2024_洪泽区人民政府.txt"
 SHUYANG = DATA / "examples" / "2023_沭阳县发展和改革局.txt"
@@ -162,11 +163,17 @@ def test_glued_digits_without_clue_are_ambiguous_never_guessed() -> None:
     assert r.values["t2.norm_made"] == 5
     assert "仅按合理性（现行有效件数不低于本年制发件数）" in r.notes["t2.norm_made"]
     for key in ("t2.norm_repealed", "t2.norm_valid"):
-        assert r.values[key] == "52348"
+        value = r.values[key]
+        assert isinstance(value, Doubt) and value.printed == "52348" and "5,23,48" in value.row_readings
         assert "无法确定" in r.notes[key]
         assert "5,23,48 / " in r.notes[key] or " / 5,23,48" in r.notes[key]
+    assert r.values["t2.norm_repealed"].readings == (2, 23, 234)  # type: ignore[union-attr]
     assert set(r.observed["repair"]["ambiguous"]) == {"t2.norm_repealed", "t2.norm_valid"}
-    assert {f.rule for f in check(r)} == {"T2-N"}
+    # the reader's doubt is one 待核 finding for the row, never a T2-N 强制 against the agency
+    [d1] = check(r)
+    assert (d1.rule, d1.severity) == ("D1", "待核")
+    assert [c.key for c in d1.cells] == ["t2.norm_repealed", "t2.norm_valid"]
+    assert "“52348”" in d1.message and "5,23,48" in d1.message and "不是报告的错误" in d1.message
 
 
 def test_glued_digits_resolved_by_last_years_report(example: Report) -> None:
@@ -186,7 +193,8 @@ def test_glued_digits_resolved_by_last_years_report(example: Report) -> None:
     # 5233: 5/2/33 and 5/23/3 fit T2-C … and 5/23/3 is implausible; 1211: 1/2/11? 20+1-2=19 no …
     text = text.replace("行政规范性文件5223", "行政规范性文件6226")  # 6/2/26? 24 no; 6/22/6? 4 no: none fits
     r = parse_text(text, previous=previous)
-    assert r.values["t2.norm_valid"] == "6226" and "无法确定" in r.notes["t2.norm_valid"]
+    value = r.values["t2.norm_valid"]
+    assert isinstance(value, Doubt) and value.printed == "6226" and "无法确定" in r.notes["t2.norm_valid"]
 
 
 def test_glued_t3_row_is_split_by_the_identities() -> None:
@@ -204,7 +212,7 @@ def test_23_row_table_with_other_cases_leaves_items_unknown() -> None:
     text = text[:start] + "(六) 其他处理\t1\t0\t0\t0\t0\t0\t1\n" + text[end:]
     r = parse_text(text)
     for row in ("other_1", "other_2", "other_3"):
-        assert r.values[f"t3.{row}.natural"] is None or isinstance(r.values[f"t3.{row}.natural"], str)
+        assert isinstance(r.values[f"t3.{row}.natural"], Doubt)
         assert r.values[f"t3.{row}.biz"] == 0  # a zero subtotal does decide its items
         assert "23 行" in r.notes[f"t3.{row}.natural"]
     assert r.extra["t3.other.natural"] == 1

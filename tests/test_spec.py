@@ -52,8 +52,9 @@ def test_rules_have_ids_scopes_and_messages():
     assert len(SPEC.rule("T3-R").identities) == 25
     assert len(SPEC.rule("E1").identities) == 7
     for r in SPEC.rules:
-        assert r.scope in ("表内", "表间", "跨期", "文表", "结构")
-        assert r.severity in ("强制", "提示")
+        assert r.scope in ("表内", "表间", "跨期", "文表", "结构", "读取")
+        assert r.severity in ("强制", "提示", "待核")
+        assert (r.severity == "待核") == (r.scope == "读取")  # only the reader's own doubt is 待核
         assert r.message and r.text
 
 

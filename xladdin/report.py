@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .spec import SPEC, Spec
-from .values import ABSENT, Value, is_absent, normalised, parse_value, to_json
+from .values import ABSENT, Doubt, Value, is_absent, normalised, parse_value, to_json
 
 LEVEL_NAMES = tuple(lv.name for lv in SPEC.levels)
 
@@ -107,6 +107,9 @@ class Report:
         absent = [k for k in self.spec.keys if is_absent(self.values[k])]
         if absent:
             out["absent"] = absent  # never printed in the source (not a printed blank)
+        doubt = {k: v.to_dict() for k in self.spec.keys if isinstance(v := self.values[k], Doubt)}
+        if doubt:
+            out["doubt"] = doubt  # printed, but the reader could not settle it (待核)
         if self.explanations:
             out["explanations"] = dict(self.explanations)
         if self.notes:
@@ -158,6 +161,10 @@ class Report:
             if not isinstance(key, str) or not spec.has_cell(key):
                 raise ValueError(f"“absent”中有未知的单元格键“{key}”，键的写法见 README“模板工作簿”一节")
             report.values[key] = ABSENT
+        for key, raw in _mapping(data.get("doubt"), "doubt").items():
+            if not spec.has_cell(key):
+                raise ValueError(f"“doubt”中有未知的单元格键“{key}”，键的写法见 README“模板工作簿”一节")
+            report.values[key] = Doubt.from_dict(_mapping(raw, f"doubt.{key}"), spec.cell(key).kind)
         for name in ("addresses", "explanations", "notes"):
             getattr(report, name).update(
                 {str(k): _text(v, f"{name}.{k}") for k, v in _mapping(data.get(name), name).items()}

@@ -8,11 +8,18 @@ kept, never turned into 0, so the checks can name it.
 out of a published report). It is not a blank: a printed blank is the report's own entry (a
 T*-N finding), an absent cell is a hole in what we were given (one structure finding per
 table, S7). A workbook never yields it: an empty input cell there is blank.
+
+`Doubt` is a printed cell the *reader* could not settle (several readings fit the identities,
+the digits do not match the row's cells, or OCR is unsure of a glyph). The doubt is the tool's,
+never the agency's: it is not a number (no identity that involves it is evaluated, as with
+absent cells), never a T*-N finding, and one 待核 finding per printed row (rule D1) names the
+cells, the printed text and every candidate reading, for a person to settle.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 
@@ -38,8 +45,45 @@ class Absent:
 
 ABSENT = Absent()
 ABSENT_TEXT = "未印出"
+DOUBT_TEXT = "待核"
 
-Value = int | Decimal | str | None | Absent
+
+@dataclass(frozen=True)
+class Doubt:
+    """A printed cell the reader could not settle (see the module's docstring)."""
+
+    printed: str  # the printed text behind the cell (the row's text for glued digits), "" if none
+    readings: tuple[int | Decimal, ...] = ()  # candidate values of this cell; () = none could be read
+    why: str = ""  # Chinese: why it is in doubt ("有多种读法", "数字个数与格数对不上", "文字识别存疑")
+    row: str = ""  # the printed row it belongs to (one D1 finding per row); falls back to the address
+    row_readings: tuple[str, ...] = ()  # the row's joint readings, e.g. ("5,23,48", "52,3,48")
+
+    def __bool__(self) -> bool:
+        return False
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"printed": self.printed, "readings": [to_json(r) for r in self.readings]}
+        if self.why:
+            out["why"] = self.why
+        if self.row:
+            out["row"] = self.row
+        if self.row_readings:
+            out["row_readings"] = list(self.row_readings)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict, kind: str = "count") -> Doubt:
+        readings = tuple(v for v in (parse_value(r, kind) for r in data.get("readings") or []) if is_number(v))
+        return cls(
+            printed=str(data.get("printed") or ""),
+            readings=readings,  # type: ignore[arg-type]
+            why=str(data.get("why") or ""),
+            row=str(data.get("row") or ""),
+            row_readings=tuple(str(r) for r in data.get("row_readings") or []),
+        )
+
+
+Value = int | Decimal | str | None | Absent | Doubt
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－，", "0123456789.-,")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -108,12 +152,25 @@ def is_absent(value: object) -> bool:
     return value is ABSENT
 
 
+def is_doubt(value: object) -> bool:
+    """A printed cell the reader could not settle (待核): not the agency's entry."""
+    return isinstance(value, Doubt)
+
+
+def is_unsettled(value: object) -> bool:
+    """Absent or in doubt: what the source gave us is not the report's own value, so no rule
+    judges the agency on it."""
+    return value is ABSENT or isinstance(value, Doubt)
+
+
 def problem(value: Value, kind: str) -> str | None:
     """Why `value` is not acceptable for a cell of `kind`, in Chinese; None when it is."""
     if value is None:
         return "空白"
     if value is ABSENT:
         return f"{ABSENT_TEXT}（原文没有此格）"
+    if isinstance(value, Doubt):
+        return f"{DOUBT_TEXT}（{value.why or '原文不能唯一读出'}）"
     if isinstance(value, str):
         if value in PLACEHOLDERS:
             return f"“{value}”"
@@ -133,14 +190,17 @@ def format_value(value: Value) -> str:
         return "空白"
     if value is ABSENT:
         return ABSENT_TEXT
+    if isinstance(value, Doubt):
+        return DOUBT_TEXT
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
 
 
 def to_json(value: Value) -> int | str | None:
-    """JSON form: int for counts, a decimal string for amounts, None for blank, text or absent
-    (Report.to_dict lists text under "invalid" and absent cells under "absent")."""
+    """JSON form: int for counts, a decimal string for amounts, None for blank, text, absent or
+    in doubt (Report.to_dict lists text under "invalid", absent cells under "absent" and cells
+    in doubt under "doubt")."""
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, int):

@@ -16,7 +16,7 @@ from ..previous import CARRY
 from ..report import Report
 from ..spec import SPEC, Identity, Rule
 from ..spec.format2021 import T2_DOC_MEASURES, T2_DOCS, T3_COLS, T3_GROUPS, T3_ROWS
-from ..values import ABSENT_TEXT, format_value, is_absent, is_number, problem
+from ..values import ABSENT_TEXT, Doubt, format_value, is_absent, is_number, is_unsettled, problem
 from .findings import CellRef, Finding
 
 NUMBER_RULE = {"t2": "T2-N", "t3": "T3-N", "t4": "T4-N"}
@@ -132,8 +132,8 @@ def check_numbers(report: Report) -> list[Finding]:
     for cell in report.spec.cells:
         value = report.value(cell.key)
         why = problem(value, cell.kind)
-        if why is None or is_absent(value):
-            continue  # absent cells: one S7 finding per table (check_absent)
+        if why is None or is_unsettled(value):
+            continue  # absent cells: one S7 per table (check_absent); in doubt: one D1 per row (check_doubt)
         if blank_for_its_parts(report, cell.key):
             continue  # a formula total blank because its parts are: the parts are reported
         note = report.notes.get(cell.key, "")
@@ -237,6 +237,57 @@ def check_absent(report: Report) -> list[Finding]:
     return out
 
 
+def check_doubt(report: Report) -> list[Finding]:
+    """D1 (待核): one finding per printed row whose cells the reader could not settle, naming the
+    cells, the printed text and every candidate reading. The doubt is the reader's, not the
+    agency's: these cells are in no T*-N finding and no identity that involves them is evaluated."""
+    rule = report.spec.rule("D1")
+    rows: dict[str, list[str]] = {}
+    for key in report.spec.keys:
+        value = report.value(key)
+        if isinstance(value, Doubt):
+            rows.setdefault(value.row or report.address(key) or key, []).append(key)
+    out = []
+    for keys in rows.values():
+        doubts: list[Doubt] = [report.value(k) for k in keys]  # type: ignore[misc]
+        first = doubts[0]
+        cells = [report.spec.cell(k) for k in keys]
+        table = report.spec.table(cells[0].table).number
+        names = "、".join(c.short for c in cells)
+        where = f"表{table} {len(keys)} 格（{names}）" if len(keys) > 1 else f"表{table}“{names}”"
+        addr = report.address(keys[0])
+        if addr:
+            where += f"，{addr}"
+        printed = f"原文“{first.printed}”" if first.printed else "原文此处"
+        why = "；".join(dict.fromkeys(d.why for d in doubts if d.why)) or "不能唯一读出"
+        if first.row_readings:
+            shown = " / ".join(first.row_readings)
+            readings = f"可能的读法（按此行顺序）：{shown}"
+        elif any(d.readings for d in doubts):
+            readings = "可能为：" + "；".join(
+                f"{c.short} {' / '.join(format_value(r) for r in d.readings)}"
+                for c, d in zip(cells, doubts, strict=True) if d.readings
+            )
+        else:
+            readings = "没有一种读法与此行的格数相符"
+        message = (
+            f"{where}：{printed}不能唯一读出（{why}），{readings}。这是读取的疑问，不是报告的错误；"
+            "请对照原件核定，核定前不据这些格判断报告对错。"
+        )
+        out.append(
+            rule_finding(
+                rule,
+                report,
+                ref=f"D1:{keys[0]}",
+                message=message,
+                cells=[_ref(report, k) for k in keys],
+                expected=" / ".join(first.row_readings) if first.row_readings else None,
+                actual=first.printed or None,
+            )
+        )
+    return out
+
+
 def check_old_format(report: Report) -> list[Finding]:
     """One finding when the source used 2019-format labels (set by readers in report.notes)."""
     label = report.notes.get("old_format_label")
@@ -319,7 +370,10 @@ def check(report: Report, previous: Report | None = None) -> list[Finding]:
     """All table rules (and cross-year rules when last year's report is given, or carried in
     the workbook as `report.previous`), 强制 first."""
     previous = previous if previous is not None else report.previous
-    findings = check_old_format(report) + check_absent(report) + check_numbers(report) + check_identities(report)
+    findings = (
+        check_old_format(report) + check_absent(report) + check_doubt(report) + check_numbers(report)
+        + check_identities(report)
+    )
     if previous is not None:
         findings += check_previous(report, previous)
     findings.sort(key=Finding.sort_key)
@@ -331,5 +385,5 @@ def rule_status(report: Report, rule_id: str, previous: Report | None = None) ->
     return [f for f in check(report, previous) if f.rule == rule_id]
 
 
-__all__ = ["check", "check_absent", "check_identities", "check_numbers", "check_previous", "evaluate_identity", "rule_finding",
+__all__ = ["check", "check_absent", "check_doubt", "check_identities", "check_numbers", "check_previous", "evaluate_identity", "rule_finding",
            "rule_status"]

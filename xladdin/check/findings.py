@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from ..values import Value, format_value, is_absent, to_json
+from ..values import Doubt, Value, format_value, is_absent, to_json
 
-SEVERITY_ORDER = {"强制": 0, "提示": 1}
+HARD, DOUBT, SOFT = "强制", "待核", "提示"
+SEVERITY_ORDER = {HARD: 0, DOUBT: 1, SOFT: 2}  # 强制 first, then the readings to settle, then 提示
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,8 @@ class CellRef:
         out = {"key": self.key, "address": self.address, "value": value}
         if is_absent(self.value):
             out["absent"] = True  # never printed in the source (value null is not a blank here)
+        if isinstance(self.value, Doubt):
+            out["doubt"] = self.value.to_dict()  # printed, not settled: the candidate readings
         return out
 
 
@@ -77,6 +82,21 @@ class Finding:
             out["parts"] = [p.to_dict() for p in self.parts]
         return out
 
+    def fingerprint(self, agency: str = "", year: int | None = None) -> str:
+        """A stable id of this finding across reruns: rule, agency, year, the rule instance and
+        the cells' keys (not their values, nor the message's wording). Review decisions are
+        stored under it (see `value_digest` for when a decision must be re-opened)."""
+        keys = sorted({c.key for c in self.cells})
+        parts = [self.rule, canonical_name(agency), str(year or ""), self.ref, ",".join(keys)]
+        return _digest(parts)
+
+    def value_digest(self) -> str:
+        """What the finding saw: its cells' values, the quoted text and the numbers compared.
+        A decision made on one digest is re-opened when a rerun sees another."""
+        cells = sorted((c.key, c.address if c.key.startswith("上年") else "", _shown(c.value)) for c in self.cells)
+        parts = [repr(cells), self.snippet, _shown(self.expected), _shown(self.actual)]
+        return _digest(parts)
+
     def sort_key(self) -> tuple[int, int, int, str]:
         """强制 first, then rules in the spec's order, then the cells in table order (表二,
         表三 row by row, 表四), so a clerk reads the list the way the tables run; the old
@@ -84,6 +104,21 @@ class Finding:
         rule_rank, cell_rank = _ranks()
         first = next((cell_rank[c.key] for c in self.cells if c.key in cell_rank), -1)
         return (SEVERITY_ORDER.get(self.severity, 9), rule_rank.get(self.rule, len(rule_rank)), first, self.ref)
+
+
+def _shown(v: Value) -> str:
+    return repr(v.to_dict()) if isinstance(v, Doubt) else format_value(v)
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def canonical_name(name: str) -> str:
+    """An agency name as an identity: compatibility forms folded (full-width to half-width),
+    whitespace removed. Deliberately strict; lenient matching (人民政府/政府, a region prefix)
+    belongs to the roster, which then supplies its own canonical name."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split())
 
 
 @cache
@@ -189,20 +224,43 @@ def _grouped(members: list[Finding]) -> Finding:
 
 def blocking(findings: list[Finding]) -> list[Finding]:
     """The 强制 findings: the report is wrong until they are fixed."""
-    return [f for f in findings if f.severity == "强制"]
+    return [f for f in findings if f.severity == HARD]
+
+
+def pending(findings: list[Finding]) -> list[Finding]:
+    """The 待核 findings: readings a person must settle; never the agency's defect."""
+    return [f for f in findings if f.severity == DOUBT]
+
+
+def advisory(findings: list[Finding]) -> list[Finding]:
+    """The 提示 findings: may be right, need a 说明."""
+    return [f for f in findings if f.severity == SOFT]
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    """Findings by severity, every severity present (0 where none): one counting for every output."""
+    out = dict.fromkeys(SEVERITY_ORDER, 0)
+    for f in findings:
+        out[f.severity] = out.get(f.severity, 0) + 1
+    return out
 
 
 def summary(findings: list[Finding]) -> str:
-    hard = len(blocking(findings))
-    soft = len(findings) - hard
     if not findings:
         return "通过：未发现问题"
-    unexplained = sum(1 for f in findings if f.severity == "提示" and not f.explained)
-    return f"{hard} 处强制错误，{soft} 处提示（{unexplained} 处未说明）"
+    n = counts(findings)
+    unexplained = sum(1 for f in advisory(findings) if not f.explained)
+    text = f"{n[HARD]} 处强制错误，{n[SOFT]} 处提示（{unexplained} 处未说明）"
+    if n[DOUBT]:
+        text += f"，{n[DOUBT]} 处待核（原文不能唯一读出，须人工核定，不是报告的错误）"
+    return text
 
 
 def show(value: Value) -> str:
     return format_value(value)
 
 
-__all__ = ["CellRef", "Finding", "blocking", "group_blanks", "summary", "show", "to_json"]
+__all__ = [
+    "DOUBT", "HARD", "SOFT", "SEVERITY_ORDER", "CellRef", "Finding", "advisory", "blocking", "canonical_name",
+    "counts", "group_blanks", "pending", "summary", "show", "to_json",
+]

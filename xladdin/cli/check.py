@@ -78,7 +78,7 @@ def check_tables(report: Report, previous: Report | None = None) -> list[Finding
 def rules_not_run(report: Report, previous: Report | None = None) -> list[str]:
     """Ids of the spec's rules check_tables does not run (in the spec's order)."""
     cross_year = previous is not None or report.previous is not None
-    ran = {r.id for r in SPEC.rules if r.scope == "表内"} | set(TABLE_STRUCTURE) | ({"Y1", "T2-C"} if cross_year else set())
+    ran = {r.id for r in SPEC.rules if r.scope in ("表内", "读取")} | set(TABLE_STRUCTURE) | ({"Y1", "T2-C"} if cross_year else set())
     return [r.id for r in SPEC.rules if r.id not in ran]
 
 

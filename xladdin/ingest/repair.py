@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..spec import SPEC, Identity
-from ..values import ABSENT, Value, format_value, parse_value
+from ..values import ABSENT, Doubt, Value, format_value, is_number, parse_value
 
 MAX_INSERT = 2  # at most this many dropped cells per row of separated tokens
 MAX_DIGITS = 8  # a cell cut from glued digits never has more digits than this
@@ -484,12 +484,11 @@ def solve(
                     out.notes[key] = f"{reason}，唯一读法为 {shown}"
             continue
         if not any(all(_feasible(s) for s in opt.segments) for opt in row.options):
+            why = "原文的数字个数与此行的格数对不上" if row.raw else "原文未找到此行的数字"
             for k in row.keys:
-                out.values[k] = row.raw or None
+                out.values[k] = _doubt(row, why)
                 out.unreadable.add(k)
-                out.notes[k] = (
-                    f"无法读取：原文“{row.raw}”的数字个数与此行的格数对不上" if row.raw else "无法读取：原文未找到此行的数字"
-                )
+                out.notes[k] = f"无法读取：原文“{row.raw}”的数字个数与此行的格数对不上" if row.raw else f"无法读取：{why}"
             continue
         variable.append(row)
     if not variable:
@@ -509,9 +508,9 @@ def solve(
     if search.minimize(sum(b for _, b in broken)) is None:
         for row in variable:
             for k in row.keys:
-                out.values[k] = row.raw or None
-                out.unreadable.add(k)
                 why = f"在求解时限（{TIME_LIMIT:g} 秒）内未能找到读法" if search.timed_out else "没有一种读法"
+                out.values[k] = _doubt(row, why)
+                out.unreadable.add(k)
                 out.notes[k] = f"无法读取：原文“{row.raw}”{why}" if row.raw else "无法读取：原文未找到此行的数字"
         return out
     out.violated = [ident.ref for ident, b in broken if search.solver.Value(b)]
@@ -567,9 +566,14 @@ def _notes(
             shown += " / ……"
         for k in row.keys:
             if k in differ:
-                out.values[k] = row.raw or None
                 out.ambiguous.add(k)
                 options = sorted({_show(r[k]) for r in listed})
+                out.values[k] = _doubt(
+                    row,
+                    "在求解时限内未能证明读法唯一" if search.timed_out else "有多种读法",
+                    tuple(dict.fromkeys(r[k] for r in listed if is_number(r[k]))),
+                    tuple(",".join(_show(r[j]) for j in row.keys) for r in listed[:MAX_LISTED]),
+                )
                 many = (
                     f"在求解时限（{TIME_LIMIT:g} 秒）内未能证明读法唯一（已找到的读法中此格为 {' / '.join(options)}）"
                     if search.timed_out
@@ -584,6 +588,12 @@ def _notes(
                 out.values[k] = final[k]
                 how = f"{decided_by[k]}，此格为" if k in decided_by else "此格在所有读法中均为"
                 out.notes[k] = f"{reason}；{how} {_show(final[k])}" if reason else f"{how} {_show(final[k])}"
+
+
+def _doubt(row: Row, why: str, readings: tuple = (), row_readings: tuple[str, ...] = ()) -> Doubt:
+    """The value of a printed cell this row leaves unsettled (待核), never the printed text as
+    if the agency had typed it."""
+    return Doubt(row.raw, readings, why, row.where or row.raw or ",".join(row.keys), row_readings)
 
 
 def _why(row: Row) -> str:
