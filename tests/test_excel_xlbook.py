@@ -260,7 +260,7 @@ def test_function_wizard_texts_are_registered_from_python(fake: FakeBook, tmp_pa
     fake.app = Obj(alert=fake.app.alert, api=api)
     fake.api = Obj(Saved=True)
     fake.name = "a.xlsx"
-    assert XlBook(fake).register_functions() == len(udfs.UDFS)
+    assert XlBook(fake).register_functions(udfs.wizard_texts()) == len(udfs.UDFS)
     macro, options = api.calls[0]
     assert macro == "'xladdin.xlam'!NB_STATUS"
     assert options["Category"] == udfs.CATEGORY and options["Description"].startswith("年报校验状态")
@@ -269,7 +269,7 @@ def test_function_wizard_texts_are_registered_from_python(fake: FakeBook, tmp_pa
     api.hosts.add("模板's.xlsm")
     fake.fullname, fake.name = str(tmp_path / "模板's.xlsm"), "模板's.xlsm"
     api.calls.clear()
-    assert XlBook(fake).register_functions() == 2 * len(udfs.UDFS)
+    assert XlBook(fake).register_functions(udfs.wizard_texts()) == 2 * len(udfs.UDFS)
     assert "'模板''s.xlsm'!NB_VALUE" in dict(api.calls) and fake.api.Saved is True
 
 
@@ -298,5 +298,7 @@ def test_an_xlwings_upgrade_is_named_with_both_versions_and_the_fix(fake: FakeBo
 
 def test_registering_texts_never_stops_a_button(fake: FakeBook) -> None:
     """Excel for Mac (appscript) or an odd COM state: no texts, and the action still runs."""
+    from xladdin.excel import udfs
+
     assert not hasattr(fake.app, "api")
-    assert XlBook(fake).register_functions() == 0
+    assert XlBook(fake).register_functions(udfs.wizard_texts()) == 0

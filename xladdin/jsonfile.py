@@ -14,9 +14,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .chars import SURROGATE as _SURROGATE
 from .errors import InputError
 from .fileio import read_input
-from .textsafety import SURROGATE as _SURROGATE
 
 MAX_JSON_BYTES = 20 << 20  # a Report is ~30 KB; a settings file a few hundred bytes
 MAX_DEPTH = 64  # a Report nests 4 levels deep

@@ -338,10 +338,11 @@ def run(control_id: str, book: Book | None = None, vba_xlwings: str = "") -> str
     action = ACTIONS.get(control_id)
     in_excel = book is None
     if in_excel:
+        from .udfs import wizard_texts
         from .xlbook import XlBook, xlwings_mismatch
 
         book = XlBook.caller()
-        book.register_functions()
+        book.register_functions(wizard_texts())
         notice = xlwings_mismatch(vba_xlwings)
         if notice:
             book.message(notice)

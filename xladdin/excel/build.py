@@ -31,18 +31,13 @@ from openpyxl import Workbook
 from ..errors import OutputError
 from ..names import TEMPLATE_NAME
 from . import package
-from .udf_vba import MISMATCH_CELL, MISMATCH_TEMPLATE
+from .identity import ADDIN_DESCRIPTION, ADDIN_NAME, ADDIN_TITLE, MISMATCH_CELL, MISMATCH_TEMPLATE, UDF_MODULE
 from .udf_vba import MODULE as UDF_VBA_MODULE
 from .udf_vba import module_code as udf_module_code
 from .vba import MACROS_DIR, PROJECT_NAME, VbaModule, compile_project, project_modules
 
-ADDIN_NAME = "xladdin.xlam"
-ADDIN_TITLE = "政务公开年报（xladdin）"
-ADDIN_DESCRIPTION = ("政府信息公开工作年度报告的编制、校验和导出：功能区“政务公开年报”选项卡和 NB_ 工作表函数。"
-                     "由 xladdin addin install 安装。")
 TEMPLATE_XLSM = Path(TEMPLATE_NAME).with_suffix(".xlsm").name
 CONF_SHEET = f"{PROJECT_NAME}.conf"
-UDF_MODULE = "xladdin.excel.udfs"
 # Machine-independent settings; keys exactly as xlwings spells them (upper case, spaces).
 CONF = (
     ("UDF MODULES", UDF_MODULE),

@@ -15,17 +15,11 @@ from __future__ import annotations
 import inspect
 
 from . import udfs
+from .identity import MISMATCH_CELL, MISMATCH_TEMPLATE, UDF_MODULE
 
 MODULE = "xladdin_udfs"
-PY_MODULE = "xladdin.excel.udfs"
-# The Chinese notice for an xlwings version mismatch, shown by buttons (Python) and by the NB_
-# cells (VBA, which reads it from this cell of the config sheet: the VBA itself stays ASCII).
-# Column D: xlwings reads only columns A:B of the sheet as settings.
-MISMATCH_CELL = "D1"
-MISMATCH_TEMPLATE = ("版本不一致：加载项（或启用宏的模板）中的 xlwings 为 {addin}，本机 Python 中的 xlwings 为 {python}，"
-                     "工作表函数（NB_）因此无法计算。请关闭 Excel，在命令提示符中运行 xladdin addin install；"
-                     "使用启用宏的模板（.xlsm）时，再运行 xladdin addin build 重新生成模板。")
-
+PY_MODULE = UDF_MODULE
+__all__ = ["MISMATCH_CELL", "MISMATCH_TEMPLATE", "MODULE", "NB_ERROR", "module_code", "wrapper"]
 NB_ERROR = f"""Private Function NbError(description As String) As String
     ' After an xlwings upgrade the DLL named for this VBA's version (xlwings64-<version>.dll) is
     ' missing next to python.exe and xlwings says "Could not load ...". Say it in Chinese with

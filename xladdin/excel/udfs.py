@@ -29,8 +29,8 @@ from ..check.findings import Finding, blocking
 from ..report import Report
 from ..spec import SPEC
 from ..values import format_value, is_absent, is_number, parse_value, problem
+from .identity import CATEGORY
 
-CATEGORY = "政务公开年报"
 _CACHE_SECONDS = 2.0  # one recalculation reads the workbook once, not once per formula
 _cache: dict[str, tuple[float, Report, list[Finding]]] = {}
 

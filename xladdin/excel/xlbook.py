@@ -16,6 +16,7 @@ from typing import Any
 
 from ..io.names import parse_reference
 from .book import TITLE, Book, quoted, rgb_hex
+from .identity import ADDIN_NAME, CATEGORY, MISMATCH_TEMPLATE
 
 XL_SHEET_VERY_HIDDEN = 2
 _PROTECTION_OPTIONS = (
@@ -247,13 +248,12 @@ class XlBook(Book):
 
         return FileBook(path)
 
-    def register_functions(self) -> int:
+    def register_functions(self, texts: list[tuple[str, str, list[str]]]) -> int:
         """The function wizard's Chinese texts (description, category, argument help) for the NB_
         functions, in the add-in and in the calling workbook if it is the macro-enabled template.
         Done from Python on every button click, so that the VBA needs no auto-run macro and no
-        Chinese text. Never fails an action; returns how many functions were registered."""
-        from .build import ADDIN_NAME
-        from .udfs import CATEGORY, wizard_texts
+        Chinese text. `texts`: (name, description, argument descriptions), from
+        udfs.wizard_texts(). Never fails an action; returns how many functions were registered."""
 
         try:
             api = self.book.app.api
@@ -268,7 +268,7 @@ class XlBook(Book):
                 saved = self.book.api.Saved
             except Exception:  # noqa: BLE001 - COM: whatever Excel raises, the action goes on
                 saved = None
-            for name, description, args in wizard_texts():
+            for name, description, args in texts:
                 try:
                     api.MacroOptions("'" + host.replace("'", "''") + "'!" + name, Description=description,
                                      Category=CATEGORY, ArgumentDescriptions=args or None)
@@ -292,8 +292,6 @@ def xlwings_mismatch(vba_version: str) -> str | None:
 
     if not vba_version or vba_version == xw.__version__:
         return None
-    from .udf_vba import MISMATCH_TEMPLATE
-
     return MISMATCH_TEMPLATE.format(addin=vba_version, python=xw.__version__)
 
 

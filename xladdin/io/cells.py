@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..chars import CONTROL as _CONTROL
+from ..chars import SURROGATE as _SURROGATE
 from ..errors import OutputError
-from ..textsafety import CONTROL as _CONTROL
-from ..textsafety import SURROGATE as _SURROGATE
 
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")

@@ -288,7 +288,7 @@ def _template() -> Any:
         build_workbook = None
     if build_workbook is not None:
         return build_workbook()
-    from . import TEMPLATE_PATH
+    from ..names import TEMPLATE_PATH
 
     if not TEMPLATE_PATH.exists():
         raise OutputError("找不到年报模板，请先运行 `xladdin template`", path=str(TEMPLATE_PATH))
