@@ -335,3 +335,27 @@ def test_libreoffice_basic_loads_every_module_of_both_files(built, tmp_path: Pat
 
 def test_build_names(built) -> None:  # noqa: ANN001
     assert built.addin.name == ADDIN_NAME and built.template.name == TEMPLATE_XLSM
+
+
+def test_addin_window_is_hidden_as_excel_writes_it(built) -> None:  # noqa: ANN001
+    """Excel saves an add-in with <workbookView visibility="hidden">; the .xlsm template stays visible."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    for path, expected in ((built.addin, "hidden"), (built.template, "visible")):
+        root = ET.fromstring(zipfile.ZipFile(path).read("xl/workbook.xml"))
+        views = root.findall("m:bookViews/m:workbookView", ns)
+        assert len(views) == 1 and views[0].get("visibility") == expected
+
+
+def test_project_stream_of_the_built_addin_has_its_workspace(built) -> None:  # noqa: ANN001
+    import olefile
+
+    data = zipfile.ZipFile(built.addin).read("xl/vbaProject.bin")
+    ole = olefile.OleFileIO(data, raise_defects=olefile.DEFECT_INCORRECT)
+    try:
+        project = ole.openstream("PROJECT").read().decode("cp1252")
+    finally:
+        ole.close()
+    listed = re.findall(r"^(?:Document=|Module=|Class=)([^/\r]+)", project, re.M)
+    workspace = project.split("\r\n[Workspace]\r\n", 1)[1]
+    assert workspace.endswith("\r\n") and not workspace.endswith("\r\n\r\n")
+    assert [line.split("=", 1)[0] for line in workspace.split("\r\n")[:-1]] == listed

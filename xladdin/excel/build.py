@@ -76,6 +76,7 @@ def addin_workbook() -> Workbook:
     ws.title = "说明"
     ws.append(["xladdin 加载项：功能区“政务公开年报”选项卡。本工作表不会显示。"])
     add_conf_sheet(wb)
+    wb.views[0].visibility = "hidden"  # <workbookView visibility="hidden">: what Excel writes for an add-in
     # docProps/core.xml: the title and description Excel's 加载项 dialog shows for the add-in
     wb.properties.title = ADDIN_TITLE
     wb.properties.description = ADDIN_DESCRIPTION

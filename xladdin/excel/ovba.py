@@ -3,15 +3,24 @@
 Written here because the compressor of `ms-ovba-compression` 0.0.x corrupts long inputs (the
 olevba round-trip test caught it: modules of more than a few KB came back garbled).
 
-A chunk that does not compress is stored raw (MS-OVBA 2.4.1.3.10): its 4096 bytes verbatim,
-a final shorter chunk padded with zeros to 4096, as Office's own compressor does (a compressed
-chunk holds at most 4096 bytes, so about 3,650 incompressible bytes no longer fit). Text, the
-only thing a VBA stream holds, always compresses; the padding only ever follows binary data.
+Every chunk is written compressed. MS-OVBA 2.4.1.3.10 also allows a stored (raw) chunk for
+data that does not compress, but a public report says Excel drops whole modules written that
+way, so this compressor never writes one: a chunk whose compressed form would not fit in 4096
+bytes (about 3,650 bytes of incompressible data: random binary, not VBA source) is refused
+with `Incompressible`. VBA source is text and compresses two to three times.
 """
 
 from __future__ import annotations
 
 CHUNK = 4096
+
+
+class Incompressible(ValueError):
+    """A 4096-byte stretch of the input whose compressed form does not fit in a chunk."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(f"bytes {offset}–{offset + CHUNK - 1} do not compress")
+        self.offset = offset
 
 
 def _copy_token_params(position: int) -> tuple[int, int]:
@@ -61,15 +70,13 @@ def _compress_chunk(chunk: bytes) -> bytes:
 
 
 def compress(data: bytes) -> bytes:
+    """The compressed container of `data`: compressed chunks only (Incompressible otherwise)."""
     out = bytearray(b"\x01")
     for start in range(0, len(data), CHUNK):
-        chunk = data[start : start + CHUNK]
-        body = _compress_chunk(chunk)
-        # a compressed chunk's data holds at most CHUNK bytes; a full chunk is raw when that saves nothing
-        if len(body) > CHUNK or (len(chunk) == CHUNK and len(body) >= CHUNK):
-            header, body = 0x3FFF, chunk.ljust(CHUNK, b"\0")  # raw: size field 4095, flag bit 15 clear
-        else:
-            header = 0xB000 | (len(body) + 2 - 3)
+        body = _compress_chunk(data[start : start + CHUNK])
+        if len(body) > CHUNK:  # the size field holds at most 4096 bytes of compressed data
+            raise Incompressible(start)
+        header = 0xB000 | (len(body) + 2 - 3)  # signature 0b011, flag bit 15: compressed
         out += header.to_bytes(2, "little") + body
     return bytes(out)
 

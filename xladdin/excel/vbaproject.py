@@ -22,14 +22,17 @@ import struct
 import uuid
 from dataclasses import dataclass
 
+from ..errors import OutputError
 from . import cfb
-from .ovba import compress
+from .ovba import Incompressible, compress
 
 CODEPAGE = 1252  # the project's MBCS code page: module sources must be ASCII (vba._read_source)
 ENCODING = f"cp{CODEPAGE}"
 LCID = 0x0409
 SYSKIND_WIN64 = 3
 HOST_EXTENDER = "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000"
+# ProjectWindowState (2.3.1.19): left, top, right, bottom, "C" = the code window is closed
+WINDOW_CLOSED = "0, 0, 0, 0, C"
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,10 @@ def encrypt(project_id: str, data: bytes) -> bytes:
 
 
 def project_stream(name: str, project_id: str, modules: list[Module]) -> bytes:
-    """The PROJECT stream (MS-OVBA 2.3.1): unprotected, no password, visible."""
+    """The PROJECT stream (MS-OVBA 2.3.1): unprotected, no password, visible; then the host
+    extenders and, as Excel writes it, a [Workspace] section with every module's window
+    closed. Each line ends with CRLF, the last included, and no empty line follows it
+    (VBAPROJECTText: ... NWLN HostExtenders [NWLN ProjectWorkspace])."""
     lines = [f'ID="{project_id}"']
     for mod in modules:
         if mod.kind == "document":
@@ -142,8 +148,9 @@ def project_stream(name: str, project_id: str, modules: list[Module]) -> bytes:
     lines += [f'Name="{name}"', 'HelpContextID="0"', 'VersionCompatible32="393222000"']
     for key, data in (("CMG", b"\0\0\0\0"), ("DPB", b"\0"), ("GC", b"\xff")):
         lines.append(f'{key}="{binascii.hexlify(encrypt(project_id, data)).upper().decode("ascii")}"')
-    lines += ["", "[Host Extender Info]", HOST_EXTENDER, ""]
-    return "\r\n".join(lines).encode(ENCODING) + b"\r\n"
+    lines += ["", "[Host Extender Info]", HOST_EXTENDER, "", "[Workspace]"]
+    lines += [f"{mod.name}={WINDOW_CLOSED}" for mod in modules]
+    return "".join(line + "\r\n" for line in lines).encode(ENCODING)
 
 
 def projectwm_stream(modules: list[Module]) -> bytes:
@@ -161,7 +168,13 @@ def vba_project_stream() -> bytes:
 
 
 def module_stream(mod: Module) -> bytes:
-    return compress(mod.source.replace("\r\n", "\n").replace("\n", "\r\n").encode(ENCODING))
+    """The module's source, compressed. Source text always compresses; a module that does not
+    (binary data pasted into it) is refused, never stored raw (ovba.py says why)."""
+    try:
+        return compress(mod.source.replace("\r\n", "\n").replace("\n", "\r\n").encode(ENCODING))
+    except Incompressible as exc:
+        raise OutputError(f"VBA 模块“{mod.name}”的第 {exc.offset + 1} 个字节起的内容无法压缩（不像 VBA 源代码），"
+                          "不写入加载项") from exc
 
 
 def write(modules: list[Module], name: str = "VBAProject", project_id: str | None = None) -> bytes:
