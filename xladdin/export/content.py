@@ -13,6 +13,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from ..report import Report
+from ..spec import Spec
 from ..spec.layout import Grid, GridCell, grid
 from ..values import Value, is_absent
 
@@ -172,14 +173,29 @@ def section_heading(section) -> str:
     return f"{section.number}、{section.heading}"
 
 
+_NUMBERS = "一二三四五六七八九十"
+
+
+def part_headings(spec: Spec) -> dict[str, str]:
+    """Section 一's five parts and their official headings: "s1.active" -> "（一）主动公开" …"""
+    parts = [p for p in spec.parts if p.section == "s1" and p.key != "s1.intro"]
+    return {p.key: f"（{_NUMBERS[i]}）{p.title}" for i, p in enumerate(parts)}
+
+
 def build(report: Report) -> list[Block]:
     spec = report.spec
+    headings = part_headings(spec)
     blocks: list[Block] = [Title(title_lines(report))]
     blocks += [_paragraph(p, "preface") for p in paragraphs(report.section("preface"))]
     for section in spec.sections:
         blocks.append(Heading(1, section_heading(section), section.key))
         for part in (p for p in spec.parts if p.section == section.key):
-            blocks += [_paragraph(p, part.key) for p in paragraphs(report.section(part.key))]
+            texts = paragraphs(report.section(part.key))
+            # The official outline: （一）主动公开 … （五）监督保障 head their parts, unless the
+            # clerk's text opens with a heading of that level already (as a line or run in).
+            if texts and part.key in headings and not _LEVEL2.match(texts[0]):
+                blocks.append(Heading(2, headings[part.key]))
+            blocks += [_paragraph(p, part.key) for p in texts]
         if section.table:
             blocks.append(table_block(report, section.table))
     sig = signature(report)

@@ -305,7 +305,20 @@ def split_s1(paras: list[tuple[str, str]]) -> dict[str, list[str]]:
         else:
             current = _part_of(head) or current
         parts[current] += [t for t, _ in paras[start : bounds[n + 1]]]
+    for key, texts in parts.items():
+        if texts and _official_heading(texts[0], key):
+            del texts[0]  # "（一）主动公开" on a line of its own is the outline, not the part's text
     return parts
+
+
+_PART_TITLES = {p.key: norm(p.title) for p in SPEC.parts if p.section == "s1" and p.key != "s1.intro"}
+_NUMBERED = re.compile(r"^[（(][一二三四五六七八九十]{1,2}[）)](.+?)[。.]?$")
+
+
+def _official_heading(text: str, key: str) -> bool:
+    """The paragraph is only the format's own heading of part `key` (as `xladdin export` prints it)."""
+    m = _NUMBERED.match(norm(text))
+    return bool(m) and key in _PART_TITLES and m.group(1) == _PART_TITLES[key]
 
 
 def _part_of(head: str) -> str | None:
