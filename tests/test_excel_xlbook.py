@@ -109,7 +109,37 @@ class FakeRange:
 
     @property
     def column_width(self) -> float:
-        return 0.0
+        return self.ws.column_dimensions[get_column_letter(self.c1)].width or 0.0
+
+    def merge(self, across: bool = False) -> None:
+        if not any(m.min_row == self.r1 and m.min_col == self.c1 for m in self.ws.merged_cells.ranges):
+            self.ws.merge_cells(start_row=self.r1, start_column=self.c1, end_row=self.r2, end_column=self.c2)
+
+    @property
+    def merge_area(self) -> FakeRange:
+        for m in self.ws.merged_cells.ranges:
+            if m.min_row <= self.r1 <= m.max_row and m.min_col <= self.c1 <= m.max_col:
+                return FakeRange(self.ws, m.min_row, m.min_col, m.max_row, m.max_col)
+        return self
+
+    @property
+    def wrap_text(self) -> bool:
+        return bool(self._cell().alignment.wrap_text)
+
+    @wrap_text.setter
+    def wrap_text(self, value: bool) -> None:
+        from openpyxl.styles import Alignment
+
+        for r in range(self.r1, self.r2 + 1):
+            self.ws.cell(r, self.c1).alignment = Alignment(wrap_text=value, vertical="top")
+
+    @property
+    def row_height(self) -> float | None:
+        return self.ws.row_dimensions[self.r1].height
+
+    @row_height.setter
+    def row_height(self, h: float) -> None:
+        self.ws.row_dimensions[self.r1].height = h
 
     @column_width.setter
     def column_width(self, w: float) -> None:
@@ -302,3 +332,28 @@ def test_registering_texts_never_stops_a_button(fake: FakeBook) -> None:
 
     assert not hasattr(fake.app, "api")
     assert XlBook(fake).register_functions(udfs.wizard_texts()) == 0
+
+
+def test_draft_through_xlbook_matches_the_file_book(fake: FakeBook, tmp_path: Path) -> None:
+    """生成正文 in Excel writes what the command line writes: typed parts kept, drafts beside
+    (wrapped, merged over the block's rows), an empty part drafted and its rows grown."""
+    from xladdin.draft import draft
+
+    book = XlBook(fake)
+    book.set(book.require("NB_sec_s6"), None)
+    other = tmp_path / "b.xlsx"
+    fake.save()
+    shutil.copy(fake.fullname, other)
+    text = run("xladdin_draft", book)
+    assert "已写入空白的“其他需要报告的事项”" in text and fake.alerts[-1] == text
+    run("xladdin_draft", FileBook(other))
+    mine, theirs = fake.wb["正文"], load_workbook(other)["正文"]
+    assert [[c.value for c in r] for r in mine.iter_rows()] == [[c.value for c in r] for r in theirs.iter_rows()]
+    report = FileBook(other).read_report()
+    assert report.sections["s6"] == draft(report)["s6"].text
+    s6 = book.require("NB_sec_s6").rsplit("!", 1)[1]
+    row = mine[s6].row
+    assert sum(mine.row_dimensions[r].height or 15 for r in range(row, row + 3)) >= 3 * 16
+    beside = mine.cell(mine["B10"].row, 3) if mine["C10"].value else None
+    assert beside is not None and beside.alignment.wrap_text
+    assert any(m.min_col == 3 and m.min_row == 10 and m.max_row == 12 for m in mine.merged_cells.ranges)

@@ -20,6 +20,7 @@ HEADER = ["键", "项目", "数值", "来源"]
 # (last year's key, this year's key): 结转下年度 -> 上年结转, column by column.
 CARRY = tuple((f"t3.carry_out.{col}", f"t3.carry_in.{col}") for col, _ in T3_COLS)
 VALID_KEYS = tuple(f"t2.{row}_valid" for row, _ in T2_DOCS)  # for T2-C
+DRAFT_KEYS = ("t3.new.total",)  # 生成正文: "本年新收申请较上年增加 N 件"
 
 
 def previous_rows(previous: Report) -> list[list[Any]]:
@@ -27,7 +28,7 @@ def previous_rows(previous: Report) -> list[list[Any]]:
     rows: list[list[Any]] = [list(HEADER)]
     rows.append(["meta.agency", META_LABELS["agency"], previous.meta.agency, previous.source])
     rows.append(["meta.year", META_LABELS["year"], previous.meta.year, previous.source])
-    for key in [k for k, _ in CARRY] + list(VALID_KEYS):
+    for key in [k for k, _ in CARRY] + list(VALID_KEYS) + list(DRAFT_KEYS):
         value = previous.value(key)
         if is_number(value) and SPEC.cell(key).kind == "amount":
             value = float(value)

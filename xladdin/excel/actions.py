@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..draft import Applied
 from ..errors import InputError, XladdinError
 from ..jsonfile import read_json
 from ..names import SHEET_RESULTS
@@ -164,6 +165,64 @@ def fill_totals(book: Book) -> str:
         if len(result.conflicts) > 5:
             text += f"……（共 {len(result.conflicts)} 处，点“校验”查看全部）"
     return text
+
+
+# ---------------------------------------------------------------------- 生成正文
+
+DRAFT_HEADER = "生成的草稿（与表格数字一致；该部分已有文字，未改动，可复制采用）"
+DRAFT_WIDTH = 60
+
+
+def draft_narrative(book: Book, previous: Report | None = None) -> str:
+    """生成正文: see draft_into."""
+    return draft_into(book, previous).summary()
+
+
+def draft_into(book: Book, previous: Report | None = None) -> Applied:
+    """Draft the sentences whose numbers come from the tables (xladdin.draft) into the empty
+    正文 blocks; beside a block that holds text, in the next column, for the clerk to take or
+    leave. Typed text is never changed. `previous`: last year's report (else 上年数据)."""
+    from ..draft import draft, is_empty
+    from ..names import SHEET_TEXT, section_name
+    from ..template.layout import TEXT_FIRST_ROW, TEXT_PART_ROWS
+
+    TEXT_HEADER_ROW = TEXT_FIRST_ROW - 1  # noqa: N806 - the 正文 sheet's column-header row
+
+    _require_report(book)
+    report = book.read_report()
+    drafts = draft(report, previous)
+    applied = Applied(drafts=drafts)
+    header_written = False
+    for key, d in drafts.items():
+        address = book.require(section_name(key))
+        beside = _next_column(address)
+        if not d.text:
+            continue
+        if is_empty(report.sections.get(key)):
+            book.show_text(address, d.text)
+            if book.get(beside) not in (None, ""):
+                book.set(beside, None)  # an earlier draft shown beside this block: now in it
+            applied.written.append(key)
+            continue
+        applied.beside.append(key)
+        book.show_text(beside, d.text, rows=TEXT_PART_ROWS, width=DRAFT_WIDTH)
+        if not header_written:
+            book.show_text(beside.rstrip("0123456789") + str(TEXT_HEADER_ROW), DRAFT_HEADER)
+            book.set_print_area(SHEET_TEXT, "A:B")  # the drafts stay on screen, not on the printed page
+            header_written = True
+    if applied.written or applied.beside:
+        book.show_sheet(SHEET_TEXT)
+    book.done()
+    return applied
+
+
+def _next_column(address: str) -> str:
+    """"正文!B9" -> "正文!C9"."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+
+    sheet, cell = address.rsplit("!", 1)
+    letters, row = coordinate_from_string(cell.replace("$", ""))
+    return f"{sheet}!{get_column_letter(column_index_from_string(letters) + 1)}{row}"
 
 
 # ---------------------------------------------------------------------- 校验 / 清除标记
@@ -324,6 +383,7 @@ ACTIONS: dict[str, Action] = {
     "xladdin_new": Action("新建年报", new_report),
     "xladdin_import": Action("导入上年数据", import_previous),
     "xladdin_fill": Action("填充合计", fill_totals),
+    "xladdin_draft": Action("生成正文", draft_narrative),
     "xladdin_check": Action("校验", check_book),
     "xladdin_clear": Action("清除标记", clear_marks),
     "xladdin_export": Action("导出报告", export_report),

@@ -102,6 +102,16 @@ class Book(ABC):
         The first row is a header (bold, frozen). state: visible, hidden or veryHidden."""
 
     @abstractmethod
+    def show_text(self, address: str, text: str, rows: int = 1, width: float | None = None) -> None:
+        """Put `text` in the cell, wrapped and aligned top left, merged down over `rows` rows
+        (a merge already there is kept), its column `width` wide (None: as it is), and grow the
+        rows under it until the text shows whole (rows never shrink)."""
+
+    @abstractmethod
+    def set_print_area(self, sheet: str, area: str) -> None:
+        """What the sheet prints ("A:B"): columns beside it (drafts, notes) stay on screen."""
+
+    @abstractmethod
     def add_link(self, address: str, target: str, text: str) -> None:
         """Put an internal hyperlink to `target` ("sheet!A1") in the cell at `address`."""
 

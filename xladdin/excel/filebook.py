@@ -15,7 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -27,6 +27,7 @@ from ..io.names import parse_reference
 from ..io.parts import sheet_scan, workbook_part
 from ..io.rewrite import lost_on_rewrite
 from ..io.workbook import open_workbook
+from ..sheetfit import fit_text_cells
 from . import package
 from .book import TITLE, Book, quoted, rgb_hex
 
@@ -36,7 +37,9 @@ COMMENT_AUTHOR = "xladdin校验"  # not "xladdin": xladdin.io reads comments by 
 
 class FileBook(Book):
     def __init__(self, path: str | Path, answers: dict[str, str] | None = None,
-                 workbook: Workbook | None = None) -> None:
+                 workbook: Workbook | None = None, save_to: str | Path | None = None) -> None:
+        """`save_to`: where the action's result is saved (default: the file itself, as a
+        button in Excel does); the command line saves beside the original instead."""
         self._path = Path(path)
         self.answers = dict(answers or {})
         self.messages: list[str] = []
@@ -51,6 +54,8 @@ class FileBook(Book):
             raise InputError("加载项文件（.xlam）不能作为年报工作簿打开", path=str(self._path))
         # the pre-open checks of every command (zip bombs, DOCTYPE, encrypted, .xls…)
         self.wb = open_workbook(self._path, keep_vba=self._path.suffix.lower() in MACRO_SUFFIXES, keep_user_content=True)
+        if save_to is not None:
+            self._path = Path(save_to)  # read from the original (_loaded_from), saved there
 
     # ------------------------------------------------------------ primitives
 
@@ -154,6 +159,24 @@ class FileBook(Book):
             ws.column_dimensions[get_column_letter(i)].width = width
         if state != "visible":
             ws.sheet_state = state
+
+    def show_text(self, address: str, text: str, rows: int = 1, width: float | None = None) -> None:
+        cell = set_value(self._cell(address), text, self.path)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        ws = cell.parent
+        merged = any(m.min_row == cell.row and m.min_col == cell.column for m in ws.merged_cells.ranges)
+        if rows > 1 and not merged:
+            ws.merge_cells(start_row=cell.row, start_column=cell.column, end_row=cell.row + rows - 1,
+                           end_column=cell.column)
+        if width is not None:
+            ws.column_dimensions[get_column_letter(cell.column)].width = width
+        fit_text_cells(self.wb, [(ws.title, cell.coordinate)])
+
+    def set_print_area(self, sheet: str, area: str) -> None:
+        if sheet in self.wb.sheetnames:
+            ws = self.wb[sheet]
+            first, last = area.split(":")
+            ws.print_area = f"{first}1:{last}{ws.max_row}"  # openpyxl wants rows too
 
     def add_link(self, address: str, target: str, text: str) -> None:
         cell = set_value(self._cell(address), text, self.path)

@@ -19,6 +19,7 @@ from .book import TITLE, Book, quoted, rgb_hex
 from .identity import ADDIN_NAME, CATEGORY, MISMATCH_TEMPLATE
 
 XL_SHEET_VERY_HIDDEN = 2
+XL_TOP, XL_LEFT = -4160, -4131  # xlTop, xlLeft
 _PROTECTION_OPTIONS = (
     "AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",
     "AllowInsertingRows", "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows",
@@ -187,6 +188,39 @@ class XlBook(Book):
             ws.api.Visible = XL_SHEET_VERY_HIDDEN
         elif state != "visible":
             ws.visible = False
+
+    def show_text(self, address: str, text: str, rows: int = 1, width: float | None = None) -> None:
+        from ..sheetfit import MAX_ROW_HEIGHT, line_height, wrapped_lines
+
+        sheet, cell = address.rsplit("!", 1)
+        row, col = _coords(cell)
+        ws = self.book.sheets[sheet]
+        rng = self._writable(address)
+        rng.value = text
+        self._grids.clear()
+        area = ws.range((row, col), (row + rows - 1, col)) if rows > 1 else rng
+        if rows > 1:
+            area.merge()
+        area.wrap_text = True
+        if sys.platform == "win32":
+            area.api.VerticalAlignment = XL_TOP
+            area.api.HorizontalAlignment = XL_LEFT
+        if width is not None:
+            ws.range((1, col)).column_width = width
+        merged = rng.merge_area
+        last = merged.last_cell
+        first_row, last_row = row, max(last.row, row)
+        span = sum(ws.range((1, c)).column_width or 8.43 for c in range(col, max(last.column, col) + 1))
+        need = wrapped_lines(text, span) * line_height(11.0) + 6
+        per_row = min(MAX_ROW_HEIGHT, need / (last_row - first_row + 1))
+        for r in range(first_row, last_row + 1):
+            line = ws.range((r, 1))
+            if (line.row_height or 15.0) < per_row:
+                line.row_height = per_row
+
+    def set_print_area(self, sheet: str, area: str) -> None:
+        if sys.platform == "win32" and sheet in self.sheet_names():
+            self.book.sheets[sheet].api.PageSetup.PrintArea = area
 
     def add_link(self, address: str, target: str, text: str) -> None:
         self._grids.pop(address.rsplit("!", 1)[0], None)
