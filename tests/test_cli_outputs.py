@@ -99,7 +99,7 @@ def test_export_refusal_lists_ten_findings_and_points_to_check(
     lines = err.strip().splitlines()
     assert "33 处强制错误" in lines[0]
     assert len(lines) == 12 and "另有 23 处" in lines[-1] and "xladdin check" in lines[-1]
-    assert lines[1].startswith("  [T2-N:t2.reg] 表二“规章”行 3 格")  # table order
+    assert lines[1].startswith("  【T2-N 表二数值】表二“规章”行 3 格")  # table order; no internal key
 
 
 def test_audit_folder_lists_files_its_listing_skipped(

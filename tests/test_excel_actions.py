@@ -59,7 +59,7 @@ def test_check_marks_exactly_the_cells_of_a_seeded_error(example_path: Path) -> 
     assert book.comment(addr).startswith(MARK_PREFIX) and "T2-N" in book.comment(addr)
     rows = book.read_rows(SHEET_RESULTS)
     assert len(rows) == 2 and rows[1][2] == "T2-N"
-    link = book.wb[SHEET_RESULTS]["H2"].hyperlink
+    link = book.wb[SHEET_RESULTS].cell(2, RESULT_HEADER.index("定位") + 1).hyperlink
     assert link is not None and link.location == "'" + addr.replace("!", "'!")
 
 
@@ -81,7 +81,7 @@ def test_recheck_clears_old_marks_and_keeps_explanations(example_path: Path) -> 
     rows = book.read_rows(SHEET_RESULTS)
     ref_col, text_col = RESULT_HEADER.index("规则实例"), RESULT_HEADER.index("说明")
     ref = rows[1][ref_col]
-    book.set(f"{SHEET_RESULTS}!{'ABCDEFGH'[text_col]}2", "本年未受理许可，填“/”为笔误")
+    book.set(f"{SHEET_RESULTS}!{'ABCDEFGHI'[text_col]}2", "本年未受理许可，填“/”为笔误")
     book.save()
     # fix the first error, seed another: the old mark goes, the 说明 stays
     _seed(example_path, t2__licensing=0, t2__penalty="-")

@@ -243,7 +243,7 @@ def test_check_and_clear_through_xlbook(fake: FakeBook) -> None:
     assert book.comment(addr).startswith(MARK_PREFIX)
     results = fake.wb[SHEET_RESULTS]
     assert fake.wb.active.title == SHEET_RESULTS
-    assert results["C2"].value == "T2-N" and results.links["H2"] == "#'" + addr.replace("!", "'!")
+    assert results["C2"].value == "T2-N" and results.links["G2"] == "#'" + addr.replace("!", "'!")
     run("xladdin_check", book)  # a second run replaces the note (xlwings refuses to add a second)
     run("xladdin_clear", book)
     assert book.fill(addr) == before and book.comment(addr) == "" and book.marks() == {}

@@ -55,14 +55,14 @@ def test_fragment_only_for_html(example_file, tmp_path, capsys):
 def test_refuses_on_blocking_findings_and_names_them(broken_file, capsys):
     assert main(["export", str(broken_file), "-f", "docx"]) == 1
     err = capsys.readouterr().err
-    assert "强制错误" in err and "未导出" in err and "E1:natural" in err and "--force" in err
+    assert "强制错误" in err and "未导出" in err and "【E1 表三收支平衡】" in err and "E1:natural" not in err and "--force" in err
     assert not broken_file.with_suffix(".docx").exists()
 
 
 def test_force_exports_anyway(broken_file, capsys):
     assert main(["export", str(broken_file), "-f", "md", "--force"]) == 0
     captured = capsys.readouterr()
-    assert "E1:natural" in captured.err and "已导出" in captured.out
+    assert "【E1 表三收支平衡】" in captured.err and "已导出" in captured.out
     assert "| 一、本年新收政府信息公开申请数量 | 12 |" in broken_file.with_suffix(".md").read_text(encoding="utf-8")
 
 

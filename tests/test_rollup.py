@@ -263,8 +263,8 @@ def test_output_workbook_rereads_as_the_sums_and_checks_clean(written: tuple[obj
     assert "重复" in by_name["b_seed.txt"][5]
     detail = list(wb[DETAIL_SHEET].iter_rows(values_only=True))
     assert len(detail) == 1 + len(SPEC.cells)
-    fee = next(r for r in detail if r[0] == "t2.fee_wan")
-    assert fee[4] == str(result.report.values["t2.fee_wan"]) and fee[5] == 3  # type: ignore[attr-defined]
+    fee = next(r for r in detail if r[-1] == "t2.fee_wan")
+    assert fee[3] == str(result.report.values["t2.fee_wan"]) and fee[4] == 3  # type: ignore[attr-defined]
 
 
 @pytest.mark.libreoffice

@@ -272,15 +272,27 @@ def test_cli_bad_output(tmp_path, capsys) -> None:
     assert "错误" in err and "Traceback" not in err
 
 
-def test_default_output_outside_a_source_tree_is_the_current_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_default_output_is_the_current_folder_even_in_a_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Acceptance testing: an installed (non-editable) package wrote the template into a
-    stray site-packages/templates/ folder. Outside a source tree it goes to the current folder."""
+    """With the README's editable install, `xladdin template` run from any folder wrote into
+    the checkout's templates/; it writes to the current folder, never over a file there."""
     import xladdin.template as template_pkg
-    from xladdin.cli.template import default_output
+    from xladdin.cli.template import committed_or_default, default_output
 
-    assert default_output() == template_pkg.TEMPLATE_PATH  # this checkout: templates/
+    committed = template_pkg.TEMPLATE_PATH.read_bytes()
+    elsewhere = tmp_path / "别处"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert default_output() == elsewhere / template_pkg.TEMPLATE_NAME
+    assert committed_or_default() == template_pkg.TEMPLATE_PATH  # --check: the committed file
+    assert main(["template"]) == 0
+    assert (elsewhere / template_pkg.TEMPLATE_NAME).is_file()
+    assert template_pkg.TEMPLATE_PATH.read_bytes() == committed
+    (elsewhere / template_pkg.TEMPLATE_NAME).write_bytes(b"my report")
+    assert main(["template"]) == 2 and "为免覆盖" in capsys.readouterr().err
+    assert (elsewhere / template_pkg.TEMPLATE_NAME).read_bytes() == b"my report"
+    assert main(["template", "--check"]) == 0  # the committed template is current
     installed = tmp_path / "site-packages" / "templates" / template_pkg.TEMPLATE_NAME
     monkeypatch.setattr(template_pkg, "TEMPLATE_PATH", installed)
     work = tmp_path / "工作"

@@ -31,7 +31,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..check import check
+from ..check import check, counts, group_blanks
+from ..check.findings import HARD
 from ..errors import XladdinError, describe
 from ..report import Meta, Report
 from ..spec import SPEC
@@ -148,8 +149,12 @@ def read_report_values(report: Report, src: Source | None = None) -> _Read:
     except Exception as exc:  # noqa: BLE001
         src.error = f"文件“{src.source}”：审核失败（{describe(exc)}）"
         return _Read(src)
-    src.hard = sum(1 for f in findings if f.severity == "强制")
-    src.soft = len(findings) - src.hard
+    # Counted as `audit` counts (AuditRecord.hard/soft): blanks of one table row are one
+    # finding. Only the table rules run here (the roll-up needs sound tables, not sound text),
+    # so `audit`, which adds the narrative and structure rules, may count more.
+    shown = group_blanks(findings)
+    src.hard = counts(shown)[HARD]
+    src.soft = len(shown) - src.hard
     src.rules = sorted({f.rule for f in findings if f.severity == "强制"})
     return _Read(src, {k: report.values.get(k) for k in SPEC.keys})
 
@@ -198,7 +203,7 @@ def decide(reads: list[_Read], year: int | None, level: str = "", include_errors
         elif year is not None and s.year is not None and s.year != year:
             s.reason = f"年度为 {s.year} 年，与汇总年度 {year} 年不同"
         elif s.hard and not include_errors:
-            s.reason = f"有 {s.hard} 个强制错误（{'、'.join(s.rules)}），未计入"
+            s.reason = f"表格规则有 {s.hard} 处强制错误（{'、'.join(s.rules)}），未计入"
         else:
             candidates.append(s)
     # Duplicates: one per agency and year — the first without 强制 errors, else the first.
@@ -220,7 +225,7 @@ def decide(reads: list[_Read], year: int | None, level: str = "", include_errors
         if year is not None and s.year is None:
             s.notes.append("未填报告年度，按本次汇总年度计入")
         if s.hard:
-            s.notes.append(f"有 {s.hard} 个强制错误（{'、'.join(s.rules)}），按 --include-errors 计入其有效单元格")
+            s.notes.append(f"表格规则有 {s.hard} 处强制错误（{'、'.join(s.rules)}），按 --include-errors 计入其有效单元格")
         if not agency_key(s.agency):
             s.notes.append("未填机关名称，无法判断是否重复")
         if rank is not None and LEVEL_RANK.get(s.level, -1) >= rank:
@@ -300,11 +305,11 @@ def rollup_paths(
 SOURCE_SHEET, DETAIL_SHEET = "汇总来源", "汇总明细"
 SOURCE_COLUMNS = (
     ("来源文件", 48), ("机关名称", 30), ("年度", 8), ("层级", 8), ("是否计入", 10),
-    ("未计入原因", 44), ("备注", 44), ("强制", 8), ("提示", 8),
+    ("未计入原因", 44), ("备注", 44), ("强制（表格规则）", 10), ("提示（表格规则）", 10),
 )
-DETAIL_COLUMNS = (
-    ("单元格键", 22), ("表格", 8), ("项目", 60), ("单位", 6), ("汇总值", 14),
-    ("计入份数", 10), ("已知部分之和", 14), ("不完整：空白或无效的报告", 60),
+DETAIL_COLUMNS = (  # the key, as in the JSON, last: users read the table and the label
+    ("表格", 8), ("项目", 60), ("单位", 6), ("汇总值", 14),
+    ("计入份数", 10), ("已知部分之和", 14), ("不完整：空白或无效的报告", 60), ("单元格键", 22),
 )
 
 
@@ -314,9 +319,8 @@ def write_rollup(rollup: Rollup, path: str | Path) -> Path:
     from ..fileio import atomic_write
     from ..io import write_report
     from ..io.cache import formula_results, write_results
-    from ..io.cells import row
     from ..io.outputs import mark
-    from ..io.sheets import set_filter, show, table_sheet
+    from ..io.sheets import list_row, set_filter, show, table_sheet
     from ..io.workbook import layout_of, open_workbook
 
     out = Path(path)
@@ -329,19 +333,19 @@ def write_rollup(rollup: Rollup, path: str | Path) -> Path:
             mark(wb, "rollup")
             ws = table_sheet(wb, SOURCE_SHEET, SOURCE_COLUMNS)
             for s in rollup.sources:
-                ws.append(row(ws, [
+                list_row(ws, [
                     s.source, s.agency, s.year, s.level, "是" if s.included else "否",
                     s.error or s.reason, "；".join(s.notes), s.hard, s.soft,
-                ]))
+                ], SOURCE_COLUMNS)
             set_filter(ws, SOURCE_COLUMNS, ws.max_row)
             ws = table_sheet(wb, DETAIL_SHEET, DETAIL_COLUMNS)
             for c in SPEC.cells:
                 cs = rollup.cells[c.key]
-                ws.append(row(ws, [
-                    c.key, "表" + SPEC.table(c.table).number, c.label, "万元" if c.kind == "amount" else "件",
+                list_row(ws, [
+                    "表" + SPEC.table(c.table).number, c.label, "万元" if c.kind == "amount" else "件",
                     show(cs.value), cs.contributors, show(cs.partial),
-                    "；".join(f"{Path(s).name}（{v}）" for s, v in cs.incomplete),
-                ]))
+                    "；".join(f"{Path(s).name}（{v}）" for s, v in cs.incomplete), c.key,
+                ], DETAIL_COLUMNS)
             set_filter(ws, DETAIL_COLUMNS, ws.max_row)
             cache = formula_results(wb, layout_of(wb, str(base)))
             wb.save(tmp)

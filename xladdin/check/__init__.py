@@ -9,12 +9,14 @@ from .engine import (
     rule_finding,
     rule_status,
 )
-from .findings import CellRef, Finding, blocking, group_blanks, summary
+from .findings import CellRef, Finding, blocking, cell_label, counts, group_blanks, summary
 
 __all__ = [
     "CellRef",
     "Finding",
     "blocking",
+    "cell_label",
+    "counts",
     "check",
     "check_identities",
     "check_numbers",

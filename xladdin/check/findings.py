@@ -31,6 +31,23 @@ class CellRef:
         return out
 
 
+def cell_label(ref: CellRef) -> str:
+    """A cell as users read it: its place and Chinese name ("表三!D5 本年新收·自然人",
+    "第2个表格第4行 本年新收·自然人"), or the table and name when the place is unknown
+    (表三“本年新收·自然人”). The key (t3.new.natural) stays in the JSON."""
+    from ..spec import SPEC
+
+    if SPEC.has_cell(ref.key):
+        cell = SPEC.cell(ref.key)
+        name = cell.short
+        table = SPEC.table(cell.table).sheet
+    else:  # a virtual cell (a printed subtotal "t3.deny.natural"): its key is all there is
+        name, table = ref.key, ""
+    if ref.address:
+        return f"{ref.address} {name}"
+    return f"{table}“{name}”" if table else name
+
+
 @dataclass
 class Finding:
     rule: str  # rule id, e.g. "E1"
@@ -261,6 +278,6 @@ def show(value: Value) -> str:
 
 
 __all__ = [
-    "DOUBT", "HARD", "SOFT", "SEVERITY_ORDER", "CellRef", "Finding", "advisory", "blocking", "canonical_name",
+    "DOUBT", "HARD", "SOFT", "SEVERITY_ORDER", "CellRef", "Finding", "advisory", "blocking", "canonical_name", "cell_label",
     "counts", "group_blanks", "pending", "summary", "show", "to_json",
 ]

@@ -93,7 +93,7 @@ def _format(args: argparse.Namespace) -> str:
 def _refused(path: Path, hard: list[Finding], force: bool) -> list[str]:
     verb = "仍按 --force 导出" if force else "未导出（改正后重试，或加 --force 强制导出）"
     lines = [f"文件“{path}”有 {len(hard)} 处强制错误，{verb}："]
-    lines += [f"  [{f.ref or f.rule}] {f.message}" for f in hard[:SHOWN]]
+    lines += [f"  【{f.rule} {f.title}】{f.message}" for f in hard[:SHOWN]]
     if len(hard) > SHOWN:
         lines.append(f"  ……另有 {len(hard) - SHOWN} 处，全部问题请运行：xladdin check {path}")
     return lines

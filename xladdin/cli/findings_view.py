@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..check import Finding, blocking, group_blanks, summary
+from ..check import Finding, blocking, cell_label, group_blanks, summary
 from ..report import Report
 
 SEVERITY_STYLE = {"强制": "bold red", "提示": "yellow"}
@@ -30,7 +30,7 @@ def cells_text(f: Finding, limit: int = 4) -> str:
     span = _row_span(f)
     if span:
         return span
-    shown = [c.address or c.key for c in f.cells[:limit]]
+    shown = [cell_label(c) for c in f.cells[:limit]]
     more = f" 等{len(f.cells)}格" if len(f.cells) > limit else ""
     return "\n".join(shown) + more
 
@@ -70,6 +70,8 @@ def show_findings(
             message = f.message
             if f.explanation:
                 message += f"\n[已说明] {f.explanation}"
+            elif f.severity == "提示" and f.ref:
+                message += f"\n说明编号：{f.ref}（数据无误时，在“说明”工作表填此编号并写明原因）"
             table.add_row(
                 Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")),
                 f"{f.rule}\n{f.title}" if f.title else f.rule,

@@ -32,6 +32,18 @@ def add_quiet(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="不显示进度条（输出到终端以外时本来就不显示）")
 
 
+MIN_ELAPSED = 0.5  # seconds before a rate is shown: a first burst says nothing yet
+
+
+def rate(task: Task) -> float | None:
+    """Items per second since the bar started. Rich's own speed takes the last few updates
+    only: workers finishing together (4 files in 70 µs) read as 58,979 per second."""
+    elapsed = task.elapsed
+    if not task.completed or elapsed is None or elapsed < MIN_ELAPSED:
+        return None
+    return task.completed / elapsed
+
+
 class RateColumn(ProgressColumn):
     """"3.2 个/秒"."""
 
@@ -40,13 +52,19 @@ class RateColumn(ProgressColumn):
         self.unit = unit
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
+        speed = rate(task)
         return Text("" if speed is None else f"{speed:.1f} {self.unit}/秒", style="progress.data.speed")
 
 
 class RemainingColumn(TimeRemainingColumn):
+    """"剩余 0:00:09" at the average rate; "剩余 -:--:--" until there is one."""
+
     def render(self, task: Task) -> Text:
-        return Text("剩余 ") + super().render(task)
+        speed = rate(task)
+        if task.finished or speed is None or task.total is None:
+            return Text("剩余 ") + super().render(task)
+        seconds = int(max(task.total - task.completed, 0) / speed)
+        return Text(f"剩余 {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}", style="progress.remaining")
 
 
 def _nothing(done: int) -> None:

@@ -78,10 +78,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"  未计入  {s.source}：{s.reason}", file=sys.stderr)
         for note in s.notes:
             print(f"  提示    {s.source}：{note}", file=sys.stderr)
+    if any(s.hard for s in result.sources):
+        print("  （汇总只看表格规则，问题按 xladdin audit 的方式计数：同一表格行的空白算一处；"
+              "xladdin audit 另查正文与结构规则，处数可能更多）", file=sys.stderr)
     if result.incomplete:
         print(f"  有 {len(result.incomplete)} 个汇总格不完整（已留空，见“汇总明细”表），例如：", file=sys.stderr)
+        from ..check import CellRef, cell_label
+
         for c in result.incomplete[:5]:
-            print(f"    {c.key}：{result.report.notes.get(c.key, '')}", file=sys.stderr)
+            label = cell_label(CellRef(c.key, result.report.address(c.key), None))
+            print(f"    {label}：{result.report.notes.get(c.key, '')}", file=sys.stderr)
     if args.output:
         print(f"已写入：{args.output}")
     return result.exit_code

@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument(
         "-o", "--output", type=Path, default=None, metavar="路径",
-        help=f"输出文件（默认：源码目录中为 templates/{TEMPLATE_NAME}，已安装的包为当前文件夹中的 {TEMPLATE_NAME}）",
+        help=f"输出文件（默认：当前文件夹中的 {TEMPLATE_NAME}，已有同名文件时不覆盖；--check 默认核对源码中提交的模板）",
     )
     p.add_argument(
         "--check", action="store_true",
@@ -30,9 +30,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def handler(args: argparse.Namespace) -> int:
     from ..template import write_template
 
-    out: Path = args.output or default_output()
     if args.check:
-        return check(out)
+        return check(args.output or committed_or_default())
+    out: Path = args.output or default_output()
+    if not args.output and out.exists():
+        raise OutputError("当前文件夹中已有同名文件，为免覆盖未写入；请用 -o 指定输出文件", path=str(out))
     if out.suffix.lower() not in (".xlsx",):
         raise InputError("模板只能保存为 .xlsx 文件", path=str(out))
     if out.exists() and out.is_dir():
@@ -46,13 +48,21 @@ def handler(args: argparse.Namespace) -> int:
 
 
 def default_output() -> Path:
-    """templates/ of the source tree (the committed template); for an installed package,
-    whose templates/ would be a stray folder in site-packages, the current folder."""
-    from ..template import TEMPLATE_NAME, TEMPLATE_PATH
+    """The current folder, wherever the package lives: an editable install's templates/ is the
+    checkout's committed file (regenerate it with -o templates/…), and an installed package's
+    would be a stray folder in site-packages."""
+    from ..template import TEMPLATE_NAME
+
+    return Path.cwd() / TEMPLATE_NAME
+
+
+def committed_or_default() -> Path:
+    """What --check compares: the committed template of a source tree, else default_output()."""
+    from ..template import TEMPLATE_PATH
 
     if (TEMPLATE_PATH.parents[1] / "pyproject.toml").is_file():
         return TEMPLATE_PATH
-    return Path.cwd() / TEMPLATE_NAME
+    return default_output()
 
 
 def check(path: Path) -> int:

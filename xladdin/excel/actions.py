@@ -36,7 +36,10 @@ from .book import NOTES_HEADER_REF, NOTES_HEADER_TEXT, TITLE, Book
 PREVIOUS_SHEET = SHEET_PREVIOUS  # what 导入上年数据 keeps: see xladdin/previous.py
 PREVIOUS_HEADER = HEADER
 CARRIED_META = ("agency", "level", "contact_address", "contact_phone", "website", "office")
-RESULT_HEADER = ["序号", "级别", "规则", "规则名称", "问题", NOTES_HEADER_TEXT, NOTES_HEADER_REF, "涉及单元格"]
+# 校验结果: what users read first; the rule instance (the 说明's number, a key) last.
+# 定位: the first cell as a link, one short line (LibreOffice prints a linked cell unwrapped).
+RESULT_HEADER = ["序号", "级别", "规则", "规则名称", "问题", "涉及单元格", "定位", NOTES_HEADER_TEXT, NOTES_HEADER_REF]
+RESULT_WIDTHS = [5, 6, 7, 13, 56, 32, 11, 28, 16]  # about 75 % on A4 landscape, one page wide
 # The project has no published web address yet: point at the docs shipped with the source.
 DOCS = "README.md 的“在 Excel 中使用”一节（源码中的 docs/excel.md）"
 
@@ -229,36 +232,36 @@ def _next_column(address: str) -> str:
 
 
 def check_book(book: Book) -> str:
-    from ..check import check, summary
+    from ..check import check, group_blanks, summary
+    from ..io.sheets import cells_text
 
     _require_report(book)
     book.clear_marks()
     report = book.read_report()
-    findings = check(report)  # with the 上年数据 sheet: report.previous
+    findings = group_blanks(check(report))  # with 上年数据 (report.previous); a row's blanks as one
     names_here = set(book.sheet_names())
     rows: list[list[Any]] = [RESULT_HEADER]
     links: list[tuple[str, str, str]] = []  # (cell in 校验结果, target, text)
     marks: dict[str, tuple[str, list[str]]] = {}
-    first_cell_col = RESULT_HEADER.index("涉及单元格")
+    cells_col = RESULT_HEADER.index("涉及单元格")
     for i, f in enumerate(findings, start=1):
-        row: list[Any] = [i, f.severity, f.rule, f.title, f.message, f.explanation, f.ref]
-        for j, ref in enumerate(f.cells):
-            local = ref.address and "!" in ref.address and ref.address.rsplit("!", 1)[0] in names_here
-            text = f"{SPEC.cell(ref.key).short if SPEC.has_cell(ref.key) else ref.key}：{ref.address or '—'}"
-            row.append(text)
-            if local:
-                links.append((_a1(i + 1, first_cell_col + j + 1), ref.address, text))
-                severity, texts = marks.get(ref.address, (f.severity, []))
-                if f.severity == "强制":
-                    severity = "强制"
-                marks[ref.address] = (severity, texts + [f"{f.rule} {f.message}"])
-        rows.append(row)
+        text = cells_text(f, RESULT_WIDTHS[cells_col])  # one column, one cell a line: it prints
+        rows.append([i, f.severity, f.rule, f.title, f.message, text, "", f.explanation, f.ref])
+        local = [c.address for c in f.cells if c.address and "!" in c.address
+                 and c.address.rsplit("!", 1)[0] in names_here]
+        if local:  # to the first cell; all of them are marked
+            links.append((_a1(i + 1, cells_col + 2), local[0], local[0]))
+        for address in local:
+            severity, texts = marks.get(address, (f.severity, []))
+            if f.severity == "强制":
+                severity = "强制"
+            marks[address] = (severity, texts + [f"{f.rule} {f.message}"])
     if not findings:
-        rows.append(["", "", "", "", "通过：未发现问题", "", "", ""])
-    widths = [6, 6, 8, 18, 70, 30, 16] + [28] * max([len(f.cells) for f in findings] + [1])
-    book.write_rows(SHEET_RESULTS, rows, widths=widths)
+        rows.append(["", "", "", "", "通过：未发现问题", "", "", "", ""])
+    book.write_rows(SHEET_RESULTS, rows, widths=RESULT_WIDTHS)
     for address, target, text in links:
         book.add_link(f"{SHEET_RESULTS}!{address}", target, text)
+    book.format_list(SHEET_RESULTS, RESULT_WIDTHS)
     book.mark_many({a: (sev, "\n".join(texts)) for a, (sev, texts) in marks.items()})
     if report.explanations:
         book.save_explanations(report.explanations)

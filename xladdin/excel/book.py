@@ -108,6 +108,12 @@ class Book(ABC):
         rows under it until the text shows whole (rows never shrink)."""
 
     @abstractmethod
+    def format_list(self, sheet: str, widths: list[float]) -> None:
+        """Lay a list sheet out to read and print: column `widths`, every cell wrapped and
+        aligned to the top (one alignment per row), rows tall enough for their text, the
+        header frozen and repeated on every printed page, A4 landscape one page wide."""
+
+    @abstractmethod
     def set_print_area(self, sheet: str, area: str) -> None:
         """What the sheet prints ("A:B"): columns beside it (drafts, notes) stay on screen."""
 

@@ -27,7 +27,7 @@ from ..io.names import parse_reference
 from ..io.parts import sheet_scan, workbook_part
 from ..io.rewrite import lost_on_rewrite
 from ..io.workbook import open_workbook
-from ..sheetfit import fit_text_cells
+from ..sheetfit import fit_text_cells, print_setup, row_height
 from . import package
 from .book import TITLE, Book, quoted, rgb_hex
 
@@ -171,6 +171,20 @@ class FileBook(Book):
         if width is not None:
             ws.column_dimensions[get_column_letter(cell.column)].width = width
         fit_text_cells(self.wb, [(ws.title, cell.coordinate)])
+
+    def format_list(self, sheet: str, widths: list[float]) -> None:
+        ws = self.wb[sheet]
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        top = Alignment(wrap_text=True, vertical="top")
+        for r, cells in enumerate(ws.iter_rows(), start=1):
+            for c in cells:
+                c.alignment = top
+            shown = [(c.value, widths[j] if j < len(widths) else 8.43) for j, c in enumerate(cells)]
+            ws.row_dimensions[r].height = row_height(shown, minimum=15)
+        ws.freeze_panes = "A2"
+        print_setup(ws, landscape=True, title_rows="1:1", centered=False)
+        ws.auto_filter.ref = f"A1:{get_column_letter(max(len(widths), ws.max_column))}{ws.max_row}"
 
     def set_print_area(self, sheet: str, area: str) -> None:
         if sheet in self.wb.sheetnames:

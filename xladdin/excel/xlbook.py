@@ -218,6 +218,41 @@ class XlBook(Book):
             if (line.row_height or 15.0) < per_row:
                 line.row_height = per_row
 
+    def format_list(self, sheet: str, widths: list[float]) -> None:
+        from openpyxl.utils import get_column_letter
+
+        from ..sheetfit import FOOTER, row_height
+
+        ws = self.book.sheets[sheet]
+        for i, width in enumerate(widths, start=1):
+            ws.range((1, i)).column_width = width
+        rows = self.read_rows(sheet)
+        last = max((len(r) for r in rows), default=1)
+        whole = ws.range((1, 1), (max(len(rows), 1), last))
+        whole.wrap_text = True
+        for r, values in enumerate(rows, start=1):  # the file path's heights: the same look
+            shown = [(v, widths[j] if j < len(widths) else 8.43) for j, v in enumerate(values)]
+            ws.range((r, 1)).row_height = row_height(shown, minimum=15)
+        if sys.platform != "win32":
+            return  # Excel for Mac: page setup and panes through AppleScript are not ours to set
+        try:
+            whole.api.VerticalAlignment = XL_TOP
+            setup = ws.api.PageSetup
+            setup.PaperSize, setup.Orientation = 9, 2  # xlPaperA4, xlLandscape
+            setup.Zoom = False
+            setup.FitToPagesWide, setup.FitToPagesTall = 1, False
+            setup.PrintTitleRows = "$1:$1"
+            setup.CenterFooter = FOOTER
+            ws.activate()
+            window = self.book.app.api.ActiveWindow
+            window.FreezePanes = False
+            window.SplitColumn, window.SplitRow = 0, 1
+            window.FreezePanes = True
+            if not ws.api.AutoFilterMode:
+                ws.range(f"A1:{get_column_letter(last)}{max(len(rows), 1)}").api.AutoFilter(1)
+        except Exception:  # noqa: BLE001 - a COM refusal here must not undo the check's results
+            pass
+
     def set_print_area(self, sheet: str, area: str) -> None:
         if sys.platform == "win32" and sheet in self.sheet_names():
             self.book.sheets[sheet].api.PageSetup.PrintArea = area

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ..check import Finding, blocking, group_blanks, summary
+from ..check import CellRef, Finding, blocking, cell_label, group_blanks, summary
 from ..report import Report
 from ..sheetfit import print_setup, row_height
 from .cells import put
@@ -45,10 +45,11 @@ COLUMNS = (
     ("实为", 8),
     ("差额", 8),
     ("规则原文", 40),
-    ("规则实例", 14),
     ("情况说明", 20),
+    ("规则实例", 14),  # the rule instance (the 说明's number, as in the JSON): last
 )
-CELL_COLUMNS = (("序号", 6), ("规则实例", 30), ("单元格键", 26), ("位置", 22), ("值", 12))
+# Users read the cell's place and name; the rule instance and the key (as in the JSON) come last.
+CELL_COLUMNS = (("序号", 6), ("规则", 8), ("位置", 22), ("单元格", 24), ("值", 12), ("规则实例", 22), ("单元格键", 22))
 OVERVIEW_WIDTHS = (14, 60, 10, 8)
 
 
@@ -108,6 +109,9 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
         put(ov, i, 2, first[rule].title).alignment = wrap
         put(ov, i, 3, first[rule].severity)
         put(ov, i, 4, n)
+    for cells in ov.iter_rows():  # one vertical alignment per row: labels level with their values
+        for c in cells:
+            c.alignment = Alignment(wrap_text=c.alignment.wrap_text, vertical="top", horizontal=c.alignment.horizontal)
     print_setup(ov, landscape=False, title_rows=None)
     ov.print_area = f"A1:D{max(r0 + len(per_rule), r0)}"
 
@@ -125,8 +129,8 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
             "空白" if f.actual is None and f.rule.endswith("-N") else show(f.actual),
             show(f.imbalance),
             f.text,
-            f.ref,
             f.explanation,
+            f.ref,
         )
         for c, value in enumerate(row, start=1):
             cell = put(ws, i + 1, c, value)
@@ -140,7 +144,7 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
     r = 2
     for i, f in enumerate(findings, start=1):
         for ref in f.cells:
-            values = [i, f.ref, ref.key, ref.address, show(ref.value)]
+            values = [i, f.rule, ref.address, cell_label(CellRef(ref.key, "", None)), show(ref.value), f.ref, ref.key]
             for c, value in enumerate(values, start=1):
                 put(wc, r, c, value).alignment = wrap
             fit_row(wc, r, values, CELL_COLUMNS)
@@ -168,7 +172,7 @@ def summary_text(findings: list[Finding], report: Report | None = None) -> str:
     if not findings:
         lines.append("\n全部勾稽关系成立，所有数字均为非负整数（收费金额为非负数）。")
     for f in findings:
-        where = "、".join(c.address or c.key for c in f.cells[:4])
+        where = "、".join(cell_label(c) for c in f.cells[:4])
         more = f" 等 {len(f.cells)} 格" if len(f.cells) > 4 else ""
         lines.append(f"- 【{f.severity}】{f.rule} {f.title}：{f.message}（{where}{more}）")
     return "\n".join(lines) + "\n"

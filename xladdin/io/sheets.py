@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..check import Finding
+from ..check import Finding, cell_label
 from ..sheetfit import MAX_ROW_HEIGHT, print_setup, row_height
 from ..values import Value, format_value
 from .cells import cell as text_cell
+from .cells import row as text_row
 
 RED, AMBER, GREEN, GREY, HEADER = "FFC7CE", "FFEB9C", "C6EFCE", "D9D9D9", "D9E1F2"
 
@@ -66,6 +67,19 @@ def fit_height(values: list[object], columns: Columns) -> float:
 
 def fit_row(ws: Any, row: int, values: list[object], columns: Columns) -> None:
     ws.row_dimensions[row].height = fit_height([_shown(v) for v in values], columns)
+
+
+def list_row(ws: Any, values: list[object], columns: Columns) -> None:
+    """Append a row to a list sheet (normal openpyxl mode): every cell wrapped and aligned to
+    the top, one alignment for the whole row, so a short value (a year, a count) sits level
+    with the first line of a long text beside it; the row as tall as its text."""
+    from openpyxl.styles import Alignment
+
+    ws.append(text_row(ws, values))
+    r = ws.max_row
+    for c in ws[r]:
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[r].height = fit_height([_shown(v) for v in values], columns)
 
 
 def _shown(value: object) -> object:
@@ -121,7 +135,7 @@ def cells_text(finding: Finding, width: float | None = None) -> str:
     `width`, cells that would not fit a row of the highest height run on, separated by "、",
     as many as fit (the findings workbook's 涉及单元格 sheet lists them all)."""
     lead = [f"正文：{finding.where}"] if finding.where else []
-    parts = [f"{c.address or c.key}＝{format_value(c.value)}" for c in finding.cells]
+    parts = [f"{cell_label(c)}＝{format_value(c.value)}" for c in finding.cells]
     shown = parts[:MAX_CELLS_SHOWN]
     more = [f"……共 {len(parts)} 格"] if len(parts) > len(shown) else []
     text = "\n".join(lead + shown + more)
