@@ -24,7 +24,7 @@ def test_all_udfs_are_prefixed_and_documented_in_chinese() -> None:
 def test_status_rule_findings_value_on_a_clean_report(example: Report) -> None:
     assert udfs.NB_STATUS(caller=example) == "通过"
     assert udfs.NB_RULE("E1", caller=example) == "通过"
-    assert udfs.NB_FINDINGS(caller=example) == [udfs.FINDINGS_HEADER, ["", "", "通过：未发现问题", ""]]
+    assert udfs.NB_FINDINGS(caller=example) == [udfs.FINDINGS_HEADER, ["", "", "通过：未发现问题", "", ""]]
     assert udfs.NB_VALUE("t3.new.total", caller=example) == example.values["t3.new.total"]
     assert udfs.NB_VALUE("t2.fee_wan", caller=example) == pytest.approx(268.29)
 
@@ -38,9 +38,19 @@ def test_status_and_rule_on_a_seeded_error(example: Report) -> None:
     rows = udfs.NB_FINDINGS(caller=example)
     assert rows[0] == udfs.FINDINGS_HEADER and len(rows) == 3
     assert sorted(r[1] for r in rows[1:]) == ["E1", "T3-R"] and {r[0] for r in rows[1:]} == {"强制"}
+    assert {r[4] for r in rows[1:]} == {""}  # a 说明 number only for a 提示
     example.values["t3.new.biz"] += 1
     text = udfs.NB_RULE("E1", caller=example)
     assert isinstance(text, str) and text.startswith("2 处")
+
+
+def test_findings_give_the_number_a_hint_is_explained_under(example: Report) -> None:
+    last = Report.from_json(example.to_json())
+    example.previous = last
+    example.values["t2.norm_valid"] = 5
+    rows = udfs.NB_FINDINGS(caller=example)
+    hint = next(r for r in rows[1:] if r[1] == "T2-C")
+    assert hint[0] == "提示" and hint[4] == "T2-C:norm"
 
 
 def test_rule_and_value_reject_unknown_names(example: Report) -> None:

@@ -124,22 +124,22 @@ def NB_RULE(rule_id: str, caller: Any = None) -> Any:
     return f"{len(mine)} 处：" + "；".join(parts)
 
 
-FINDINGS_HEADER = ["级别", "规则", "问题", "单元格"]
+FINDINGS_HEADER = ["级别", "规则", "问题", "单元格", "说明编号"]  # 说明编号: what a 提示's 说明 is filed under
 
 
 def findings_rows(findings: list[Finding]) -> list[list[Any]]:
     rows: list[list[Any]] = [FINDINGS_HEADER]
     for f in findings:
         cells = "、".join(c.address for c in f.cells if c.address)
-        rows.append([f.severity, f.rule, f.message, cells])
+        rows.append([f.severity, f.rule, f.message, cells, f.ref if f.severity == "提示" else ""])
     if not findings:
-        rows.append(["", "", "通过：未发现问题", ""])
+        rows.append(["", "", "通过：未发现问题", "", ""])
     return rows
 
 
 @xw.func(category=CATEGORY, volatile=True)
 def NB_FINDINGS(caller: Any = None) -> list[list[Any]]:
-    """全部校验结果，溢出为表格：级别、规则、问题、单元格（首行为表头）。下方或右侧有内容时显示 #SPILL!，不会覆盖。"""
+    """全部校验结果，溢出为表格：级别、规则、问题、单元格、说明编号（首行为表头）。下方或右侧有内容时显示 #SPILL!，不会覆盖。"""
     _, findings = _analyse(caller)
     return findings_rows(findings)
 
