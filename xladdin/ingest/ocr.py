@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -86,6 +87,12 @@ class TesseractEngine:
         return out
 
 
+# RapidOCR, onnxruntime and OpenCV are the optional extra xladdin[ocr] (about 290 MB): a clerk
+# filling a workbook never reads a scan. Said once, for every way of installing.
+INSTALL_OCR = ("安装文字识别组件：pip install \"xladdin[ocr]\"（离线安装包：Windows 运行“安装.cmd ocr”，"
+               "Linux 运行“bash install.sh --ocr”），或安装 Tesseract（tesseract-ocr、tesseract-ocr-chi-sim）")
+
+
 @lru_cache(maxsize=2)
 def engine(name: str = "") -> OcrEngine:
     """The OCR engine: `name` or $XLADDIN_OCR, else RapidOCR if installed, else Tesseract."""
@@ -95,13 +102,20 @@ def engine(name: str = "") -> OcrEngine:
             return RapidEngine()
         except ImportError:
             if wanted:
-                raise InputError("未安装文字识别引擎 RapidOCR（pip install rapidocr-onnxruntime）") from None
+                raise InputError("未安装文字识别引擎 RapidOCR：请" + INSTALL_OCR.split("，或安装 Tesseract")[0]) from None
     if shutil.which("tesseract"):
         return TesseractEngine()
-    raise InputError(
-        "此 PDF 是扫描图片，需要文字识别：请安装 RapidOCR（pip install rapidocr-onnxruntime）"
-        "或 Tesseract（tesseract-ocr、tesseract-ocr-chi-sim）"
-    )
+    raise InputError("这是扫描件（页面只有图片，没有文字），读取需要文字识别，本机没有安装：请" + INSTALL_OCR)
+
+
+def require_engine(path: str) -> OcrEngine:
+    """engine(), its refusal naming the scanned file."""
+    try:
+        return engine()
+    except InputError as exc:
+        if exc.path:
+            raise
+        raise InputError(str(exc), path=path) from None
 
 
 def _runs(dark: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
@@ -201,6 +215,52 @@ def check_pages(pages: int) -> None:
 
 
 def page_words(image: Image.Image, name: str = "") -> tuple[list[Word], list[Segment]]:
-    """OCR one page image: its words and its ruling lines."""
-    words = [w for w in engine(name).words(image) if w.text.strip()]
-    return words, ruling_lines(image, words)
+    """OCR one page image: its words and its ruling lines; then a second look at every table
+    cell that holds ink but no word (reread_cells)."""
+    eng = engine(name)
+    words = [w for w in eng.words(image) if w.text.strip()]
+    segments = ruling_lines(image, words)
+    return words + reread_cells(image, words, segments, eng), segments
+
+
+VALUE = re.compile(r"^[0-9０-９.,，/／\-—－]+$")  # what a table value cell prints
+MIN_INK = 25  # dark pixels of a lone "0" at RENDER_SIDE (about 120); specks and rule ends stay below
+
+
+def _positions(values: list[float], gap: float = 4.0) -> list[float]:
+    """Ruling positions with lines a few pixels apart taken as one."""
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= gap:
+            continue
+        out.append(v)
+    return out
+
+
+def reread_cells(image: Image.Image, words: list[Word], segments: list[Segment], eng: OcrEngine) -> list[Word]:
+    """Words the page pass missed in table cells: a lone "0" in a ruled cell is sometimes not
+    detected on a whole page (RapidOCR: the total of one row of a 200 dpi scan). Each
+    rectangle between neighbouring rules that holds ink outside every word box is read on its
+    own; only a value (digits, "/", "-") is taken, so a label is never pieced together twice."""
+    h_lines = _positions([s.pos for s in segments if s.horizontal])
+    v_lines = _positions([s.pos for s in segments if not s.horizontal])
+    if len(h_lines) < 2 or len(v_lines) < 2:
+        return []
+    gray = np.asarray(image.convert("L"))
+    dark = gray < 160
+    for w in words:  # ink already read
+        dark[max(0, int(w.top) - 4) : int(w.bottom) + 5, max(0, int(w.x0) - 4) : int(w.x1) + 5] = False
+    found: list[Word] = []
+    margin = 5  # keep the rules themselves out of the cell
+    for top, bottom in zip(h_lines, h_lines[1:], strict=False):
+        for left, right in zip(v_lines, v_lines[1:], strict=False):
+            y0, y1, x0, x1 = int(top) + margin, int(bottom) - margin, int(left) + margin, int(right) - margin
+            if y1 - y0 < 10 or x1 - x0 < 10 or int(dark[y0:y1, x0:x1].sum()) < MIN_INK:
+                continue
+            crop = Image.new("L", (x1 - x0 + 40, y1 - y0 + 40), 255)
+            crop.paste(image.convert("L").crop((x0, y0, x1, y1)), (20, 20))
+            for w in eng.words(crop):
+                text = w.text.strip()
+                if VALUE.match(text):
+                    found.append(Word(text, w.x0 - 20 + x0, w.top - 20 + y0, w.x1 - 20 + x0, w.bottom - 20 + y0, w.conf))
+    return found

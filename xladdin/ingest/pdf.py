@@ -71,8 +71,9 @@ def pdf_lines(path: str | Path, tables: bool = True, geometry: bool = False) -> 
         for pno, page in enumerate(pdf.pages, start=1):
             if not page.chars and page.images:
                 if budget is None:
-                    from .ocr import Budget, check_pages
+                    from .ocr import Budget, check_pages, require_engine
 
+                    require_engine(str(path))  # before any work: without it, say what to install
                     check_pages(len(pdf.pages))
                     budget = Budget(len(pdf.pages) - pno + 1)
                 pages.append(_ocr_page(str(path), page, pno))
