@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -22,6 +23,7 @@ from xladdin.cli import main
 from xladdin.errors import InputError, OutputError
 from xladdin.excel import bitness
 
+ROOT = Path(__file__).resolve().parents[1]
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 PLATFORMS = ["win_amd64", "manylinux_x86_64"]
 DEAD_PROXY = "http://127.0.0.1:9"  # any attempt to reach the network fails at once
@@ -168,3 +170,32 @@ def test_office_bitness_from_the_registry() -> None:
     assert bitness.office_bits(lambda k, n: None) is None
     out = subprocess.run([sys.executable, "-m", "xladdin.excel.bitness"], capture_output=True, text=True, check=False)
     assert out.returncode == 0 and out.stdout.startswith("位数检查：") and "没有找到 Excel" in out.stdout
+
+
+@pytest.mark.slow
+def test_the_readmes_first_command_works_as_written(bundle: Path, tmp_path: Path) -> None:
+    """README's first set-up command, run verbatim in a copy of the repository with a python3
+    whose system site refuses pip (it makes its own .venv). Packages come from the bundle (and a
+    setuptools wheel for the editable build), so the test needs no network either."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## 快速开始", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    first = next(line for line in block.splitlines() if line.strip() and not line.startswith("#"))
+    assert first.startswith("python3 -m venv .venv && ")
+    assert not re.search(r"pip install (-U )?xladdin", readme)  # no index has it
+    repo = tmp_path / "xladdin"
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
+    for name in filter(None, (f.decode() for f in files)):
+        src, dst = ROOT / name, repo / name
+        if not src.exists() and not src.is_symlink():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dst, follow_symlinks=False)
+    build_wheels = tmp_path / "build"
+    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--only-binary", ":all:", "-d", str(build_wheels),
+                    "setuptools>=70.1"], check=True, capture_output=True)
+    env = offline_env(tmp_path)
+    env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=f"{bundle / WHEELS} {build_wheels}")
+    done = subprocess.run(["bash", "-c", first], cwd=repo, env=env, capture_output=True, text=True, timeout=1200,
+                          check=False)
+    assert done.returncode == 0, (done.stdout[-1500:], done.stderr[-1500:])
+    assert "完成：通过" in done.stdout and (repo / ".venv" / "bin" / "xladdin").exists()

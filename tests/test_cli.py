@@ -175,7 +175,8 @@ def test_demo_as_installed_command(tmp_path: Path) -> None:
     names = sorted(p.name for p in folder.iterdir())
     stem = EXAMPLE_XLSX.stem
     exported = [f"{stem}.{fmt}" for fmt in ("docx", "html", "md", "pdf")]
-    assert names == sorted(["审核摘要.md", "审核结果.xlsx", f"{stem}-已填充.xlsx", *exported])
+    assert names == sorted(["审核摘要.md", "审核结果.xlsx", f"{stem}-已填充.xlsx", f"{stem}-已起草.xlsx", *exported])
+    assert "生成正文：" in proc.stdout and "（二）依申请公开的草稿：2024年" in proc.stdout
     assert "审核发布稿" in proc.stdout and "读出 200 格" in proc.stdout
     assert read_report(folder / f"{EXAMPLE_XLSX.stem}-已填充.xlsx").values == read_report(EXAMPLE_XLSX).values
     assert "通过" in (folder / "审核摘要.md").read_text(encoding="utf-8")

@@ -53,10 +53,11 @@ def test_a_scan_without_any_engine_says_what_to_install(tmp_path: Path, monkeypa
             read_published(_image_pdf(tmp_path / "扫描件.pdf", 1))
         text = str(caught.value)
         assert "扫描件.pdf" in text and "文字识别" in text
-        assert 'pip install "xladdin[ocr]"' in text and "安装.cmd ocr" in text and "tesseract-ocr-chi-sim" in text
+        assert "xladdin[ocr]" in text and "安装.cmd ocr" in text and "tesseract-ocr-chi-sim" in text
+        assert 'pip install -e ".[ocr]"' in text and 'pip install "xladdin' not in text  # no index has it
         monkeypatch.setenv("XLADDIN_OCR", "rapidocr")
         ocr.engine.cache_clear()
-        with pytest.raises(InputError, match=r'RapidOCR：请安装文字识别组件：pip install "xladdin\[ocr\]"'):
+        with pytest.raises(InputError, match=r"RapidOCR：请安装文字识别组件 xladdin\[ocr\]（离线安装包"):
             ocr.engine()
     finally:
         ocr.engine.cache_clear()

@@ -322,8 +322,8 @@ def build_pure_wheel(requirement: str, local: Path, target: Target) -> Path:
     for wheel in new:
         if not wheel.name.endswith("-none-any.whl"):
             wheel.unlink()
-            raise OutputError(f"{requirement} 在 {target.platform} 上没有 wheel，本机构建的又含编译代码（{wheel.name}），"
-                              "不能用于其他平台")
+            raise OutputError(f"{requirement} 没有 {target.platform} 平台的 wheel（本机得到的 {wheel.name} "
+                              "只能用于本机这类平台），无法为该平台生成安装包")
     return new[0]
 
 

@@ -22,9 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "demo",
         help="演示：对自带示例（威海市人社局 2024 年报）运算并审核，结果写入输出文件夹",
         description="用随软件提供的示例（威海市人力资源和社会保障局 2024 年度报告）走一遍主流程："
-        "读取示例工作簿，运算（由细项填合计）、审核，导出 Word、HTML、Markdown（装有 LibreOffice 时还有 PDF），"
+        "读取示例工作簿，运算（由细项填合计）、审核，由表格生成正文，导出 Word、HTML、Markdown（装有 LibreOffice 时还有 PDF），"
         "再读取同一报告的发布稿文本并审核。写入输出文件夹的有：填好的工作簿（…-已填充.xlsx）、"
-        "问题清单（审核结果.xlsx）、审核摘要（审核摘要.md）和导出的文件。只读取自带示例，不读取也不改动你的文件。"
+        "问题清单（审核结果.xlsx）、审核摘要（审核摘要.md）、生成正文后的工作簿（…-已起草.xlsx）和导出的文件。只读取自带示例，不读取也不改动你的文件。"
         "退出码：0 示例无强制错误，1 有强制错误，2 无法运行。",
     )
     p.add_argument("-o", "--output", metavar="输出文件夹", default=DEFAULT_DIR, help=f"默认：./{DEFAULT_DIR}")
@@ -91,10 +91,23 @@ def _run(folder: Path) -> int:
                 )
             )
             out.print(Text(f"  {sample[0].rule} {sample[0].message}", style="dim"))
+    _draft(filled, folder / f"{source.stem}-已起草.xlsx", out)
     _export(report, folder, source.stem, out)
     _audit_published(out)
     out.print(Text(f"完成：{summary(findings)}。输出文件夹：{folder.resolve()}", style="bold"))
     return 1 if blocking(findings) else 0
+
+
+def _draft(filled: Path, target: Path, out) -> None:  # type: ignore[no-untyped-def]
+    """生成正文 on the filled workbook: the example's parts all hold text, so the drafts go beside."""
+    from ..excel.actions import draft_into
+    from ..excel.filebook import FileBook
+
+    applied = draft_into(FileBook(filled, save_to=target))
+    out.print(f"生成正文：{applied.summary()} → {target}")
+    request = applied.drafts.get("s1.request")
+    if request is not None and request.text:
+        out.print(Text(f"  （二）依申请公开的草稿：{request.text}", style="dim"))
 
 
 def _export(report, folder: Path, stem: str, out) -> None:

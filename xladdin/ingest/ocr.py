@@ -89,8 +89,8 @@ class TesseractEngine:
 
 # RapidOCR, onnxruntime and OpenCV are the optional extra xladdin[ocr] (about 290 MB): a clerk
 # filling a workbook never reads a scan. Said once, for every way of installing.
-INSTALL_OCR = ("安装文字识别组件：pip install \"xladdin[ocr]\"（离线安装包：Windows 运行“安装.cmd ocr”，"
-               "Linux 运行“bash install.sh --ocr”），或安装 Tesseract（tesseract-ocr、tesseract-ocr-chi-sim）")
+INSTALL_OCR = ("安装文字识别组件 xladdin[ocr]（离线安装包：Windows 运行“安装.cmd ocr”，Linux 运行“bash install.sh --ocr”；"
+               "源码目录中：pip install -e \".[ocr]\"），或安装 Tesseract（tesseract-ocr、tesseract-ocr-chi-sim）")
 
 
 @lru_cache(maxsize=2)
