@@ -124,6 +124,7 @@ class TableRead:
     virtual: list[str] = field(default_factory=list)  # virtual keys read (printed subtotals)
     found: bool = False
     variant23: bool = False
+    labels: dict[str, str] = field(default_factory=dict)  # official row label -> label printed instead
 
 
 def _absent_row(keys: tuple[str, ...]) -> Row:
@@ -152,6 +153,61 @@ def _row(keys: tuple[str, ...], ev: Event | None, kinds: list[str], where: str =
             options.append(Option([segment(keys, kinds, kept)], "原文此行多出空白格" if drop else ""))
         return Row(keys, options, raw, ev.line.where)
     return plain_row(keys, kinds, tokens, raw, ev.line.where)
+
+
+# --------------------------------------------------------------------------- extent
+
+_DATE_LINE = re.compile(r"^\(?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\)?$|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
+_HEADING_LINE = re.compile(r"^#*\s*(?:[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]{1,2}部分)")
+_SIGNED_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def printed_table(lines: list[Line]) -> list[Line]:
+    """The lines of a section up to the end of its printed table: a table ends at the next
+    heading, narrative paragraph, sign-off or date, never running on into the text after it
+    (a small fee table in place of 第五部分, the sign-off date, the next paragraph's numbers).
+    Text before the table (a section's opening paragraph) is kept: the table starts later."""
+    started = False
+    for i, line in enumerate(lines):
+        if not line.text or is_page_number(line.text):
+            continue
+        if not started:
+            started = _table_line(line)
+            continue
+        if _ends_table(line):
+            return lines[:i]
+    return lines
+
+
+def _table_line(line: Line) -> bool:
+    if line.cells is not None and sum(1 for c in line.cells if c) >= 2:
+        return True
+    label = split_line(line, 7)[0]
+    if not label:
+        return False
+    for targets in (t2_targets(), t3_targets()):
+        t, score, _ = match(label, targets)
+        if t is not None and score > 0:
+            return True
+    return all(norm(w) in header_words() for w in label.split())
+
+
+def _ends_table(line: Line) -> bool:
+    """A line that cannot be part of a table: a paragraph, a heading (not a row label of table
+    三, which also start "一、" … "四、"), a date or a sign-off."""
+    if line.cells is not None and sum(1 for c in line.cells if c) >= 2:
+        return False
+    text = line.text.strip()
+    compact = re.sub(r"\s+", "", text)
+    if _DATE_LINE.match(compact) or (len(compact) <= 60 and _SIGNED_LINE.search(compact)):
+        return True
+    if re.search(r"[。；！？]", text) and len(compact) > 15:
+        return True
+    if _HEADING_LINE.match(text):  # a part's heading (a renamed one too), not a garbled row label
+        from .sections import heading_of
+
+        return heading_of(Line(text, "")) is not None
+    return False
 
 
 # --------------------------------------------------------------------------- table 三
@@ -390,6 +446,7 @@ def read_t2(lines: list[Line]) -> TableRead:
                 out.where[k] = ev.line.where
                 if printed:  # the old label 规范性文件, a typo: read, and said on the row's cells
                     out.notes[k] = f"原文行标签印作“{printed}”，格式为“{ev.target.key}”，按此行读取"
+                    out.labels[label] = printed
             else:
                 out.notes[k] = "原文未找到此行"
     for alt in alternatives:
@@ -509,4 +566,4 @@ def old_format_labels(lines: list[Line]) -> list[tuple[str, str]]:
     return found
 
 
-__all__ = ["TableRead", "old_format_labels", "read_t2", "read_t2_2019", "read_t3", "read_t4"]
+__all__ = ["TableRead", "old_format_labels", "printed_table", "read_t2", "read_t2_2019", "read_t3", "read_t4"]
