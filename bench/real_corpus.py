@@ -39,10 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from xladdin.audit import audit  # noqa: E402
+from xladdin.check.findings import DOUBT, SOFT  # noqa: E402
 from xladdin.load import load_report  # noqa: E402
 from xladdin.report import Report  # noqa: E402
 from xladdin.spec import SPEC  # noqa: E402
-from xladdin.check.findings import DOUBT, SOFT  # noqa: E402
 from xladdin.values import ABSENT, Doubt, is_number  # noqa: E402
 
 REAL = ROOT / "tests" / "data" / "real"

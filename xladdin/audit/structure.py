@@ -15,9 +15,9 @@ from datetime import date
 
 from ..agency import LevelGuess, level_of
 from ..check import CellRef, Finding, rule_finding
-from ..report import Report
 from ..ingest.labels import norm
 from ..ingest.sections import FEE_HEADING
+from ..report import Report
 from ..values import format_value, is_absent, is_number
 from .crossyear import same_agency
 
@@ -272,7 +272,9 @@ def check_fee(report: Report) -> list[Finding]:
     s6 += "".join(f"\n{h.get('text', '')}" for h in report.observed.get("headings") or [] if h.get("section") == "s6")
     other_2 = report.value("t3.other_2.total")
     cell = [CellRef("t3.other_2.total", report.address("t3.other_2.total"), other_2)]
-    if not FEE_WORDS.search(s6) and not (not s6.strip() and _never_printed(report, "s6")):
+    # the 2019 format did not ask for the fee in 第六部分 (the 2021 format's title does)
+    old = bool(report.notes.get("old_format_label")) or report.observed.get("t3_rows") == 23 or (report.meta.year or 9999) < 2021
+    if not old and not FEE_WORDS.search(s6) and not (not s6.strip() and _never_printed(report, "s6")):
         out.append(
             _finding(
                 report, "X4",
