@@ -31,11 +31,21 @@ from .repair import Option, Row, absent_segment, plain_row, segment
 _VALUE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _GLUED = re.compile(r"^(.*?\D)(\d+(?:\.\d+)?)$")
 MAX_ALTERNATIVES = 200
+MAX_INSERT_JOINS = 2  # at most this many numbers split by a space in one row
 
 
 def is_value(token: str) -> bool:
     t = token.strip().translate(str.maketrans("０１２３４５６７８９．，", "0123456789.,"))
     return bool(_VALUE.match(t)) or t in PLACEHOLDERS
+
+
+# One printed cell holding digits with spaces inside ("1 9": a copy-paste, a PDF extraction):
+# a number with a space in it, never the label of its row.
+_SPACED = re.compile(r"^\d+(?:[ \u3000\u00a0]+\d+)+$")
+
+
+def spaced(token: str) -> bool:
+    return bool(_SPACED.match(token.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))))
 
 
 def _fw(token: str) -> str:
@@ -67,7 +77,7 @@ def split_line(line: Line, width: int) -> tuple[str, list[str], bool]:
         cells = [bare(c) for c in line.cells]
         last_label = -1
         for i, c in enumerate(cells):
-            if c and not is_value(c):
+            if c and not is_value(c) and not spaced(c):
                 last_label = i
         label_cells = [c for c in cells[: last_label + 1] if c]
         values = cells[last_label + 1 :]
@@ -83,9 +93,13 @@ def split_line(line: Line, width: int) -> tuple[str, list[str], bool]:
         blank = bool(values) and not any(values)
         if not label_cells and not any(values):
             return "", [], False
-        return " ".join(label_cells), [_fw(v) for v in values] if any(values) else [], blank
+        tokens = [re.sub(r"[\s\u3000]+", " ", _fw(v)) for v in values]
+        return " ".join(label_cells), tokens if any(values) else [], blank
     words = [bare(w) for w in line.text.split()]
     values: list[str] = []
+    trailing = _trailing_text(words)
+    if trailing:  # "行政事业性收费 5949.09 2023年…": a year, a date, a page, the next paragraph
+        words = words[: len(words) - trailing]
     while words and is_value(words[-1]):
         values.insert(0, _fw(words.pop()))
     if words and not values:
@@ -94,6 +108,32 @@ def split_line(line: Line, width: int) -> tuple[str, list[str], bool]:
             words[-1] = m.group(1)
             values = [m.group(2)]
     return " ".join(words), values, False
+
+
+_TRAILING = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|第\d{1,3}页|[-—–]\d{1,3}[-—–]|\d{1,3}/\d{1,3}$)"
+)
+
+
+def _trailing_text(words: list[str]) -> int:
+    """How many words at the end of a row's line are text glued after its last cell: a year or a
+    date ("2023年…", "2024-01-29"), a page number ("第3页", "-3-"), or the opening of the next
+    paragraph; 0 when the line ends with its cells (or has no cell before such text)."""
+    for i in range(len(words) - 1, 0, -1):
+        if not is_value(words[i - 1]):
+            continue
+        tail = words[i:]
+        if _UNIT_START.match(tail[0]) and i >= 3 and is_value(words[i - 2]):
+            i, tail = i - 1, words[i - 1 :]  # "… 2023 年，在…": the year's digits go with it
+        joined = "".join(tail)
+        if _TRAILING.match(joined) or (len(joined) >= 6 and re.search(r"[\u4e00-\u9fff]{4,}", joined[:12])):
+            if i >= 2 and not is_value(words[0]):
+                return len(tail)
+        return 0
+    return 0
+
+
+_UNIT_START = re.compile(r"^[年月日号条件份篇个次项]")
 
 
 def events(lines: list[Line], targets: tuple[Target, ...], width: int) -> list[Event]:
@@ -141,6 +181,8 @@ def _row(keys: tuple[str, ...], ev: Event | None, kinds: list[str], where: str =
     tokens = ev.tokens
     width = len(keys)
     raw = " ".join(t if t else "空" for t in ev.tokens)
+    if any(" " in t for t in tokens):
+        return _spaced_row(keys, kinds, tokens, raw, ev.line.where)
     glued = any(t.isdigit() and len(t) > 1 and t[0] == "0" for t in tokens)
     if "" in tokens and (len(tokens) > width or glued) and tokens.count("") >= len(tokens) - width:
         # stray empty cells (an extra <td>): every way of dropping them is a reading
@@ -152,7 +194,55 @@ def _row(keys: tuple[str, ...], ev: Event | None, kinds: list[str], where: str =
             kept = [t for i, t in enumerate(tokens) if i not in drop]
             options.append(Option([segment(keys, kinds, kept)], "原文此行多出空白格" if drop else ""))
         return Row(keys, options, raw, ev.line.where)
+    if len(tokens) > width and "" not in tokens:
+        joined = _joined(tokens, width)
+        if joined:
+            reason = "原文数字之间有空格（一个数可能被空格隔开）"
+            return Row(keys, [Option([segment(keys, kinds, t)], reason) for t in joined], raw, ev.line.where)
     return plain_row(keys, kinds, tokens, raw, ev.line.where)
+
+
+def _spaced_row(keys: tuple[str, ...], kinds: list[str], tokens: list[str], raw: str, where: str) -> Row:
+    """A row with a printed cell holding spaced digits ("1 9"). Printed as one cell, it is one
+    number (the space is inside it) and no other cell moves. Only when the row prints fewer cells
+    than it has may such a cell be two cells run together: both readings go to the solver."""
+    whole = [t.replace(" ", "") for t in tokens]
+    shown = "、".join(f"“{t}”" for t in tokens if " " in t)
+    reason = f"原文{shown}数字中间有空格，按一个数读取"
+    if len(tokens) >= len(keys):
+        return Row(keys, [Option([segment(keys, kinds, whole)], reason)], raw, where)
+    choices = [(t.replace(" ", ""),) if " " not in t else (t.replace(" ", ""), tuple(t.split())) for t in tokens]
+    options = []
+    for combo in itertools.product(*choices):
+        flat = [x for c in combo for x in (c if isinstance(c, tuple) else (c,))]
+        if len(flat) > len(keys):
+            continue
+        split = any(isinstance(c, tuple) for c in combo)
+        options.append(Option([segment(keys, kinds, flat)], f"原文{shown}或为两格" if split else reason))
+        if len(options) >= MAX_ALTERNATIVES:
+            break
+    return Row(keys, options, raw, where)
+
+
+def _joined(tokens: list[str], width: int) -> list[list[str]]:
+    """Readings of a row printing more numbers than it has cells: adjacent digit tokens joined
+    (one number with a space inside), as many joins as there are numbers too many."""
+    extra = len(tokens) - width
+    pairs = [i for i in range(len(tokens) - 1) if tokens[i].isdigit() and tokens[i + 1].isdigit()]
+    if extra > len(pairs) or extra > MAX_INSERT_JOINS:
+        return []
+    out = []
+    for chosen in itertools.combinations(pairs, extra):
+        merged: list[str] = []
+        for i, t in enumerate(tokens):
+            if i - 1 in chosen:
+                merged[-1] += t
+            else:
+                merged.append(t)
+        out.append(merged)
+        if len(out) >= MAX_ALTERNATIVES:
+            break
+    return out
 
 
 # --------------------------------------------------------------------------- extent
