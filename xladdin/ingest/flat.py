@@ -33,6 +33,7 @@ _RUN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[/\-—]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TEXT = re.compile(r"[^\d/\-—]+")
 _NOTE = re.compile(r"\((?:其中|含|包括|另)[^()]{0,40}\)")
+_YEAR_TAIL = re.compile(r"^(\d+?(?:\.\d+?)?)((?:19|20)\d{2})$")
 _CELL_UNIT = re.compile(r"(?:万元|元|件|个|项)(?![\u4e00-\u9fff])")
 _OFFSET = re.compile(r"^(.*?)(?:第(\d+)字)?$")
 MIN_LENGTH = 60  # shorter lines are left alone
@@ -256,6 +257,9 @@ def _gap(gap: str) -> list[tuple[str, str, int]]:
         m = _RUN.match(gap, pos)
         if m:
             run, end = m.group(0), m.end()
+            year = _YEAR_TAIL.match(run) if gap[end : end + 1] == "年" else None
+            if year and year.group(1):  # "268.292023年": a cell, then a year opening a paragraph
+                run, end = year.group(1), pos + len(year.group(1))
             if run.isdigit() and gap[end : end + 1] in (".", "、") and not gap[end + 1 : end + 2].isdigit():
                 # "00000002.其他…": the last digit numbers the next (unrecognised) label
                 if len(run) > 1:

@@ -141,14 +141,15 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
         t2 = tables.read_t2_2019(_region(region, "s2", body))  # type: ignore[arg-type]
     reads = [t2, t3, t4]
     cut = find_cut(lines, out.headings, out.implied, bool(out.signature_date))
-    stop = cut.where if cut else ""
-    if not cut and lines and lines[-1].text.strip() and _TEXT_LINE.match(lines[-1].where):
-        stop = lines[-1].where  # a plain text stopping in a line: its last row is cut short
+    # a plain text that stops in the middle of a line (no line break after it): the row it stops
+    # in is read up to its last whole number, the cells after that were never printed. A line
+    # that ended is a row as printed (one with a dropped cell is the solver's to read).
+    stop = lines[-1].where if lines and lines[-1].text.strip() and _TEXT_LINE.match(lines[-1].where) else ""
     rows = []
     for read in reads:
         for row in read.rows:
             if stop and row.where and row.where.split("、")[-1] == stop:
-                row, absent = cut_row(row, broken=bool(_TEXT_LINE.match(stop)) and (cut is None or cut.mid_line))
+                row, absent = cut_row(row, broken=True)
                 for k in absent:
                     read.notes[k] = CUT_NOTE
             rows.append(row)

@@ -74,7 +74,7 @@ def bare(text: str) -> str:
 def split_line(line: Line, width: int) -> tuple[str, list[str], bool]:
     """A line as (label text, value tokens, all-blank explicit row)."""
     if line.cells is not None:
-        cells = [bare(c) for c in line.cells]
+        cells = _without_trailing_text([bare(c) for c in line.cells])
         last_label = -1
         for i, c in enumerate(cells):
             if c and not is_value(c) and not spaced(c):
@@ -134,6 +134,30 @@ def _trailing_text(words: list[str]) -> int:
 
 
 _UNIT_START = re.compile(r"^[年月日号条件份篇个次项]")
+_YEAR_GLUED = re.compile(r"^(\d+?(?:\.\d+?)?)((?:19|20)\d{2}\s*年.*)$")
+
+
+def _without_trailing_text(cells: list[str]) -> list[str]:
+    """A row of cells without the text a page glued after its last cell: a cell of its own
+    holding a year, a date, a page number or a paragraph, or such text after the number in the
+    last cell ("268.29 2024年，我局…"). Only after a cell holding a number."""
+    out = list(cells)
+    filled = [i for i, c in enumerate(out) if c.strip()]
+    if len(filled) >= 2:
+        m = _YEAR_GLUED.match(out[filled[-1]].strip())
+        if m:  # "268.292023年，在…": the year's four digits open the paragraph glued to the cell
+            out[filled[-1]] = f"{m.group(1)} {m.group(2)}"
+    while len(filled) >= 2:
+        last = out[filled[-1]].split()
+        if len(last) > 1 and is_value(last[0]) and _trailing_text(["x", *last]) == len(last) - 1:
+            out[filled[-1]] = last[0]
+            break
+        if len(filled) >= 3 and is_value(out[filled[-2]]) and _trailing_text(["x", out[filled[-2]], out[filled[-1]]]) == 1:
+            out[filled[-1]] = ""
+            filled.pop()
+            continue
+        break
+    return out
 
 
 def events(lines: list[Line], targets: tuple[Target, ...], width: int) -> list[Event]:
@@ -581,17 +605,26 @@ def t4_keys() -> tuple[str, ...]:
     return tuple(f"t4.{g}_{s}" for g, _, _ in T4_GROUPS for s, _ in T4_SUFFIXES)
 
 
+_T4_HEAD = re.compile("|".join(
+    re.escape(norm(w)) for w in ("行政复议", "行政诉讼", "复议后起诉", "直接起诉", "结果维持", "结果纠正", "尚未审结")
+))
+
+
 def read_t4(lines: list[Line]) -> TableRead:
     keys = t4_keys()
     headers = header_words() | {"总计", "件数", "数量", "结果", "维持", "纠正", "其他", "尚未", "审结", "总"}
     tokens: list[str] = []
     where: list[str] = []
     out = TableRead()
+    started = False  # table 四's own headings seen: numbers before them are another table's
     for line in lines:
         if not line.text or is_page_number(line.text):
             continue
         label, toks, blank = split_line(line, len(keys))
         words = [norm(w) for w in label.split()]
+        started = started or bool(_T4_HEAD.search(norm(line.text)))
+        if not started:
+            continue
         if any(w in headers for w in words):
             out.found = True
         if not toks:
