@@ -478,3 +478,21 @@ def test_doubt_in_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert {detail.cell(r, sev).value for r in range(2, detail.max_row + 1)} >= {"待核"}
     doubt_rows = [r for r in range(2, detail.max_row + 1) if detail.cell(r, sev).value == "待核"]
     assert all(detail.cell(r, sev).fill.fgColor.rgb.endswith(BLUE) for r in doubt_rows)
+
+
+def test_a_workbook_total_over_a_blank_cell_is_not_compared() -> None:
+    """A clerk's blank 表三!H15 makes Excel's （七）总计 one short: the narrative is not compared
+    with that total (the blank itself is a T3-N finding); with the cell filled it is."""
+    from xladdin.io import read_report
+    from xladdin.io.example import example_workbook
+
+    report = read_report(example_workbook())
+    assert "t3.total.total" in report.formulas
+    blank = next(k for k in SPEC.keys if report.address(k) == "表三!H15")
+    total = report.values["t3.total.total"]
+    report.sections["s1.request"] = f"全年共办结政府信息公开申请{total + 1}件。"  # type: ignore[operator]
+    assert [f.ref for f in audit(report) if f.rule == "X1"] == ["X1:s1.request:request.done"]
+    report.values[blank] = None
+    findings = audit(report)
+    assert [f.ref for f in findings if f.rule == "X1"] == []
+    assert f"T3-N:{blank}" in {f.ref for f in findings}

@@ -84,7 +84,9 @@ class _Ctx:
         columns only when all six are printed non-negative numbers."""
         value = self.report.value(key)
         if is_number(value):
-            return value if value >= 0 else None  # type: ignore[return-value,operator]
+            if value < 0 or not self._complete(key):  # type: ignore[operator]
+                return None
+            return value  # type: ignore[return-value]
         m = re.fullmatch(r"t3\.(\w+)\.total", key)
         if m and value is None:
             # Many published tables leave the 总计 column blank (a T3-N finding of its own);
@@ -94,6 +96,23 @@ class _Ctx:
                 self.derived.add(key)
                 return sum(parts, start=0)  # type: ignore[arg-type]
         return None
+
+    def _complete(self, key: str, seen: frozenset[str] = frozenset()) -> bool:
+        """A workbook's formula total counts only when every cell it adds up is a non-negative
+        number (recursively): a clerk's blank cell makes Excel's SUM one short, and the total it
+        shows is not the table's."""
+        if key not in self.report.formulas or key in seen:
+            return True
+        from ..check.engine import _derivations
+
+        for ident in _derivations(self.report).get(key, ()):
+            for k in ident.left + ident.right:
+                if k == key:
+                    continue
+                v = self.report.value(k)
+                if not is_number(v) or v < 0 or not self._complete(k, seen | {key}):  # type: ignore[operator]
+                    return False
+        return True
 
     def total(self, keys: tuple[str, ...] | list[str]) -> int | Decimal | None:
         values = [self.v(k) for k in keys]
