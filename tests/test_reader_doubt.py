@@ -496,3 +496,23 @@ def test_a_workbook_total_over_a_blank_cell_is_not_compared() -> None:
     findings = audit(report)
     assert [f.ref for f in findings if f.rule == "X1"] == []
     assert f"T3-N:{blank}" in {f.ref for f in findings}
+
+
+@pytest.mark.parametrize(
+    ("template", "printed"),
+    [
+        ("四、政府信息公开行政复议、行政诉讼情况", "四、因政府信息公开申请行政复议、提起行政诉讼的情况"),
+        ("五、存在的主要问题及改进情况（文字描述）", "五、存在问题及改进措施"),
+        ("五、存在的主要问题及改进情况（文字描述）", "五、存在的主要问题及下一步工作打算"),
+        ("六、其他需要报告的事项（文字描述，收取信息处理费情况在此处报告。）", "六、其他事项"),
+        ("六、其他需要报告的事项（文字描述，收取信息处理费情况在此处报告。）", "六、需要说明的其他事项与附表"),
+        ("六、其他需要报告的事项（文字描述，收取信息处理费情况在此处报告。）", "六、需要说明的其他事项"),
+    ],
+)
+def test_renamed_headings_in_flattened_text(template: str, printed: str, full: Report) -> None:
+    text = flattened(Report.from_dict(full.to_dict()), [])
+    r = parse_text(text.replace(template, printed))
+    assert [h["text"] for h in r.observed["headings"] if h["text"].startswith(printed[0])] == [printed]
+    assert {k: r.values[k] for k in SPEC.keys} == {k: full.values[k] for k in SPEC.keys}
+    key = {"四": "s4", "五": "s5", "六": "s6"}[printed[0]]
+    assert [(f.ref, f.severity) for f in audit(r) if f.rule == "S1"] == [(f"S1:{key}.title", "提示")]

@@ -97,7 +97,9 @@ def _heading_at(
     m_fee = FEE_PREFIX.match(window)
     if m_fee and "s6" in want:
         return "s6", index[n0 + 2 + m_fee.end() - 1] + 1, False
-    # a variant heading ("四、政府信息公开行政复议与行政诉讼情况", "五、存在的主要问题及明年工作计划")
+    # a variant heading ("四、政府信息公开行政复议与行政诉讼情况", "五、存在的主要问题及明年工作计划",
+    # "六、需要说明的其他事项与附表"): as long as the words go before a break (a digit, a
+    # sentence mark, a table label), taken when it reads as that part's heading
     for key in want:
         title = _title_body(key)
         best, best_end = 0.0, 0
@@ -105,21 +107,20 @@ def _heading_at(
             r = SequenceMatcher(None, window[:k], title, autojunk=False).ratio()
             if r >= best:
                 best, best_end = r, k
-        if best < 0.6:
-            continue
         ext = len(window)
         b = _BREAK.search(window, 1)
         if b:
             ext = b.start()
-        m = _labels().search(window, best_end)
+        m = _labels().search(window, max(best_end, 1))
         if m:
             ext = min(ext, m.start())
         ext = min(ext, len(title) + 12)
-        end_n = ext if ext > best_end and SequenceMatcher(None, window[:ext], title).ratio() >= 0.6 else best_end
-        end = index[n0 + 2 + end_n - 1] + 1
-        found = heading_of(Line(text[start:end], ""))
-        if found is not None and found[0] == key:
-            return key, end, False
+        ends = [ext] + ([best_end] if best >= 0.6 and best_end != ext else [])
+        for end_n in ends:
+            end = index[n0 + 2 + end_n - 1] + 1
+            found = heading_of(Line(text[start:end], ""))
+            if found is not None and found[0] == key:
+                return key, end, False
     return None
 
 
