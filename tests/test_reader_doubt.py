@@ -516,3 +516,14 @@ def test_renamed_headings_in_flattened_text(template: str, printed: str, full: R
     assert {k: r.values[k] for k in SPEC.keys} == {k: full.values[k] for k in SPEC.keys}
     key = {"四": "s4", "五": "s5", "六": "s6"}[printed[0]]
     assert [(f.ref, f.severity) for f in audit(r) if f.rule == "S1"] == [(f"S1:{key}.title", "提示")]
+
+
+def test_headings_numbered_as_parts_in_flattened_text(full: Report) -> None:
+    """"第二部分 主动公开政府信息情况": the part's number written out is the template's heading."""
+    text = flattened(Report.from_dict(full.to_dict()), [])
+    for old, new in (("二、主动公开政府信息情况", "第二部分 主动公开政府信息情况"), ("五、存在的主要问题", "第五部分存在的主要问题")):
+        text = text.replace(old, new)
+    r = parse_text(text)
+    assert [h["section"] for h in r.observed["headings"]] == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    assert {k: r.values[k] for k in SPEC.keys} == {k: full.values[k] for k in SPEC.keys}
+    assert [f for f in audit(r) if f.rule == "S1"] == []

@@ -40,7 +40,7 @@ _HEADING_NUMBER = re.compile(r"^[#\s]*(?:第([一二三四五六七八九十]+)�
 def normalize_heading(text: str) -> str:
     """"### 一、总体情况（文字描述）" → "总体情况"; half-width brackets and spaces tolerated."""
     t = re.sub(r"^[#\s]+", "", text).translate(_TRANS)
-    t = re.sub(r"^[一二三四五六七八九十]+[、．.，]", "", t)
+    t = re.sub(r"^(?:[一二三四五六七八九十]+[、．.，]|第[一二三四五六七八九十]+部分[、:：．.，]?)", "", t)
     t = re.sub(r"（文字描述[^）]*）?$", "", t)
     return t.rstrip("。：:")
 

@@ -26,7 +26,7 @@ from .lines import Line
 from .sections import FEE_PREFIX, HeadingOrder, heading_number, heading_of
 
 _CN_NUMBERS = "一二三四五六"
-_HEAD_START = re.compile(r"([一二三四五六])\s*[、．.]")
+_HEAD_START = re.compile(r"第([一二三四五六])部分\s*[、:：.．]?|([一二三四五六])\s*[、．.]")
 _SUFFIX = re.compile(r"\s*[（(]\s*文字描述[^）)]{0,30}[）)]")
 _BREAK = re.compile(r"[0-9０-９。，,；;：:（(《“\"]")
 _RUN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[/\-—]+")
@@ -76,27 +76,28 @@ def _title_body(key: str) -> str:
 
 
 def _heading_at(
-    text: str, ntext: str, index: list[int], start: int, order: HeadingOrder
+    text: str, ntext: str, index: list[int], marker: re.Match[str], order: HeadingOrder
 ) -> tuple[str, int, bool] | None:
     """(section key, end index in `text`, exact title) when a heading the outline still allows
-    starts at `start` ("五、…" printed under its own number, or under another one when the words
-    say which part it is)."""
-    n0 = bisect.bisect_left(index, start)
-    if n0 + 2 >= len(index) or ntext[n0 + 1] not in "、.．":
+    starts with `marker` ("五、", "第五部分"): printed under its own number, or under another one
+    when the words say which part it is."""
+    nb = bisect.bisect_left(index, marker.end())  # where the heading's words start (normalised)
+    if nb >= len(index):
         return None
-    number = _CN_NUMBERS.index(text[start]) + 1 if text[start] in _CN_NUMBERS else 0
+    start = marker.start()
+    number = _CN_NUMBERS.index(marker.group(1) or marker.group(2)) + 1
     want = [k for k in order.unseen() if order.allows(k, number)]
-    body = ntext[n0 + 2 :]
+    body = ntext[nb:]
     for key in want:
         title = _title_body(key)
         if body.startswith(title):
-            end = index[n0 + 2 + len(title) - 1] + 1
+            end = index[nb + len(title) - 1] + 1
             m = _SUFFIX.match(text, end)
             return key, (m.end() if m else end), True
     window = body[:60]
     m_fee = FEE_PREFIX.match(window)
     if m_fee and "s6" in want:
-        return "s6", index[n0 + 2 + m_fee.end() - 1] + 1, False
+        return "s6", index[nb + m_fee.end() - 1] + 1, False
     # a variant heading ("四、政府信息公开行政复议与行政诉讼情况", "五、存在的主要问题及明年工作计划",
     # "六、需要说明的其他事项与附表"): as long as the words go before a break (a digit, a
     # sentence mark, a table label), taken when it reads as that part's heading
@@ -117,7 +118,7 @@ def _heading_at(
         ext = min(ext, len(title) + 12)
         ends = [ext] + ([best_end] if best >= 0.6 and best_end != ext else [])
         for end_n in ends:
-            end = index[n0 + 2 + end_n - 1] + 1
+            end = index[nb + end_n - 1] + 1
             found = heading_of(Line(text[start:end], ""))
             if found is not None and found[0] == key:
                 return key, end, False
@@ -136,14 +137,14 @@ def _split_headings(line: Line, order: HeadingOrder) -> list[Line]:
         prev = text[: m.start()].rstrip()[-1:] if m.start() else ""
         if prev in ("（", "("):
             continue
-        found = _heading_at(text, ntext, index, m.start(), order)
+        found = _heading_at(text, ntext, index, m, order)
         if found is None:
             continue
         key, end, exact = found
         if prev and _CJK.match(prev) and not exact:
             continue  # a variant title glued to a word: not taken for a heading
         cuts.append((m.start(), end))
-        order.take(key, _CN_NUMBERS.index(text[m.start()]) + 1)
+        order.take(key, _CN_NUMBERS.index(m.group(1) or m.group(2)) + 1)
         pos = end
     if not cuts:
         return [line]
