@@ -527,3 +527,19 @@ def test_headings_numbered_as_parts_in_flattened_text(full: Report) -> None:
     assert [h["section"] for h in r.observed["headings"]] == ["s1", "s2", "s3", "s4", "s5", "s6"]
     assert {k: r.values[k] for k in SPEC.keys} == {k: full.values[k] for k in SPEC.keys}
     assert [f for f in audit(r) if f.rule == "S1"] == []
+
+
+def test_a_doubt_from_any_reader_is_checked_alike(full: Report) -> None:
+    """A cell put in doubt by OCR (not by the repair: no entry in observed["repair"]) is one D1
+    for its row with its readings, no T3-N, in no identity, and no narrative total uses it."""
+    r = Report.from_dict(full.to_dict())
+    r.observed = {}
+    r.values["t3.new.natural"] = Doubt("8", (8, 3), "文字识别存疑（3/8 形近）", "第2页第5行")
+    r.values["t3.new.total"] = Doubt("18", (18, 13), "文字识别存疑（3/8 形近）", "第2页第5行")
+    r.sections["s1.request"] = "本年新收政府信息公开申请99件。"
+    findings = audit(r)
+    [d1] = [f for f in findings if f.rule == "D1"]
+    assert d1.severity == "待核" and [c.key for c in d1.cells] == ["t3.new.natural", "t3.new.total"]
+    assert "8 / 3" in d1.message and "18 / 13" in d1.message and "文字识别存疑" in d1.message
+    assert not [f for f in findings if f.severity == "强制"]
+    assert not [f for f in findings if f.rule.startswith(("T3", "E1", "X1"))]
