@@ -392,7 +392,7 @@ def check_title(report: Report) -> list[Finding]:
     return [
         _finding(
             report, "S8", f"标题“{title}”{where}{'，'.join(problems)}：应为“{expected}”。",
-            ref="S8", snippet=title, expected=expected, actual=title,
+            ref="S8", snippet=title,
         )
     ]
 
