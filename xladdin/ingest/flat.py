@@ -23,7 +23,7 @@ from ..spec import SPEC
 from ..spec.format2021 import T2_BLOCKS, T3_CORNER, T3_GROUPS, T3_RESULT_LABEL, T3_ROWS
 from .labels import _QUOTES, header_words, norm, t3_targets
 from .lines import Line
-from .sections import FEE_PREFIX, HeadingOrder, heading_number, heading_of
+from .sections import FEE_PREFIX, SIGNATURE, HeadingOrder, heading_number, heading_of
 
 _CN_NUMBERS = "一二三四五六"
 _HEAD_START = re.compile(r"第([一二三四五六])部分\s*[、:：.．]?|([一二三四五六])\s*[、．.]")
@@ -71,6 +71,9 @@ def _labels() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in ordered))
 
 
+SECTION_NUMBER = {s.key: i for i, s in enumerate(SPEC.sections, start=1)}
+
+
 def _title_body(key: str) -> str:
     return norm(next(s.heading for s in SPEC.sections if s.key == key))
 
@@ -103,6 +106,8 @@ def _heading_at(
     # sentence mark, a table label), taken when it reads as that part's heading
     for key in want:
         title = _title_body(key)
+        if SECTION_NUMBER[key] != number and not all(w in window[: len(title) + 12] for w in SIGNATURE[key]):
+            continue  # under another number only when its words name the part plainly
         best, best_end = 0.0, 0
         for k in range(2, min(len(window), len(title) + 12) + 1):
             r = SequenceMatcher(None, window[:k], title, autojunk=False).ratio()

@@ -24,7 +24,7 @@ _KEYWORDS = {
     "s6": ("其他", "事项"),
 }
 # Words that name a part plainly enough to know it under another number (two parts swapped)
-_SIGNATURE = {
+SIGNATURE = {
     "s1": ("总体情况",),
     "s2": ("主动公开政府信息",),
     "s3": ("收到", "处理", "申请"),
@@ -118,7 +118,7 @@ def heading_key(number: str, printed: str) -> str | None:
         keyword = any(k in nb for k in _KEYWORDS[sec.key])
         if sec.number == number and keyword:
             r = max(r, 0.8)
-        elif sec.number != number and not (r >= 0.9 or (r >= 0.6 and all(w in nb for w in _SIGNATURE[sec.key]))):
+        elif sec.number != number and not (r >= 0.9 or (r >= 0.6 and all(w in nb for w in SIGNATURE[sec.key]))):
             r = 0.0  # under another number only when the words say so plainly
         if r > best_score:
             best, best_score = sec.key, r
