@@ -325,7 +325,8 @@ def unmarked_comment(current: str, note: str) -> str:
         end = at + len(note)
         if current.startswith("\n\n", end):
             end += 2
-        return current[:at] + current[end:]
+        rest = current[end:]
+        return current[:at] + (rest.lstrip("\n") if at == 0 else rest)  # no blank first line left over
     if current.startswith(MARK_PREFIX):
         _, sep, rest = current.partition("\n\n")
         return rest if sep else ""

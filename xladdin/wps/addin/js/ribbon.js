@@ -44,8 +44,9 @@
     var launcher = config().launcher, a = app();
     if (launcher && a.OAAssist && a.OAAssist.ShellExecute) {
       try { a.OAAssist.ShellExecute(launcher); } catch (e) { return false; }
-      for (var i = 0; i < 40; i++) { // up to 20 s for the service to come up
-        await sleep(500);
+      var wait = config().startWait || 20000; // ms for the service to come up
+      for (var waited = 0; waited < wait; waited += 250) {
+        await sleep(250);
         if (await alive(url)) return true;
       }
     }
