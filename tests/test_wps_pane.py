@@ -105,7 +105,8 @@ def test_the_pane_lists_the_findings_and_a_click_selects_the_cell(browser, servi
     link.click()
     assert page.evaluate("window.xladdinLastJump.key") == key and key.startswith("t3.") and key != "t3.new.natural"
     # the workbook was marked by the same run
-    assert page.evaluate("window.Application.ActiveWorkbook._sheet('表二')._cell('%s').fill" % expected.split("!")[1]) == "FFC7CE"
+    cell = expected.split("!")[1]
+    assert page.evaluate(f"window.Application.ActiveWorkbook._sheet('表二')._cell('{cell}').fill") == "FFC7CE"
     assert f"Chrome/{CHROMIUM_VERSION.split('.')[0]}." in page.evaluate("navigator.userAgent")  # Debian's
     assert page.errors == []
     page.close()
