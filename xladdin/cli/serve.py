@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"监听端口（默认 {DEFAULT_PORT}；0 表示任选一个空闲端口）")
     p.add_argument("--idle-minutes", type=float, default=DEFAULT_IDLE_MINUTES, metavar="分钟",
                    help=f"空闲多少分钟后自动停止（默认 {DEFAULT_IDLE_MINUTES:g}；0 表示不自动停止）")
-    p.add_argument("--max-request-kb", type=int, default=DEFAULT_MAX_KB, metavar="KB",
+    p.add_argument("--max-request-kb", type=int, default=DEFAULT_MAX_KB, metavar="千字节",
                    help=f"单个请求的大小上限（默认 {DEFAULT_MAX_KB} KB）")
     p.add_argument("--stop", action="store_true", help="停止正在运行的服务")
     p.add_argument("--status", action="store_true", help="查看服务是否在运行")

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.set_defaults(func=_build)
 
     i = cmds.add_parser("install", help="为当前用户安装（不需要管理员权限），并放一个服务启动器")
-    i.add_argument("--mode", choices=["auto", "publish", "oem"], default="auto",
+    i.add_argument("--mode", choices=["auto", "publish", "oem"], default="auto", metavar="方式",
                    help="登记方式：publish（新版 WPS）、oem（旧版政务版，oem.ini 启用 JsApiPlugin），auto 自动判断（默认）")
     i.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="端口", help=f"本机服务的端口（默认 {DEFAULT_PORT}）")
     i.add_argument("--autostart", action="store_true", help="登录时自动启动本机服务")
