@@ -164,6 +164,7 @@ test("导入上年数据 asks for last year's workbook and carries its figures o
   assert.equal(cellOf(app, "NB_t3_carry_in_natural").v, 7); // last year's 结转下年度·自然人
   const sheet = app.ActiveWorkbook._sheet("上年数据");
   assert.equal(sheet.Visible, 0); // hidden
+  assert.notEqual(app.ActiveSheet, sheet, "the clerk is not left on a hidden sheet");
   assert.ok(rowsOf(app, "上年数据").length > 5);
 });
 

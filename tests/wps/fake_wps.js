@@ -259,6 +259,7 @@
           var ws = new Sheet(wb, { name: "Sheet" + (sheets.length + 1), cells: {} });
           var at = after ? sheets.indexOf(after) + 1 : before ? sheets.indexOf(before) : 0;
           sheets.splice(at, 0, ws);
+          app.ActiveSheet = ws; // as in WPS and Excel, a new sheet becomes the active one
           return ws;
         },
       };

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -105,7 +106,8 @@ class JsonBook(Book):
     def __init__(self, data: dict[str, Any]) -> None:
         if not isinstance(data, dict):
             raise InputError("请求内容应为 JSON 对象")
-        self._path = str(data.get("path") or "")
+        path = str(data.get("path") or "")
+        self._path = path if os.path.isabs(path) else ""  # "工作簿1": never saved
         self.edits: list[dict[str, Any]] = []
         self.messages: list[str] = []
         self.needed = Needed()

@@ -145,9 +145,11 @@
 
   // ------------------------------------------------------------------ applying edits
 
-  function addSheet(wb, name) {
+  function addSheet(app, wb, name) {
+    var active = app.ActiveSheet; // Add activates the new sheet: the clerk stays where they were
     var ws = wb.Worksheets.Add(undefined, wb.Worksheets.Item(wb.Worksheets.Count));
     ws.Name = name;
+    if (active && active !== ws) active.Activate();
     return ws;
   }
 
@@ -169,7 +171,7 @@
     try {
       edits.forEach(function (e) {
         if (e.op === "rows") {
-          if (!sheet(wb, e.sheet)) addSheet(wb, e.sheet);
+          if (!sheet(wb, e.sheet)) addSheet(app, wb, e.sheet);
           var ws = writable(e.sheet);
           ws.Cells.Clear();
           var width = e.rows.reduce(function (w, r) { return Math.max(w, r.length); }, 0);
