@@ -543,3 +543,17 @@ def test_a_doubt_from_any_reader_is_checked_alike(full: Report) -> None:
     assert "8 / 3" in d1.message and "18 / 13" in d1.message and "文字识别存疑" in d1.message
     assert not [f for f in findings if f.severity == "强制"]
     assert not [f for f in findings if f.rule.startswith(("T3", "E1", "X1"))]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "标题: 平潭综合实验区财政金融局", "首页>政务公开>平潭综合实验区财政金融局", "2024-01-31 平潭综合实验区财政金融局",
+        "平潭综合实验区财政金融局（2024年1月29日）", "中国平潭 | 平潭综合实验区财政金融局",
+    ],
+)
+def test_agency_name_without_label_banner_or_date(printed: str) -> None:
+    from xladdin.ingest.sections import clean_agency
+
+    assert clean_agency(printed) == "平潭综合实验区财政金融局"
+    assert clean_agency("某市大数据和网站管理中心") == "某市大数据和网站管理中心"  # 网站 in a name is the name

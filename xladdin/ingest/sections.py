@@ -447,7 +447,7 @@ def _tidy(text: str) -> str:
     return t.strip(" ，,。；;：:（）()<>")
 
 
-_BANNER_END = re.compile(r".*(?:[>›»|｜_]|网站|门户网|首页|当前位置[:：]?)")
+_BANNER_END = re.compile(r".*[>›»|｜_]")  # a breadcrumb or "site | page" separator: the name is after it
 _LEADING_DATE = re.compile(r"^[（(]?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?[）)]?")
 _TRAILING_DATE = re.compile(r"[（(]?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?[）)]?$")
 
