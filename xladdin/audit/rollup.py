@@ -31,8 +31,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..check import check, counts, group_blanks
-from ..check.findings import HARD
+from ..check import check, group_blanks
+from ..check.findings import DOUBT, HARD, SOFT, blocking, counts
 from ..errors import XladdinError, describe
 from ..report import Meta, Report
 from ..spec import SPEC
@@ -56,6 +56,7 @@ class Source:
     reason: str = ""  # why it was left out ("" when included)
     notes: list[str] = field(default_factory=list)  # remarks that did not exclude it
     hard: int = 0  # 强制 findings
+    pending: int = 0  # 待核 findings (the reading of a printed cell in doubt: never the agency's defect)
     soft: int = 0  # 提示 findings
     rules: list[str] = field(default_factory=list)  # ids of the 强制 rules that failed
     error: str = ""  # why it could not be read
@@ -149,13 +150,12 @@ def read_report_values(report: Report, src: Source | None = None) -> _Read:
     except Exception as exc:  # noqa: BLE001
         src.error = f"文件“{src.source}”：审核失败（{describe(exc)}）"
         return _Read(src)
-    # Counted as `audit` counts (AuditRecord.hard/soft): blanks of one table row are one
-    # finding. Only the table rules run here (the roll-up needs sound tables, not sound text),
-    # so `audit`, which adds the narrative and structure rules, may count more.
-    shown = group_blanks(findings)
-    src.hard = counts(shown)[HARD]
-    src.soft = len(shown) - src.hard
-    src.rules = sorted({f.rule for f in findings if f.severity == "强制"})
+    # Counted as `audit` counts (AuditRecord.counts): blanks of one table row are one finding.
+    # Only the table rules run here (the roll-up needs sound tables, not sound text), so
+    # `audit`, which adds the narrative and structure rules, may count more.
+    n = counts(group_blanks(findings))
+    src.hard, src.pending, src.soft = n[HARD], n[DOUBT], n[SOFT]
+    src.rules = sorted({f.rule for f in blocking(findings)})
     return _Read(src, {k: report.values.get(k) for k in SPEC.keys})
 
 
@@ -305,7 +305,7 @@ def rollup_paths(
 SOURCE_SHEET, DETAIL_SHEET = "汇总来源", "汇总明细"
 SOURCE_COLUMNS = (
     ("来源文件", 48), ("机关名称", 30), ("年度", 8), ("层级", 8), ("是否计入", 10),
-    ("未计入原因", 44), ("备注", 44), ("强制（表格规则）", 10), ("提示（表格规则）", 10),
+    ("未计入原因", 44), ("备注", 44), ("强制（表格规则）", 10), ("待核", 8), ("提示（表格规则）", 10),
 )
 DETAIL_COLUMNS = (  # the key, as in the JSON, last: users read the table and the label
     ("表格", 8), ("项目", 60), ("单位", 6), ("汇总值", 14),
@@ -335,7 +335,7 @@ def write_rollup(rollup: Rollup, path: str | Path) -> Path:
             for s in rollup.sources:
                 list_row(ws, [
                     s.source, s.agency, s.year, s.level, "是" if s.included else "否",
-                    s.error or s.reason, "；".join(s.notes), s.hard, s.soft,
+                    s.error or s.reason, "；".join(s.notes), s.hard, s.pending, s.soft,
                 ], SOURCE_COLUMNS)
             set_filter(ws, SOURCE_COLUMNS, ws.max_row)
             ws = table_sheet(wb, DETAIL_SHEET, DETAIL_COLUMNS)

@@ -16,7 +16,10 @@ from ..errors import XladdinError, os_reason
 from .helpformat import ChineseArgumentParser
 
 # Modules under xladdin.cli that define register(subparsers). Add a line to add a command.
-COMMAND_MODULES: list[str] = ["template", "fill", "draft", "check", "dump", "demo", "audit", "export", "addin", "importer", "rollup", "bundle"]
+COMMAND_MODULES: list[str] = [
+    "template", "fill", "draft", "check", "dump", "demo", "audit", "export", "addin", "importer", "rollup", "serve", "wps",
+    "bundle",
+]
 
 
 # argparse's own words (usage, section titles, errors) in Chinese: users read Chinese, and

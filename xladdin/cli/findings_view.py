@@ -8,10 +8,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..check import Finding, blocking, cell_label, group_blanks, summary
+from ..check import Finding, cell_label, group_blanks, summary
+from ..check.findings import DOUBT, HARD, counts
 from ..report import Report
 
-SEVERITY_STYLE = {"强制": "bold red", "提示": "yellow"}
+SEVERITY_STYLE = {"强制": "bold red", "待核": "bold cyan", "提示": "yellow"}
 
 
 class _Console(Console):
@@ -79,8 +80,8 @@ def show_findings(
                 message,
             )
         out.print(table)
-    hard = blocking(findings)
-    style = "bold red" if hard else ("yellow" if findings else "bold green")
+    n = counts(findings)
+    style = "bold red" if n[HARD] else "bold cyan" if n[DOUBT] else ("yellow" if findings else "bold green")
     verdict = summary(findings)
     if coverage and not findings:
         verdict = "通过：已运行的规则未发现问题"

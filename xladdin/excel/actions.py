@@ -232,13 +232,15 @@ def _next_column(address: str) -> str:
 
 
 def check_book(book: Book) -> str:
-    from ..check import check, group_blanks, summary
+    from ..audit.tablecheck import check_tables
+    from ..check import group_blanks, summary
     from ..io.sheets import cells_text
 
     _require_report(book)
     book.clear_marks()
     report = book.read_report()
-    findings = group_blanks(check(report))  # with 上年数据 (report.previous); a row's blanks as one
+    # As `xladdin check`, with the 上年数据 sheet (report.previous); a table row's blanks as one.
+    findings = group_blanks(check_tables(report))
     names_here = set(book.sheet_names())
     rows: list[list[Any]] = [RESULT_HEADER]
     links: list[tuple[str, str, str]] = []  # (cell in 校验结果, target, text)
