@@ -95,8 +95,7 @@ def test_progress_helper() -> None:
     with progress(4, "审核", unit="份", console=term) as tick:
         for done in range(1, 5):
             tick(done)
-    assert "4/4" in screen.getvalue()
-    assert "份/秒" not in screen.getvalue()  # done within half a second: no rate to speak of yet
+    assert "4/4" in screen.getvalue() and "份/秒" in screen.getvalue()  # the average, at the end
 
     plain = io.StringIO()
     with progress(4, "审核", console=Console(file=plain, force_terminal=False)) as tick:
@@ -127,6 +126,9 @@ def test_first_rate_is_the_average_since_the_start_not_a_burst() -> None:
     bar.update(task_id, completed=8)
     assert rate.render(task).plain == "4.0 份/秒"
     assert left.render(task).plain == "剩余 0:00:08"
+    clock[0] = 100.1  # all 40 within a tenth of a second: at the end the average is shown
+    bar.update(task_id, completed=40)
+    assert rate.render(task).plain == "400.0 份/秒"
 
 
 def _square(n: int) -> int:

@@ -317,3 +317,19 @@ def test_the_button_compares_with_last_year_kept_by_import(tmp_path: Path) -> No
     report = read_report(path)
     assert "本年新收申请较2023年减少 4 件" in report.sections["s1.request"]
     assert x_findings(report) == []
+
+
+def test_the_clerks_own_notes_beside_the_text_are_never_written_over(tmp_path: Path) -> None:
+    path = tmp_path / "年报.xlsx"
+    shutil.copy(EXAMPLE_XLSX, path)
+    book = FileBook(path)
+    pos = section_positions()["s1.active"]
+    notes = f"{SHEET_TEXT}!{chr(ord('A') + pos.col)}{pos.row}"
+    book.set(f"{SHEET_TEXT}!{chr(ord('A') + pos.col)}{TEXT_FIRST_ROW - 1}", "我的备注")
+    book.set(notes, "核对主动公开条数")
+    book.save()
+    applied = draft_into(FileBook(path))
+    assert applied.beside == [] and applied.blocked == list(DRAFTED_PARTS)
+    assert "均未改动，草稿未写入" in applied.summary()
+    cells = _text_cells(path)
+    assert cells["s1.active"][1] == "核对主动公开条数"

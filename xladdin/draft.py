@@ -51,6 +51,7 @@ class Draft:
 class Applied:
     written: list[str] = field(default_factory=list)  # parts that were empty and now hold the draft
     beside: list[str] = field(default_factory=list)  # parts with typed text: the draft is only shown
+    blocked: list[str] = field(default_factory=list)  # typed text, and the column beside holds other text
     drafts: dict[str, Draft] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -62,6 +63,9 @@ class Applied:
             out.append("已写入空白的" + "、".join(f"“{titles[k]}”" for k in self.written))
         if self.beside:
             out.append("、".join(f"“{titles[k]}”" for k in self.beside) + "已有文字，未改动，草稿放在旁边供参考")
+        if self.blocked:
+            out.append("、".join(f"“{titles[k]}”" for k in self.blocked)
+                       + "已有文字，右侧一列又有别的内容，均未改动，草稿未写入（见命令行输出或清空该列后重试）")
         left = [why for d in self.drafts.values() for why in d.left_out]
         if left:
             out.append("未起草：" + "；".join(left))

@@ -39,8 +39,8 @@ def rate(task: Task) -> float | None:
     """Items per second since the bar started. Rich's own speed takes the last few updates
     only: workers finishing together (4 files in 70 µs) read as 58,979 per second."""
     elapsed = task.elapsed
-    if not task.completed or elapsed is None or elapsed < MIN_ELAPSED:
-        return None
+    if not task.completed or not elapsed or (elapsed < MIN_ELAPSED and not task.finished):
+        return None  # at the end the average holds, however short the run was
     return task.completed / elapsed
 
 

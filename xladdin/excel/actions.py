@@ -193,24 +193,30 @@ def draft_into(book: Book, previous: Report | None = None) -> Applied:
 
     _require_report(book)
     report = book.read_report()
+    book.read_rows(SHEET_TEXT)  # what the column beside holds (the WPS door sends it when asked)
     drafts = draft(report, previous)
     applied = Applied(drafts=drafts)
     header_written = False
     for key, d in drafts.items():
         address = book.require(section_name(key))
         beside = _next_column(address)
+        header = beside.rstrip("0123456789") + str(TEXT_HEADER_ROW)
+        ours = book.get(header) in (None, "", DRAFT_HEADER)  # the column beside is free or holds our drafts
         if not d.text:
             continue
         if is_empty(report.sections.get(key)):
             book.show_text(address, d.text)
-            if book.get(beside) not in (None, ""):
+            if book.get(header) == DRAFT_HEADER and book.get(beside) not in (None, ""):
                 book.set(beside, None)  # an earlier draft shown beside this block: now in it
             applied.written.append(key)
+            continue
+        if not ours:  # the clerk's own notes beside the 正文: never written over
+            applied.blocked.append(key)
             continue
         applied.beside.append(key)
         book.show_text(beside, d.text, rows=TEXT_PART_ROWS, width=DRAFT_WIDTH)
         if not header_written:
-            book.show_text(beside.rstrip("0123456789") + str(TEXT_HEADER_ROW), DRAFT_HEADER)
+            book.show_text(header, DRAFT_HEADER)
             book.set_print_area(SHEET_TEXT, "A:B")  # the drafts stay on screen, not on the printed page
             header_written = True
     if applied.written or applied.beside:

@@ -251,6 +251,18 @@ class JsonBook(Book):
     def add_link(self, address: str, target: str, text: str) -> None:
         self.edits.append({"op": "link", "address": address, "target": target, "text": text})
 
+    # The door (door.js) applies values, fills, comments, links and rows; it has no edit for
+    # layout yet, so in WPS the text is written and the look (wrap, merge, widths, page setup)
+    # is left as the sheet has it.
+    def show_text(self, address: str, text: str, rows: int = 1, width: float | None = None) -> None:
+        self.set(address, text)
+
+    def format_list(self, sheet: str, widths: list[float]) -> None:
+        return None
+
+    def set_print_area(self, sheet: str, area: str) -> None:
+        return None
+
     def _answer(self, ask: dict[str, str]) -> str | None:
         question = ask["question"]
         if question not in self.answers:
