@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.text import Text
 
+from ..check import CellRef, cell_label
 from ..errors import OutputError
 from ..fill import FillResult, fill
 from ..io.safety import same_file
@@ -73,10 +74,13 @@ def run(args: argparse.Namespace) -> int:
 def show_fill(report: Report, result: FillResult, output: Path) -> None:
     out = console()
     out.print(Text(f"运算：{report.meta.title if report.meta.agency else report.source}", style="bold"))
+    def label(key: str) -> str:
+        return cell_label(CellRef(key, report.address(key), None))
+
     for key in result.filled:
-        out.print(f"  填入 {report.address(key) or key}（{report.spec.cell(key).short}）＝{report.values[key]}")
+        out.print(f"  填入 {label(key)}＝{report.values[key]}")
     for key in result.overwritten:
-        out.print(f"  改写 {report.address(key) or key}（{report.spec.cell(key).short}）＝{report.values[key]}")
+        out.print(f"  改写 {label(key)}＝{report.values[key]}")
     for f in result.conflicts:
         out.print(Text(f"  保留原值：{f.message}", style="yellow"))
     if result.conflicts:
@@ -84,9 +88,9 @@ def show_fill(report: Report, result: FillResult, output: Path) -> None:
     waiting = [k for k in result.incomplete if k in report.formulas]  # the formula stays: nothing to fill
     for key in result.incomplete:
         if key not in report.formulas:
-            out.print(Text(f"  未填 {report.address(key) or key}（{report.spec.cell(key).short}）：细项不全或不是数字", style="dim"))
+            out.print(Text(f"  未填 {label(key)}：细项不全或不是数字", style="dim"))
     if waiting:
-        shown = "、".join(report.address(k) or k for k in waiting[:3]) + ("等" if len(waiting) > 3 else "")
+        shown = "、".join(label(k) for k in waiting[:3]) + ("等" if len(waiting) > 3 else "")
         out.print(Text(f"  {len(waiting)} 个公式合计格（{shown}）的细项不全或不是数字，暂不能核算", style="dim"))
     formulas = len(report.formulas)
     tail = f"；{formulas} 个合计格保留公式" if formulas else ""
