@@ -90,7 +90,7 @@ def show_fill(report: Report, result: FillResult, output: Path) -> None:
         if key not in report.formulas:
             out.print(Text(f"  未填 {label(key)}：细项不全或不是数字", style="dim"))
     if waiting:
-        shown = "、".join(label(k) for k in waiting[:3]) + ("等" if len(waiting) > 3 else "")
+        shown = "、".join(report.address(k) or label(k) for k in waiting[:3]) + ("等" if len(waiting) > 3 else "")
         out.print(Text(f"  {len(waiting)} 个公式合计格（{shown}）的细项不全或不是数字，暂不能核算", style="dim"))
     formulas = len(report.formulas)
     tail = f"；{formulas} 个合计格保留公式" if formulas else ""
