@@ -5,6 +5,7 @@ output can be written before a long run, and the files of a folder that can be r
 
 from __future__ import annotations
 
+import argparse
 import errno
 import os
 import tempfile
@@ -16,13 +17,19 @@ if TYPE_CHECKING:
 
 
 def refuse_overwriting(
-    output: str | Path, inputs: list[str | Path], option: str = "输出文件", kind: str | None = None
+    output: str | Path, inputs: list[str | Path], option: str = "输出文件", kind: str | None = None,
+    force: bool = False,
 ) -> None:
-    """Raise OutputError when writing `output` would replace one of the inputs or (with
-    `kind`) a file that is not an xladdin output of that kind: xladdin.io.outputs.refuse_replacing."""
-    from ..io.outputs import refuse_replacing
+    """Raise OutputError when `output` (a path the user gave) may not be written: the one
+    output rule, xladdin.io.outputs.claim."""
+    from ..io.outputs import claim
 
-    refuse_replacing(output, inputs, option, kind)
+    claim(output, inputs, kind=kind, force=force, option=option)
+
+
+def add_force(parser: argparse.ArgumentParser, also: str = "") -> None:
+    """The --force of every command that writes a file the user names."""
+    parser.add_argument("--force", action="store_true", help=f"{also}输出文件已存在时替换它（默认拒绝，以免覆盖你的文件）")
 
 
 _ERRNO_TEXT = {
@@ -57,14 +64,10 @@ def ensure_writable(output: str | Path, option: str = "输出文件") -> None:
 
 
 def free_name(folder: Path, stem: str, ext: str, taken: list[Path] | None = None) -> Path:
-    """folder/stem+ext, or stem-2, stem-3…: a name the user did not give never replaces a file
-    already there (last year's export may have been edited by hand) nor one of `taken`."""
-    taken = taken or []
-    target, n = folder / f"{stem}{ext}", 2
-    while target in taken or target.exists():
-        target = folder / f"{stem}-{n}{ext}"
-        n += 1
-    return target
+    """A name the user did not give: xladdin.io.outputs.free_name."""
+    from ..io.outputs import free_name as pick
+
+    return pick(folder, stem, ext, taken)
 
 
 def loadable_in(folder: Path) -> list[Path]:

@@ -24,7 +24,7 @@ from ..previous import SHEET_PREVIOUS, previous_from_rows
 from ..report import Meta, Report
 from ..spec import SPEC
 
-MARKS_SHEET = "_xladdin_marks"  # very hidden: address | original fill | original comment
+MARKS_SHEET = "_xladdin_marks"  # very hidden: address | original fill | original comment | mark's note
 MARK_COLORS = {"强制": "FFC7CE", "提示": "FFEB9C"}  # Excel's "bad" red and "neutral" yellow
 MARK_PREFIX = "【校验】"  # first line of every comment the 校验 action writes
 TITLE = "政务公开年报"
@@ -45,6 +45,26 @@ def rgb_hex(color: Any) -> str:
         return "".join(f"{int(c):02X}" for c in color[:3])
     text = str(color).lstrip("#").upper()
     return text[-6:] if len(text) >= 6 else ""
+
+
+def unmarked(current: str, original: str, note: str) -> str:
+    """A marked cell's comment without the mark: the note 校验 put in front of the original
+    comment is cut out, everything else stays. Comment editors may turn line ends into CRLF;
+    a comment that no longer holds the note (the user rewrote it) is kept whole, and one the
+    user emptied gets the original comment back (nothing of theirs is lost)."""
+    text = current.replace("\r\n", "\n")
+    if not text.strip():
+        return original
+    if not note:  # saved before the note was kept: the mark is the comment's first block
+        first = text.partition("\n\n")[0]
+        note = first if first.startswith(MARK_PREFIX) else ""
+        if not note:
+            return current
+    if note not in text:
+        return current
+    head, _, tail = text.partition(note)
+    tail = tail[2:] if tail.startswith("\n\n") else tail.lstrip("\n")
+    return (head + tail).strip("\n") if (head + tail).strip() else ""
 
 
 class Book(ABC):
@@ -250,13 +270,14 @@ class Book(ABC):
 
     # ------------------------------------------------------------ marks
 
-    def marks(self) -> dict[str, tuple[str, str]]:
-        """Marked cells -> (original fill, original comment)."""
+    def marks(self) -> dict[str, tuple[str, str, str]]:
+        """Marked cells -> (original fill, original comment, the note the mark added). The
+        note is "" for marks saved before it was kept (read as the comment's first block)."""
         out = {}
         for row in self.read_rows(MARKS_SHEET)[1:]:
             if row and row[0]:
-                row = list(row) + ["", ""]
-                out[str(row[0])] = (str(row[1] or ""), str(row[2] or ""))
+                row = list(row) + ["", "", ""]
+                out[str(row[0])] = (str(row[1] or ""), str(row[2] or ""), str(row[3] or ""))
         return out
 
     def mark(self, address: str, severity: str, text: str) -> None:
@@ -267,26 +288,31 @@ class Book(ABC):
         saved = self.marks()
         for address, (severity, text) in marks.items():
             if address not in saved:
-                saved[address] = (self.fill(address), self.comment(address))
+                saved[address] = (self.fill(address), self.comment(address), "")
+            fill, original, _ = saved[address]
             self.set_fill(address, MARK_COLORS.get(severity, MARK_COLORS["提示"]))
-            original = saved[address][1]
             note = f"{MARK_PREFIX}\n{text}"
             self.set_comment(address, f"{note}\n\n{original}" if original else note)
+            saved[address] = (fill, original, note)
         self._write_marks(saved)
 
     def clear_marks(self) -> int:
-        """Restore every marked cell's fill and comment. Returns how many cells were restored."""
+        """Take every mark off: only what the mark added goes. The fill comes back unless the
+        user recoloured the cell since; the comment loses the mark's note and keeps everything
+        else — the original comment and whatever was typed into it after 校验 (a reviewer's
+        reply). Returns how many cells were restored."""
         saved = self.marks()
-        for address, (fill, comment) in saved.items():
-            self.set_fill(address, fill)
-            self.set_comment(address, comment)
+        for address, (fill, original, note) in saved.items():
+            if self.fill(address) in MARK_COLORS.values():
+                self.set_fill(address, fill)
+            self.set_comment(address, unmarked(self.comment(address), original, note))
         if saved or MARKS_SHEET in self.sheet_names():
             self._write_marks({})
         return len(saved)
 
-    def _write_marks(self, saved: dict[str, tuple[str, str]]) -> None:
-        rows: list[list[Any]] = [["address", "fill", "comment"]]
-        rows += [[a, f, c] for a, (f, c) in saved.items()]
+    def _write_marks(self, saved: dict[str, tuple[str, str, str]]) -> None:
+        rows: list[list[Any]] = [["address", "fill", "comment", "note"]]
+        rows += [[a, f, c, n] for a, (f, c, n) in saved.items()]
         self.write_rows(MARKS_SHEET, rows, state="veryHidden")
 
 

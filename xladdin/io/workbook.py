@@ -190,6 +190,15 @@ class WriteResult:
 WRITE_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 
+def check_workbook_suffix(path: str | Path) -> Path:
+    """OutputError unless `path` names a workbook (.xlsx/.xlsm): `import a.txt -o a.txt`
+    replaced the text with a zip. Commands call it before anything else about their output."""
+    out = Path(path)
+    if out.suffix.lower() not in WRITE_SUFFIXES:
+        raise OutputError(f"年报工作簿应保存为 .xlsx（或 .xlsm），不能保存为“{out.suffix or '无扩展名'}”", path=str(out))
+    return out
+
+
 def write_report(
     report: Report,
     path: str | Path,
@@ -204,9 +213,7 @@ def write_report(
     holding a formula always keeps it; a derived cell written on the template's layout gets the
     template's formula back. `base` itself is never modified (unless it is `path`).
     """
-    out = Path(path)
-    if out.suffix.lower() not in WRITE_SUFFIXES:  # `import a.txt -o a.txt` replaced the text with a zip
-        raise OutputError(f"年报工作簿应保存为 .xlsx（或 .xlsm），不能保存为“{out.suffix or '无扩展名'}”", path=str(out))
+    out = check_workbook_suffix(path)
     macros = out.suffix.lower() in (".xlsm", ".xltm")
     if base is not None:
         wb = open_workbook(base, keep_vba=macros)
