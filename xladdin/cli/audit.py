@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..load import load_report
 from ..report import Meta, Report
 from .findings_view import show_findings
-from .inputs import add_force, ensure_writable, loadable_in, refuse_overwriting, warn_previous
+from .inputs import add_force, ensure_writable, loadable_in, refuse_overwriting
 from .progress import add_quiet, progress
 from .terminal import Text, console
 
@@ -76,8 +76,9 @@ def run(args: argparse.Namespace) -> int:
             previous = load_report(prev_path)
     with progress(len(files), "审核", quiet=args.quiet, unit="份") as on_progress:
         records = audit_paths(files, previous=previous, jobs=args.jobs, on_progress=on_progress) + empty
-    if isinstance(previous, Report) and len(files) == 1 and not records[0].error:
-        warn_previous(_report_of(records[0]), previous)  # one file: its --previous is used as given
+    for r in records:  # last year's report not used, and why: said on stderr for every command
+        for note in r.previous_notes:
+            print(f"注意：{Path(r.source).name}：{note}", file=sys.stderr)
     if args.xlsx:
         from ..audit.xlsx import write_audit_xlsx
 

@@ -13,7 +13,7 @@ from ..io.safety import same_file
 from ..load import load_report_fast as load
 from ..report import Report
 from ..spec import SPEC
-from .inputs import add_force, ensure_writable, refuse_overwriting, warn_previous
+from .inputs import add_force, ensure_writable, refuse_overwriting, usable_previous
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     report = load(args.file)
     previous = load(args.previous) if args.previous else None
     if previous is not None:
-        warn_previous(report, previous)
+        previous = usable_previous(report, previous)
     findings = check_tables(report, previous)
     skipped = not_run_text(report, previous)
     if args.xlsx:

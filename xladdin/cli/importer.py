@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..report import Report
 from ..values import is_absent
-from .inputs import add_force, free_name, refuse_overwriting, warn_previous
+from .inputs import add_force, free_name, refuse_overwriting, usable_previous
 from .progress import add_quiet, progress
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt")
@@ -110,8 +110,8 @@ def _one(args: argparse.Namespace, path: str) -> int:
 
         previous = load_report(args.previous)
     report = read_published(path, previous=previous)
-    if previous is not None:
-        warn_previous(report, previous)
+    if previous is not None and usable_previous(report, previous) is None:
+        report = read_published(path)  # another agency's or year's figures are no clue
     if args.output:
         from ..io import write_report
 

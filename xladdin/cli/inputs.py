@@ -77,23 +77,16 @@ def loadable_in(folder: Path) -> list[Path]:
     return report_files(folder)
 
 
-def previous_warnings(report: Report, previous: Report) -> list[str]:
-    """Why last year's report given with --previous may not be last year's report of this
-    agency: another year, or another agency (the 跨期 rules then compare unrelated numbers)."""
-    from ..audit.crossyear import same_agency
-
-    out = []
-    this, last = report.meta, previous.meta
-    if this.year and last.year and last.year != this.year - 1:
-        out.append(f"注意：上年报告的年度为 {last.year}，本年报告为 {this.year}，跨期核对可能没有意义")
-    if this.agency and last.agency and not same_agency(this.agency, last.agency):
-        out.append(f"注意：上年报告的机关为“{last.agency}”，本年报告为“{this.agency}”，不是同一机关，跨期核对可能没有意义")
-    return out
-
-
-def warn_previous(report: Report, previous: Report) -> None:
-    """previous_warnings on stderr."""
+def usable_previous(report: Report, previous: Report) -> Report | None:
+    """Last year's report given with --previous, when it is last year's report of this agency
+    (audit.crossyear.previous_misfit); else None, and why on stderr: the 跨期 rules would
+    compare unrelated numbers, the importer take another agency's figures as clues."""
     import sys
 
-    for line in previous_warnings(report, previous):
-        print(line, file=sys.stderr)
+    from ..audit.crossyear import previous_misfit
+
+    misfit = previous_misfit(report, previous)
+    if misfit:
+        print(f"注意：{'；'.join(misfit)}，未用于跨期核对", file=sys.stderr)
+        return None
+    return previous

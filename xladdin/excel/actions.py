@@ -107,6 +107,11 @@ def import_previous(book: Book) -> str:
         raise InputError("选择的是当前工作簿本身，请选择上年度的年报", path=path)
     previous = book.open_other(path).read_report()
     this = book.read_report()
+    from ..audit.crossyear import previous_misfit
+
+    misfit = previous_misfit(this, previous)  # the rule of `check --previous` and `audit --previous`
+    if misfit and not confirm(book, "confirm_previous", f"所选文件可能不是本机关的上年报告：{'；'.join(misfit)}。仍要导入吗？"):
+        return "已取消"
     changed, kept, missing = [], [], []
     for prev_key, this_key in CARRY:
         value = previous.value(prev_key)
