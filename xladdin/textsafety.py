@@ -49,6 +49,13 @@ def report_texts(report: object) -> Iterator[tuple[str, str]]:
         yield f"单元格 {key} 的批注", text
 
 
+def file_name_text(path: str) -> str:
+    """A file name as text any output can hold: the bytes of a name that is not UTF-8 (which
+    Python carries as lone surrogates) written visibly as `\\udcff`. Control characters stay for
+    each writer to escape its own way (a workbook as `_x000B_`, the terminal as `\\u000b`)."""
+    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", path)
+
+
 def refuse_unwritable(report: object, path: str, xml: bool = True) -> None:
     """OutputError naming the first field of `report` that `path`'s format cannot hold."""
     source = getattr(report, "source", "")
