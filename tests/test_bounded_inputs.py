@@ -56,7 +56,7 @@ def cli(*args: str, limit_mb: int = 2048, timeout: float = 120) -> tuple[subproc
         resource.setrlimit(resource.RLIMIT_AS, (limit_mb << 20, limit_mb << 20))
 
     done = subprocess.run([sys.executable, "-c", MEASURED, *args], capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=cap, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          preexec_fn=cap, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
     err, _, peak = done.stderr.rpartition("PEAK ")
     done.stderr = err
     return done, int(peak) if peak.strip().isdigit() else -1
