@@ -92,10 +92,16 @@ def main(argv: list[str] | None = None) -> int:
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(encoding="utf-8")
         with visible_output():
-            return _main(argv)
+            code = _main(argv)
     except KeyboardInterrupt:  # before the command began (parsing, imports) or after it ended
         print(INTERRUPTED, file=sys.stderr)
-        return 130
+        code = 130
+    if argv is None:  # the process's own command line: a Ctrl-C while Python shuts down (after
+        # the command has said everything) ends it at once with the command's own exit code
+        import signal
+
+        signal.signal(signal.SIGINT, lambda *_: os._exit(code))
+    return code
 
 
 def _main(argv: list[str] | None) -> int:
