@@ -23,7 +23,7 @@ from wbtools import sha, sheet_part
 
 from xladdin.cli import main
 from xladdin.excel.actions import run
-from xladdin.excel.book import MARK_COLORS, MARK_PREFIX, MARKS_SHEET, unmarked
+from xladdin.excel.book import MARK_COLORS, MARK_PREFIX, MARKS_SHEET, unmarked_comment
 from xladdin.excel.filebook import FileBook
 from xladdin.io.example import EXAMPLE_XLSX
 from xladdin.io.rewrite import inventory, lost_between
@@ -93,20 +93,18 @@ def test_a_cell_recoloured_after_the_check_keeps_its_colour(book_path: Path) -> 
 
 def test_unmarked_removes_only_the_marks_note() -> None:
     note = f"{MARK_PREFIX}\nE1 表三“自然人”列：……相差 1。"
-    assert unmarked(f"{note}\n\n原批注", "原批注", note) == "原批注"
-    assert unmarked(f"{note}\n\n原批注\n\n{REPLY}", "原批注", note) == f"原批注\n\n{REPLY}"
-    assert unmarked(f"{note}\r\n\r\n{REPLY}", "", note) == REPLY  # Excel's line ends
-    assert unmarked("用户改写了整条批注", "原批注", note) == "用户改写了整条批注"
-    assert unmarked("", "原批注", note) == "原批注"  # emptied: the original comes back
-    # marks saved before the note was kept (three columns): the comment's first block
-    assert unmarked(f"{note}\n\n{REPLY}", "", "") == REPLY
+    assert unmarked_comment(f"{note}\n\n原批注", note) == "原批注"
+    assert unmarked_comment(f"{note}\n\n原批注\n\n{REPLY}", note) == f"原批注\n\n{REPLY}"
+    assert unmarked_comment("用户改写了整条批注", note) == "用户改写了整条批注"
+    # marks saved before the note was kept: the comment's first 【校验】 block is the mark
+    assert unmarked_comment(f"{note}\n\n{REPLY}", "") == REPLY
 
 
 def test_marks_saved_by_an_older_version_are_cleared_the_same_way(book_path: Path) -> None:
     _break_and_check(book_path)
     wb = openpyxl.load_workbook(book_path)
     ws = wb[MARKS_SHEET]
-    ws.delete_cols(4)  # the layout before the note column
+    ws.delete_cols(4, 2)  # the layout before the note and colour columns
     wb.save(book_path)
     _reply(book_path)
     run("xladdin_clear", FileBook(book_path))
