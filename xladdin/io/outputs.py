@@ -88,7 +88,7 @@ def is_blank_template(path: str | Path) -> bool:
     except Exception:  # noqa: BLE001 - unreadable as a report: not a blank template
         return False
     meta = report.meta
-    typed = [getattr(meta, f) for f in meta.__dataclass_fields__ if f != "level"]
+    typed = [getattr(meta, f) for f in meta.__dataclass_fields__]
     return (
         not any(typed)
         and not any(t.strip() for t in report.sections.values())
