@@ -16,7 +16,6 @@ every digit run by "0" (so "2023年" → "2024年" is not a change). Why this on
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -97,9 +96,12 @@ def with_t2c_reason(report: Report, findings: list[Finding]) -> list[Finding]:
 
 
 def agency_key(name: str) -> str:
-    """An agency's name as an identity: compatibility forms folded (NFKC), spaces and
-    brackets removed. Two reports are of the same agency only when their keys are equal."""
-    return re.sub(r"[\s()]", "", unicodedata.normalize("NFKC", name or ""))
+    """An agency's name as an identity: check.findings.canonical_name (compatibility forms
+    folded: full-width brackets are brackets; spaces removed). Two reports are of the same
+    agency only when their keys are equal."""
+    from ..check.findings import canonical_name
+
+    return canonical_name(name)
 
 
 def same_agency(a: str, b: str) -> bool:

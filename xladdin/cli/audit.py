@@ -20,8 +20,9 @@ from .progress import add_quiet, progress
 from .terminal import Text, console
 
 EPILOG = (
-    "退出码：0 所有文件均无强制错误；1 至少一个文件有强制错误；2 至少一个文件无法读取"
-    "（同时出现时取 2）。无法读取的文件不会中断批量审核，在结果中记为错误。"
+    "退出码：0 所有文件均无强制错误（只有待核、提示也是 0）；1 至少一个文件有强制错误；2 至少一个文件无法读取"
+    "（同时出现时取 2）。待核是读取的疑问（原文不能唯一读出、原文不完整），不是报告的错误，须人工对照原件核定。"
+    "无法读取的文件不会中断批量审核，在结果中记为错误。"
 )
 
 
@@ -109,21 +110,24 @@ def show_summary(records: list[AuditRecord], detail: bool = False) -> None:
         _print_single(r, out)
         return
     table = Table(title="年报审核汇总", header_style="bold", show_lines=False)
-    for name in ("文件", "机关", "年度", "层级", "强制", "提示", "结论"):
-        short = name in ("年度", "层级", "强制", "提示")
+    doubt = any(r.pending for r in records if not r.error)  # the 待核 column when some file has one
+    names = ("文件", "机关", "年度", "层级", "强制") + (("待核",) if doubt else ()) + ("提示", "结论")
+    for name in names:
+        short = name in ("年度", "层级", "强制", "待核", "提示")
         table.add_column(name, no_wrap=short, overflow="ellipsis" if short else "fold")
     for r in records:
         if r.error:
-            table.add_row(Path(r.source).name, "", "", "", "", "", Text(r.error, style="magenta"))
+            table.add_row(*[Path(r.source).name] + [""] * (len(names) - 2), Text(r.error, style="magenta"))
             continue
         m = r.meta
         conclusion = (
             Text("有强制错误", style="bold red") if r.hard
+            else Text("有待核", style="bold cyan") if r.pending
             else Text("有提示", style="yellow") if r.findings else Text("通过", style="green")
         )
         table.add_row(
             Path(r.source).name, m.get("agency", ""), str(m.get("year") or ""), m.get("level", ""),
-            str(r.hard), str(r.soft), conclusion,
+            str(r.hard), *([str(r.pending)] if doubt else []), str(r.soft), conclusion,
         )
     out.print(table)
     usable = [r for r in records if not r.error]
@@ -139,10 +143,12 @@ def show_summary(records: list[AuditRecord], detail: bool = False) -> None:
             + "，".join(f"{k} {v} 处" + (f"（{cells[k]} 格）" if cells[k] != v else "") for k, v in ordered)
         )
     bad = sum(1 for r in records if r.error)
+    pending = sum(1 for r in usable if r.pending and not r.hard)
     out.print(
         Text(
             f"共 {len(records)} 个文件：{sum(1 for r in usable if r.hard)} 个有强制错误，"
-            f"{sum(1 for r in usable if r.findings and not r.hard)} 个只有提示，"
+            + (f"{pending} 个有待核（无强制错误）、须人工核定，" if pending else "")
+            + f"{sum(1 for r in usable if r.findings and not r.hard and not r.pending)} 个只有提示，"
             f"{sum(1 for r in usable if not r.findings)} 个通过，{bad} 个无法读取。",
             style="bold",
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..report import Report
-from ..values import is_absent
+from ..values import Doubt, is_absent
 from .inputs import add_force, free_name, refuse_overwriting, usable_previous
 from .progress import add_quiet, progress
 
@@ -50,13 +50,18 @@ def summary(report: Report) -> list[str]:
     numbers = sum(1 for v in report.values.values() if isinstance(v, int | float) or type(v).__name__ == "Decimal")
     blanks = sum(1 for v in report.values.values() if v is None)
     absent = sum(1 for v in report.values.values() if is_absent(v))
+    doubt = [k for k in report.spec.keys if isinstance(report.values[k], Doubt)]
     m = report.meta
     lines = [
         f"已读取：{m.agency or '（未识别机关）'} {m.year or ''} 年度报告（{report.source}）",
         f"  层级 {m.level or '未识别'}，发布日期 {m.published or '未识别'}；"
         f"找到部分 {len(report.observed.get('headings', []))}/6，表格 {'、'.join(report.observed.get('tables', [])) or '无'}",
-        f"  数据格 200 个：数字 {numbers}，空白 {blanks}，未印出 {absent}，文字或无法确定 {200 - numbers - blanks - absent}",
+        f"  数据格 200 个：数字 {numbers}，空白 {blanks}，未印出 {absent}，待核 {len(doubt)}，"
+        f"文字 {200 - numbers - blanks - absent - len(doubt)}",
     ]
+    cut = report.observed.get("cut")
+    if cut:
+        lines.append(f"  原文不完整：在“{cut.get('text', '')}”处截断（{cut.get('where', '')}），其后的部分和数据格按未印出处理")
     for label, key in (("按勾稽关系修复", "repaired"), ("无法确定（多种读法）", "ambiguous"), ("无法读取", "unreadable")):
         keys = rep.get(key, [])
         if keys:
@@ -69,6 +74,13 @@ def summary(report: Report) -> list[str]:
                     continue
                 seen.add(row)
                 lines.append(f"    {report.spec.cell(k).short}（{report.address(k) or '位置不明'}）：{note}")
+    listed = set(rep.get("ambiguous", [])) | set(rep.get("unreadable", []))
+    other = [k for k in doubt if k not in listed]  # in doubt for another reason (文字识别存疑)
+    if other:
+        lines.append(f"  待核（其他原因）{len(other)} 格：")
+        for k in other:
+            why = report.values[k].why or report.notes.get(k, "")  # type: ignore[union-attr]
+            lines.append(f"    {report.spec.cell(k).short}（{report.address(k) or '位置不明'}）：{why}")
     missing = [k for k in report.spec.keys if is_absent(report.values[k])]
     if missing:
         lines.append(f"  原文未找到（未印出）{len(missing)} 格（例如 {report.spec.cell(missing[0]).short}）")

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ..check import Finding, blocking, group_blanks, summary
+from ..check import Finding, group_blanks, summary
+from ..check.findings import DOUBT, HARD, SOFT, counts
 from ..report import Report
 from ..sheetfit import print_setup, row_height
 from ..textsafety import file_name_text
@@ -20,6 +21,7 @@ from .outputs import mark
 from .save import save_atomic
 from .sheets import (
     AMBER,
+    BLUE,
     GREEN,
     RED,
     cells_text,
@@ -80,11 +82,12 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
         rows.append(("来源文件", file_name_text(report.source)))
     if previous is not None:
         rows.append(("上年报告", file_name_text(previous.source) or previous.meta.title))
-    hard = blocking(findings)
+    n = counts(findings)
     rows += [
         ("结论", summary(findings)),
-        ("强制错误", len(hard)),
-        ("提示", len(findings) - len(hard)),
+        ("强制错误", n[HARD]),
+        ("待核", n[DOUBT]),  # the reading is in doubt: a person settles it, it is not the report's error
+        ("提示", n[SOFT]),
     ]
     names = short_names([str(v) for label, v in rows if label in ("来源文件", "上年报告")])
     for i, (label, value) in enumerate(rows, start=3):
@@ -96,7 +99,8 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
         ov.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
         ov.row_dimensions[i].height = row_height([(cell.value, sum(OVERVIEW_WIDTHS[1:]))], minimum=15)
     conclusion = ov.cell(3 + [r[0] for r in rows].index("结论"), 2)
-    conclusion.fill = PatternFill("solid", fgColor=RED if hard else (AMBER if findings else GREEN))
+    colour = RED if n[HARD] else BLUE if n[DOUBT] else AMBER if findings else GREEN
+    conclusion.fill = PatternFill("solid", fgColor=colour)
     r0 = 4 + len(rows)
     put(ov, r0, 1, "规则").font = bold
     put(ov, r0, 2, "规则名称").font = bold

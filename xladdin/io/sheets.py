@@ -20,6 +20,7 @@ from .cells import cell as text_cell
 from .cells import safe_text
 
 RED, AMBER, GREEN, GREY, HEADER = "FFC7CE", "FFEB9C", "C6EFCE", "D9D9D9", "D9E1F2"
+BLUE = "BDD7EE"  # 待核: the reading is in doubt (not the report's error): its own colour
 
 Columns = tuple[tuple[str, int], ...]  # (header text, column width in characters)
 
@@ -106,7 +107,8 @@ def link_file(cell: Any, source: str) -> None:
 
 
 def severity_colour(severity: str) -> str:
-    return RED if severity == "强制" else AMBER
+    """强制 red, 待核 blue, 提示 amber."""
+    return {"强制": RED, "待核": BLUE}.get(severity, AMBER)
 
 
 def show(value: Value) -> object:
