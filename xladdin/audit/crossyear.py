@@ -96,18 +96,16 @@ def with_t2c_reason(report: Report, findings: list[Finding]) -> list[Finding]:
 
 
 def agency_key(name: str) -> str:
-    """An agency's name as an identity: check.findings.canonical_name (compatibility forms
-    folded: full-width brackets are brackets; spaces removed). Two reports are of the same
-    agency only when their keys are equal."""
-    from ..check.findings import canonical_name
-
-    return canonical_name(name)
+    """A name as the roll-up groups duplicates: spaces and brackets removed."""
+    return re.sub(r"[\s（）()]", "", name)
 
 
 def same_agency(a: str, b: str) -> bool:
     """The same agency, by exact normalised name: never by substring — 上海市人民政府 is not
     上海市人民政府办公厅, nor 某某县人民政府 its 办公室."""
-    a, b = agency_key(a), agency_key(b)
+    from ..check.findings import canonical_name
+
+    a, b = canonical_name(a), canonical_name(b)
     return bool(a) and a == b
 
 
@@ -165,7 +163,7 @@ def find_previous(folder: str | Path, report: Report) -> Report | None:
 
 def previous_in(folder: str | Path, report: Report) -> tuple[Report | None, list[str]]:
     """Last year's report of this agency in `folder` (recursively) and notes (Chinese) on why
-    none was used: the agency's name must match exactly (agency_key) and the year be the one
+    none was used: the agency's name must match exactly (same_agency) and the year be the one
     before; several such reports, or only other years of the agency, are said, not used.
 
     Every readable report of the folder is indexed once per process (agency, year), so a batch
