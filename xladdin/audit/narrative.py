@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from ..report import Report
 from ..spec import SPEC
+from ..values import too_long
 
 # --------------------------------------------------------------------------- numerals
 
@@ -59,6 +60,8 @@ def parse_number(text: str) -> int | Decimal | None:
         digits = "".join(str(_CN_DIGITS.get(ch, "")) for ch in frac)
         return Decimal(f"{w}.{digits}") if w is not None and len(digits) == len(frac) else None
     if text and text[0].isdigit():
+        if too_long(text):  # hundreds of digits: no count; never an int too long to print
+            return None
         number = Decimal(text)
         return int(number) if number == number.to_integral_value() and "." not in text else number
     return chinese_number(text)

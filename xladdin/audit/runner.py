@@ -17,7 +17,7 @@ from ..check.findings import DOUBT, HARD, SOFT, advisory, counts, group_blanks
 from ..errors import XladdinError, describe
 from ..report import Report
 from . import lastyear
-from .crossyear import check_similarity, files_in, find_previous, same_agency, with_t2c_reason
+from .crossyear import check_similarity, files_in, previous_in, previous_misfit, with_t2c_reason
 from .pool import map_files
 from .structure import check_structure
 from .textchecks import check_text
@@ -41,6 +41,7 @@ class AuditRecord:
     findings: list[Finding] = field(default_factory=list)
     error: str = ""  # why the input could not be audited
     previous: str = ""  # last year's report used for the 跨期 rules, if any
+    previous_notes: list[str] = field(default_factory=list)  # why last year's report was not used
 
     @property
     def shown(self) -> list[Finding]:
@@ -77,6 +78,8 @@ class AuditRecord:
         }
         if self.previous:
             out["previous"] = self.previous
+        if self.previous_notes:
+            out["previous_notes"] = self.previous_notes
         if self.error:
             out["error"] = self.error
         return out
@@ -99,16 +102,22 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-def _resolve_previous(report: Report, previous: Report | str | None, single: bool) -> Report | None:
+def _resolve_previous(report: Report, previous: Report | str | None, single: bool) -> tuple[Report | None, list[str]]:
+    """Last year's report for `report`, and why none was used: a file given must be last year's
+    report of this agency (previous_misfit; in a batch, a file of another agency is simply not
+    its own), a folder is searched (previous_in)."""
     if previous is None:
-        return None
+        return None, []
     if isinstance(previous, Report):
-        if single or not previous.meta.agency or same_agency(previous.meta.agency, report.meta.agency):
-            return previous
-        return None
+        misfit = previous_misfit(report, previous)
+        if not misfit:
+            return previous, []
+        if single:
+            return None, [f"{'；'.join(misfit)}，未用于跨期核对"]
+        return None, []
     if Path(previous).is_file():  # last year's report found in the same batch (lastyear.pairs)
-        return _load(previous)
-    return find_previous(previous, report)
+        return _load(str(previous)), []
+    return previous_in(previous, report)
 
 
 def audit_path(path: str | Path, previous: Report | str | None = None, single: bool = True) -> AuditRecord:
@@ -122,7 +131,7 @@ def audit_path(path: str | Path, previous: Report | str | None = None, single: b
         return AuditRecord(source, error=f"文件“{source}”：读取失败（{describe(exc)}）")
     record = AuditRecord(source, meta_dict(report))
     try:
-        prev = _resolve_previous(report, previous, single)
+        prev, record.previous_notes = _resolve_previous(report, previous, single)
         record.previous = prev.source if prev is not None else ""
         report = lastyear.reread(report, prev)  # last year's figures settle what the reader could not
         record.findings = audit(report, prev)

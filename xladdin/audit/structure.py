@@ -19,7 +19,7 @@ from ..ingest.labels import norm
 from ..ingest.sections import FEE_HEADING
 from ..report import Report
 from ..values import format_value, is_absent, is_number
-from .crossyear import same_agency
+from .crossyear import names_overlap
 
 S2_LIMIT = 1000  # characters, "篇幅原则上不超过一千字"
 # S6: 其他 above this share of （七）总计 (and at least S6_MIN applications) is "偏高".
@@ -343,7 +343,7 @@ def check_years(report: Report) -> list[Finding]:
         add("body", f"第一部分提到的年度为 {shown}，没有报告年度 {year}：可能沿用了往年文字。", body[:80], years[0])
     signature = str(report.observed.get("signature", "")).strip()
     agency = report.meta.agency.strip()
-    if signature and agency and not same_agency(signature, agency):
+    if signature and agency and not names_overlap(signature, agency):
         out.append(
             _finding(
                 report, "X5", f"落款机关“{signature}”与报告机关“{agency}”不一致。",

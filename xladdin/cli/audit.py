@@ -9,15 +9,15 @@ from collections import Counter
 from pathlib import Path
 
 from rich.table import Table
-from rich.text import Text
 
 from ..audit.runner import AuditRecord, audit_paths, expand_paths
 from ..errors import InputError
 from ..load import load_report
 from ..report import Meta, Report
-from .findings_view import console, show_findings
-from .inputs import ensure_writable, loadable_in, refuse_overwriting, warn_previous
+from .findings_view import show_findings
+from .inputs import add_force, ensure_writable, loadable_in, refuse_overwriting
 from .progress import add_quiet, progress
+from .terminal import Text, console
 
 EPILOG = (
     "退出码：0 所有文件均无强制错误（只有待核、提示也是 0）；1 至少一个文件有强制错误；2 至少一个文件无法读取"
@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--xlsx", metavar="输出.xlsx", help="另写审核工作簿：“汇总”表每个年报一行，“明细”表每个问题一行")
     p.add_argument("--jobs", type=int, metavar="进程数", help="并行进程数（默认为 CPU 核数，最多 8；1 表示不并行）")
     p.add_argument("--detail", action="store_true", help="多个文件时也逐条列出每个文件的问题")
+    add_force(p, "--xlsx 给出的")
     add_quiet(p)
     p.set_defaults(func=run)
 
@@ -62,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
             empty.append(AuditRecord(str(p), error=f"文件夹“{p}”：其中没有可审核的文件"))
         files.extend(found)
     if args.xlsx:
-        refuse_overwriting(args.xlsx, [*files, *([args.previous] if args.previous else [])], "--xlsx 输出", kind="audit")
+        refuse_overwriting(args.xlsx, [*files, *([args.previous] if args.previous else [])], "--xlsx 输出", kind="audit",
+                           force=args.force)
         ensure_writable(args.xlsx, "--xlsx 输出")  # before the audit, not after it
     previous = None
     if args.previous:
@@ -75,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
             previous = load_report(prev_path)
     with progress(len(files), "审核", quiet=args.quiet, unit="份") as on_progress:
         records = audit_paths(files, previous=previous, jobs=args.jobs, on_progress=on_progress) + empty
-    if isinstance(previous, Report) and len(files) == 1 and not records[0].error:
-        warn_previous(_report_of(records[0]), previous)  # one file: its --previous is used as given
+    for r in records:  # last year's report not used, and why: said on stderr for every command
+        for note in r.previous_notes:
+            print(f"注意：{Path(r.source).name}：{note}", file=sys.stderr)
     if args.xlsx:
         from ..audit.xlsx import write_audit_xlsx
 

@@ -14,7 +14,7 @@ from ..io.safety import same_file
 from ..load import load_report_fast as load
 from ..report import Report
 from ..spec import SPEC
-from .inputs import ensure_writable, refuse_overwriting, warn_previous
+from .inputs import add_force, ensure_writable, refuse_overwriting, usable_previous
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="文件", help="年报工作簿（.xlsx/.xlsm）、JSON，或已发布的年报（.docx/.pdf/.html/.txt）")
     p.add_argument("--previous", metavar="上年文件", help="上年度年报，用于跨期检查（结转、现行有效件数）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出问题列表")
-    p.add_argument("--xlsx", metavar="输出.xlsx", help="另把问题清单写成工作簿")
+    p.add_argument("--xlsx", metavar="输出.xlsx", help="另把问题清单写成工作簿（已有的同类问题清单会被替换，其他文件不会）")
+    add_force(p, "--xlsx 给出的")
     p.set_defaults(func=run)
 
 
@@ -40,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     report = load(args.file)
     previous = load(args.previous) if args.previous else None
     if previous is not None:
-        warn_previous(report, previous)
+        previous = usable_previous(report, previous)
+    if previous is not None:
         from ..audit.lastyear import reread
 
         report = reread(report, previous)  # last year's figures settle what the reader could not
@@ -49,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     if args.xlsx:
         from ..io.findings_xlsx import write_findings
 
-        refuse_overwriting(args.xlsx, [args.file] + ([args.previous] if args.previous else []), "--xlsx 输出", kind="findings")
+        refuse_overwriting(args.xlsx, [args.file] + ([args.previous] if args.previous else []), "--xlsx 输出", kind="findings",
+                           force=args.force)
         ensure_writable(args.xlsx, "--xlsx 输出")
 
         path = write_findings(findings, args.xlsx, report, previous)

@@ -11,12 +11,11 @@ import argparse
 import time
 from pathlib import Path
 
-from rich.text import Text
-
 from ..draft import Applied
 from ..errors import InputError, OutputError
 from ..load import WORKBOOK_SUFFIXES, load_report
-from .findings_view import console
+from .inputs import add_force, free_name, refuse_overwriting
+from .terminal import Text, console
 
 SUFFIX = "-已起草"
 
@@ -33,28 +32,35 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("file", metavar="文件", help="年报工作簿（.xlsx/.xlsm），或 JSON/已发布的年报（写成新的模板工作簿）")
     p.add_argument("-o", "--output", metavar="输出文件", help=f"输出工作簿（默认：原文件旁的“<文件名>{SUFFIX}.xlsx”）")
     p.add_argument("--previous", metavar="上年", help="上年年报（用于“较上年增加/减少”；默认用工作簿中导入的上年数据）")
+    add_force(p)
     p.set_defaults(func=run)
 
 
 def default_output(path: Path) -> Path:
+    """“<文件名>-已起草.xlsx” beside the input, or “-已起草-2”… when taken: a name the user did
+    not give never replaces a file."""
     suffix = path.suffix.lower() if path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
-    return path.with_name(f"{path.stem}{SUFFIX}{suffix}")
+    return free_name(path.parent, f"{path.stem}{SUFFIX}", suffix)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..excel.actions import draft_into
     from ..excel.filebook import FileBook
-    from ..io.outputs import refuse_replacing
 
     source = Path(args.file)
     if not source.is_file():
         raise InputError("文件不存在", path=str(source))
-    output = Path(args.output) if args.output else default_output(source)
-    if output.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise OutputError("输出文件应为 .xlsx 或 .xlsm 工作簿", path=str(output))
+    if args.output:
+        from ..io.outputs import refuse_inputs
+        from ..io.workbook import check_workbook_suffix
+
+        refuse_inputs(args.output, [source], "-o 输出")
+        output = check_workbook_suffix(args.output)
+        refuse_overwriting(output, [source], "-o 输出", force=args.force)
+    else:
+        output = default_output(source)
     if output.suffix.lower() == ".xlsm" and source.suffix.lower() != ".xlsm":
         raise OutputError("原文件不含宏，请输出为 .xlsx", path=str(output))
-    refuse_replacing(output, [source])
     previous = load_report(args.previous) if args.previous else None
     if source.suffix.lower() in WORKBOOK_SUFFIXES:
         book = FileBook(source, save_to=output)

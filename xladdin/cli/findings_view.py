@@ -6,22 +6,13 @@ import re
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from ..check import Finding, cell_label, group_blanks, summary
 from ..check.findings import DOUBT, HARD, counts
 from ..report import Report
+from .terminal import Text, console
 
 SEVERITY_STYLE = {"强制": "bold red", "待核": "bold cyan", "提示": "yellow"}
-
-
-class _Console(Console):
-    def on_broken_pipe(self) -> None:
-        raise BrokenPipeError  # handled once, in xladdin.cli.main, for print() and rich alike
-
-
-def console(stderr: bool = False) -> Console:
-    return _Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def cells_text(f: Finding, limit: int = 4) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..report import Report
 from ..values import Doubt, is_absent
-from .inputs import free_name, refuse_overwriting, warn_previous
+from .inputs import add_force, free_name, refuse_overwriting, usable_previous
 from .progress import add_quiet, progress
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt")
@@ -39,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="输出 JSON（与 xladdin dump --json 相同；多个文件时为数组）")
     p.add_argument("--previous", metavar="上年年报", help="上年的年报（任一支持的格式），用作修复线索（只用于一个文件）")
+    add_force(p, "-o 给出的")
     add_quiet(p)
     p.set_defaults(func=run)
 
@@ -105,17 +106,24 @@ def _one(args: argparse.Namespace, path: str) -> int:
     from ..ingest import read_published
 
     if args.output:  # before reading: last year's workbook (--previous) must survive -o
-        refuse_overwriting(args.output, [path] + ([args.previous] if args.previous else []))
         if Path(args.output).is_dir():
             args.output = str(free_name(Path(args.output), Path(path).stem, ".xlsx"))
+        else:
+            from ..io.outputs import refuse_inputs
+            from ..io.workbook import check_workbook_suffix
+
+            inputs = [path] + ([args.previous] if args.previous else [])
+            refuse_inputs(args.output, inputs, "-o 输出")
+            check_workbook_suffix(args.output)
+            refuse_overwriting(args.output, inputs, "-o 输出", force=args.force)
     previous = None
     if args.previous:
         from ..load import load_report
 
         previous = load_report(args.previous)
     report = read_published(path, previous=previous)
-    if previous is not None:
-        warn_previous(report, previous)
+    if previous is not None and usable_previous(report, previous) is None:
+        report = read_published(path)  # another agency's or year's figures are no clue
     if args.output:
         from ..io import write_report
 

@@ -18,12 +18,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument(
         "-o", "--output", type=Path, default=None, metavar="路径",
-        help=f"输出文件（默认：当前文件夹中的 {TEMPLATE_NAME}，已有同名文件时不覆盖；--check 默认核对源码中提交的模板）",
+        help=f"输出文件（默认：当前文件夹中的 {TEMPLATE_NAME}；--check 默认核对源码中提交的模板）",
     )
     p.add_argument(
         "--check", action="store_true",
         help="不写文件，只核对已有模板是否与按格式新生成的一致（不一致时退出码 1）",
     )
+    p.add_argument("--force", action="store_true", help="输出文件已存在且不是空白模板时也替换它（默认拒绝，以免覆盖已填写的年报）")
     p.set_defaults(func=handler)
 
 
@@ -33,12 +34,13 @@ def handler(args: argparse.Namespace) -> int:
     if args.check:
         return check(args.output or committed_or_default())
     out: Path = args.output or default_output()
-    if not args.output and out.exists():
-        raise OutputError("当前文件夹中已有同名文件，为免覆盖未写入；请用 -o 指定输出文件", path=str(out))
     if out.suffix.lower() not in (".xlsx",):
         raise InputError("模板只能保存为 .xlsx 文件", path=str(out))
     if out.exists() and out.is_dir():
         raise OutputError("输出路径是一个文件夹，请给出文件名", path=str(out))
+    from ..io.outputs import claim
+
+    claim(out, kind="template", force=args.force)  # a blank template is replaced, a filled report never
     try:
         path = write_template(out)
     except OSError as exc:

@@ -9,7 +9,7 @@ from ..errors import InputError
 from ..report import Meta, Report
 from ..spec import SPEC
 from ..spec.format2021 import T2_DOC_MEASURES, T2_DOCS, T3_COLS
-from ..values import ABSENT, is_absent, is_number
+from ..values import ABSENT, is_absent, is_number, other_digits, script_of
 from . import flat, repair, sections, tables
 from .cut import cells_after, cut_row, find_cut
 from .labels import norm
@@ -79,6 +79,26 @@ def _region(regions: dict[str, list[Line]], key: str, body: list[Line]) -> list[
         if regions.get(k):
             return regions[k]
     return body
+
+
+def _note_other_digits(report: Report, lines: list[Line]) -> None:
+    """A cell read from a line printed with digits of another script (Arabic-Indic ١٠,
+    Devanagari १०, mathematical 𝟏𝟎: values.parse_value reads them as 0-9) says so in its
+    note, as a cell of a JSON report does: the reading is the tool's, a person should look."""
+    printed: dict[str, str] = {}
+    for ln in lines:
+        pieces = [c for c in (ln.cells or ln.text.split()) if other_digits(c)]
+        if pieces:
+            printed[ln.where] = "、".join(f"“{p}”" for p in pieces[:3])
+    if not printed:
+        return
+    for key in report.spec.keys:
+        where = report.addresses.get(key, "")
+        if where in printed and is_number(report.values.get(key)):
+            kinds = script_of(other_digits("".join(printed[where])))
+            note = f"原文此行{printed[where]}含非 0-9 的数字字符（{kinds}），已按 0-9 读取，请与原件核对"
+            prev = report.notes.get(key)
+            report.notes[key] = f"{prev}；{note}" if prev else note
 
 
 def parse_lines(lines: list[Line], source: str = "", previous: Report | None = None) -> Report:
@@ -186,6 +206,7 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
         if report.values.get(key) is None and key not in report.addresses and key not in report.notes:
             report.values[key] = ABSENT  # never printed: not a blank
             report.notes[key] = "原文未找到此格"
+    _note_other_digits(report, lines)
     if old:
         label, where = old[0]
         report.notes["old_format_label"] = label

@@ -15,6 +15,7 @@ from ..check import CellRef, Finding, cell_label, group_blanks, summary
 from ..check.findings import DOUBT, HARD, SOFT, counts
 from ..report import Report
 from ..sheetfit import print_setup, row_height
+from ..textsafety import file_name_text
 from .cells import put
 from .outputs import mark
 from .save import save_atomic
@@ -79,9 +80,9 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
     ov.row_dimensions[1].height = row_height([(title, sum(OVERVIEW_WIDTHS) / 1.3)], line_height=21)
     rows: list[tuple[str, object]] = []
     if report is not None:
-        rows.append(("来源文件", report.source))
+        rows.append(("来源文件", file_name_text(report.source)))
     if previous is not None:
-        rows.append(("上年报告", previous.source or previous.meta.title))
+        rows.append(("上年报告", file_name_text(previous.source) or previous.meta.title))
     n = counts(findings)
     rows += [
         ("结论", summary(findings)),
@@ -171,7 +172,7 @@ def summary_text(findings: list[Finding], report: Report | None = None) -> str:
     title = report.meta.title if report is not None and report.meta.agency else "年报"
     lines.append(f"# {title} 审核摘要\n")
     if report is not None and report.source:
-        lines.append(f"- 来源：{report.source}")
+        lines.append(f"- 来源：{file_name_text(report.source)}")
     lines.append(f"- 结论：{summary(findings)}")
     if not findings:
         lines.append("\n全部勾稽关系成立，所有数字均为非负整数（收费金额为非负数）。")
