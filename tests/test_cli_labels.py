@@ -26,7 +26,7 @@ def test_cell_labels() -> None:
 def test_check_shows_labels_and_the_number_of_each_open_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
     last = tmp_path / "2023.json"
-    last.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    last.write_text(json.dumps(dict(data, meta=dict(data["meta"], year=2023)), ensure_ascii=False), encoding="utf-8")
     data["values"]["t3.new.natural"] += 1
     data["values"]["t2.norm_valid"] = 5
     data["addresses"] = {}

@@ -46,6 +46,9 @@ def seeded_results(folder: Path) -> Path:
     cells), a placeholder in 表二, and a 提示 (T2-C against 上年数据) with its 说明 number."""
     last = folder / "2023.xlsx"
     shutil.copy(EXAMPLE_XLSX, last)
+    book = FileBook(last)
+    book.set(book.require("NB_meta_year"), 2023)
+    book.save()
     path = folder / "年报.xlsx"
     shutil.copy(EXAMPLE_XLSX, path)
     run("xladdin_import", FileBook(path, answers={"previous": str(last)}))
