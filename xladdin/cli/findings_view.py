@@ -22,7 +22,8 @@ def cells_text(f: Finding, limit: int = 4) -> str:
     span = _row_span(f)
     if span:
         return span
-    shown = [cell_label(c) for c in f.cells[:limit]]
+    # the place when there is one (the message beside it names the cell), else the cell's name
+    shown = [c.address or cell_label(c) for c in f.cells[:limit]]
     more = f" 等{len(f.cells)}格" if len(f.cells) > limit else ""
     return "\n".join(shown) + more
 
