@@ -25,7 +25,7 @@ from PIL import Image, ImageFilter
 
 from xladdin.report import Report
 from xladdin.spec import SPEC
-from xladdin.values import Value, is_absent
+from xladdin.values import Value, is_absent, is_doubt
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "tests" / "data" / "real"
@@ -33,11 +33,15 @@ EXAMPLE = ROOT / "examples" / "weihai-2024.json"
 
 
 def printed(report: Report) -> Report:
-    """The report as its print shows it: a cell the source never printed prints blank."""
+    """The report as its print shows it: a cell the source never printed prints blank; a cell
+    its reader left in doubt prints its first candidate reading (the truth of the scan)."""
     out = copy.deepcopy(report)
     for key in SPEC.keys:
-        if is_absent(out.values.get(key)):
+        v = out.values.get(key)
+        if is_absent(v):
             out.values[key] = None
+        elif is_doubt(v):
+            out.values[key] = v.readings[0] if v.readings else None
     return out
 
 

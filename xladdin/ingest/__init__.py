@@ -51,10 +51,10 @@ def read_lines(path: str | Path) -> list[Line]:
     p = Path(path)
     suffix = p.suffix.lower()
     limit = _check_size(p, suffix)
-    return _guarded(p, suffix, lambda: _lines(p, suffix, limit))
+    return guarded(p, suffix, lambda: _lines(p, suffix, limit))
 
 
-def _guarded(p: Path, suffix: str, read):  # type: ignore[no-untyped-def]
+def guarded(p: Path, suffix: str, read):  # type: ignore[no-untyped-def]
     """`read()`, its failures as InputError in Chinese naming the file."""
     try:
         return read()
@@ -108,7 +108,7 @@ def read_published(
     if p.suffix.lower() == ".pdf" and scan_pages(p):
         from .scan import read_scan
 
-        return _guarded(p, ".pdf", lambda: read_scan(p, previous, on_page).report)
+        return guarded(p, ".pdf", lambda: read_scan(p, previous, on_page).report)
     lines = read_lines(p)
     if not any(ln.text for ln in lines):
         why = "（扫描图片经文字识别也未读出文字）" if p.suffix.lower() == ".pdf" else ""

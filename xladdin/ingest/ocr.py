@@ -33,8 +33,10 @@ MAX_IMAGE_PIXELS = 80_000_000  # an embedded image larger than this is refused b
 PAGE_SECONDS = 60.0  # time budget per page (the whole file gets pages × this)
 REC_HEIGHT = 48  # the recogniser's input height
 REC_BATCH = 16
-REC_BATCH_WIDTH = 2400  # pixels of padded width per batch: the output is width/8 × 18710 floats
+REC_BATCH_WIDTH = 1000  # pixels of padded width per batch: the output is width/8 × 18710 floats
 DET_SIDE = 960  # the detector sees the page with its long side at most this many pixels
+DET_STRIP = 256  # rows of the detector's input per run (a multiple of 32)
+DET_OVERLAP = 64  # rows two strips share, so that no text line is cut
 
 MISSING = (
     "此 PDF 是扫描图片，需要离线文字识别组件：请安装 pip install 'xladdin[ocr]'"
@@ -191,7 +193,13 @@ class Engine:
         scale = min(1.0, DET_SIDE / max(h, w))
         dh, dw = max(32, int(round(h * scale / 32)) * 32), max(32, int(round(w * scale / 32)) * 32)
         small = cv2.resize(gray, (dw, dh), interpolation=cv2.INTER_AREA)
-        prob = self.det.run(None, {self.det_in: _normalise(small)[None]})[0][0, 0]
+        prob = np.zeros((dh, dw), dtype=np.float32)
+        for top in range(0, dh, DET_STRIP - DET_OVERLAP):  # strips bound the model's memory
+            bottom = min(dh, top + DET_STRIP)
+            part = self.det.run(None, {self.det_in: _normalise(small[top:bottom])[None]})[0][0, 0]
+            np.maximum(prob[top:bottom], part, out=prob[top:bottom])
+            if bottom == dh:
+                break
         mask = (prob > 0.3).astype(np.uint8)
         n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         sx, sy = w / dw, h / dh

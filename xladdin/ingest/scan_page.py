@@ -9,6 +9,7 @@ anything else outside a table are text lines, never cells.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +53,15 @@ class ScanPage:
     tables: list[PageTable]
     height: int
     prepared: Prepared | None = None  # kept for the overlay only
+
+
+_FOLIO = re.compile(r"^[-—–－一~〜_=·.。\s]*\d{1,3}[-—–－一~〜_=·.。\s]*$")
+
+
+def is_folio(text: str) -> bool:
+    """A page number as OCR reads it in a page margin: "— 5 —" may come out as "-5一"."""
+    t = text.replace(" ", "")
+    return is_page_number(t) or (bool(_FOLIO.match(t)) and not t.isdigit()) or bool(re.fullmatch(r"\d{1,3}", t))
 
 
 def _line_boxes(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
@@ -176,7 +186,7 @@ def read_page(engine: Engine, image: object, dpi: float, number: int, keep: bool
         text = join_line(ln)
         top = min(w.top for w in ln)
         edge = top < 0.1 * h or top > 0.88 * h
-        if edge and is_page_number(text.replace(" ", "")):
+        if edge and is_folio(text):
             continue  # "— 5 —" is the page's number, never text nor a cell
         size = float(np.median([w.height for w in ln]))
         items.append((top, 0, (text, max(w.x1 for w in ln) >= right - 1.5 * size)))
