@@ -78,7 +78,6 @@ def read_scan(
 
     from .ocr import Budget, check_images, check_pages, engine
     from .pdf import OCR_MARK, _drop_running_heads, check_pdf
-    from .reader import parse_lines
     from .scan_page import read_page
     from .scan_tables import map_tables
 
@@ -112,15 +111,26 @@ def read_scan(
     if not any(ln.text for ln in lines):
         raise InputError("文件中没有可读取的文字（扫描图片经文字识别也未读出文字）", path=p)
     mapped = map_tables([(sp.number, sp.tables) for sp in scanned], OCR_MARK)
-    report = parse_lines(lines, p, previous, mapped.reads)
-    _settle_doubts(report, mapped)
-    _mark(report, eng.name, [sp.number for sp in scanned], mapped)
+    report = report_of(lines, mapped, p, previous, eng.name, [sp.number for sp in scanned])
     seconds = time.monotonic() - start
     report.observed["ocr"]["seconds"] = round(seconds, 1)
     if not keep_pages:
         for sp in scanned:
             sp.tables = []
     return ScanResult(report, scanned if keep_pages else [], mapped.cells, seconds)
+
+
+def report_of(
+    lines: list[Line], mapped, source: str, previous: Report | None, engine_name: str, pages: list[int]
+) -> Report:  # type: ignore[no-untyped-def]
+    """The Report of a scan's text lines and mapped tables (scan_tables.Mapped): outline,
+    metadata and repair as for any published report, then the cells in doubt settled."""
+    from .reader import parse_lines
+
+    report = parse_lines(lines, source, previous, mapped.reads)
+    _settle_doubts(report, mapped)
+    _mark(report, engine_name, pages)
+    return report
 
 
 def read_scan_report(path: str | Path) -> Report:
@@ -165,7 +175,7 @@ def _settle_doubts(report: Report, mapped) -> None:  # type: ignore[no-untyped-d
     rep["repaired"] = [k for k in rep.get("repaired", []) if k not in ambiguous and k not in unreadable]
 
 
-def _mark(report: Report, name: str, pages: list[int], mapped) -> None:  # type: ignore[no-untyped-def]
+def _mark(report: Report, name: str, pages: list[int]) -> None:
     """Every cell read from a scanned page says so in its note; observed["ocr"] names the
     engine, the pages, the cells in doubt."""
     from .ocr_check import note_digit_hints
@@ -184,4 +194,4 @@ def _mark(report: Report, name: str, pages: list[int], mapped) -> None:  # type:
     note_digit_hints(report, OCR_MARK)
 
 
-__all__ = ["ScanResult", "image_pages", "read_scan", "read_scan_report"]
+__all__ = ["ScanResult", "image_pages", "read_scan", "read_scan_report", "report_of"]

@@ -88,7 +88,28 @@ def _line_boxes(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
             ys = np.nonzero(band.any(axis=1))[0]
             out.append((int(cols[0]), y + int(ys[0]), int(cols[-1]) + 1, y + int(ys[-1]) + 1))
         y = y1
-    return out
+    return _join_thin(out)
+
+
+def _join_thin(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Bands much lower than the cell's tallest (the strokes of 三 or 二 in a vertical label)
+    joined to their nearer neighbour: a line of text is never a single stroke high."""
+    boxes = list(boxes)
+    while len(boxes) > 1:
+        tallest = max(b[3] - b[1] for b in boxes)
+        thin = next((i for i, b in enumerate(boxes) if b[3] - b[1] < 0.45 * tallest), None)
+        if thin is None:
+            break
+        b = boxes[thin]
+        gaps = []
+        if thin > 0:
+            gaps.append((b[1] - boxes[thin - 1][3], thin - 1))
+        if thin + 1 < len(boxes):
+            gaps.append((boxes[thin + 1][1] - b[3], thin + 1))
+        other = min(gaps)[1]
+        a, c = boxes[min(thin, other)], boxes[max(thin, other)]
+        boxes[min(thin, other) : max(thin, other) + 1] = [(min(a[0], c[0]), a[1], max(a[2], c[2]), c[3])]
+    return boxes
 
 
 def _marks(ink: np.ndarray, dpi: float) -> np.ndarray:
