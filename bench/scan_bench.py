@@ -56,15 +56,16 @@ def _read(args: tuple[str, str]) -> dict:
         os.environ["XLADDIN_OCR"] = engine
     from xladdin.ingest.scan import read_scan
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     res = read_scan(path)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = _peak_mb()
     return {
         "report": res.report.to_dict(),
         "cells": {k: v[0] for k, v in res.cells.items()},
         "pages": len(res.report.observed["ocr"]["pages"]),
         "seconds": seconds,
+        "cpu": cpu,
         "peak_mb": peak,
         "engine": res.report.observed["ocr"]["engine"],
     }
@@ -104,6 +105,8 @@ def score(name: str, truth, digital, got: dict) -> dict:  # type: ignore[no-unty
         "pages": got["pages"],
         "seconds": got["seconds"],
         "s_per_page": got["seconds"] / max(1, got["pages"]),
+        "cpu": got["cpu"],
+        "cpu_per_page": got["cpu"] / max(1, got["pages"]),
         "peak_mb": got["peak_mb"],
         "engine": got["engine"],
     }
@@ -141,7 +144,7 @@ def main() -> int:
             pages = " ".join(f"p{p}:{v[0]}/{v[1]}/{v[2]}" for p, v in s["per_page"].items())
             print(f"{s['name']:40} 对 {s['right']:3} 待核 {s['doubt']:3} 错 {len(s['wrong']):2}  "
                   f"误报强制 {len(s['false_hard'])}  真实缺陷 {s['defects_found']}/{s['defects']}  "
-                  f"{s['s_per_page']:5.1f} s/页  峰值 {s['peak_mb']:4.0f} MB  [{pages}]", flush=True)  # fmt: skip
+                  f"{s['s_per_page']:5.1f} s/页（CPU {s['cpu_per_page']:4.1f} s）  峰值 {s['peak_mb']:4.0f} MB  [{pages}]", flush=True)  # fmt: skip
             for w in s["wrong"][:6]:
                 print(f"    读错 {w}")
             if s["false_hard"]:
@@ -157,6 +160,7 @@ def main() -> int:
         "defects": sum(r["defects"] for r in results),
         "s_per_page_max": max((r["s_per_page"] for r in results), default=0),
         "s_per_page_mean": sum(r["seconds"] for r in results) / max(1, sum(r["pages"] for r in results)),
+        "cpu_per_page_mean": sum(r["cpu"] for r in results) / max(1, sum(r["pages"] for r in results)),
         "peak_mb_max": max((r["peak_mb"] for r in results), default=0),
         "load": os.getloadavg(),
     }
@@ -166,7 +170,7 @@ def main() -> int:
         print(
             f"合计 {total['scans']} 份扫描件：读对 {total['right']}/{total['cells']}，待核 {total['doubt']}，读错 {total['wrong']}；"
             f"误报强制 {total['false_hard']}；真实缺陷找到 {total['defects_found']}/{total['defects']}；"
-            f"每页平均 {total['s_per_page_mean']:.1f} s（最慢一份 {total['s_per_page_max']:.1f} s/页）；"
+            f"每页平均 {total['s_per_page_mean']:.1f} s（CPU {total['cpu_per_page_mean']:.1f} s；最慢一份 {total['s_per_page_max']:.1f} s/页）；"
             f"峰值内存最高 {total['peak_mb_max']:.0f} MB；负载 {' '.join(f'{x:.2f}' for x in total['load'])}"
         )
     return 0
