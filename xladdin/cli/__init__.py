@@ -16,7 +16,7 @@ from ..errors import XladdinError, os_reason
 from .helpformat import ChineseArgumentParser
 
 # Modules under xladdin.cli that define register(subparsers). Add a line to add a command.
-COMMAND_MODULES: list[str] = ["template", "fill", "check", "dump", "demo", "audit", "export", "addin", "importer", "rollup"]
+COMMAND_MODULES: list[str] = ["template", "fill", "check", "dump", "demo", "audit", "export", "addin", "importer", "rollup", "serve", "wps"]
 
 
 # argparse's own words (usage, section titles, errors) in Chinese: users read Chinese, and

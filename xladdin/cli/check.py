@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..check import Finding, blocking, check, group_blanks
+from ..audit.tablecheck import TABLE_STRUCTURE, check_tables
+from ..check import blocking, group_blanks
 from ..errors import InputError
 from ..io.safety import same_file
 from ..load import load_report_fast as load
@@ -58,21 +59,6 @@ def run(args: argparse.Namespace) -> int:
 
         show_findings(findings, report, coverage=skipped)
     return 1 if blocking(findings) else 0
-
-
-# 结构 rules about the tables themselves, which check runs: the format version, the tables' completeness
-TABLE_STRUCTURE = ("F1", "S7")
-
-
-def check_tables(report: Report, previous: Report | None = None) -> list[Finding]:
-    """What `xladdin check` runs: every 表内 rule (the identities, the *-N values and S6), F1
-    (also from the 2019 labels or 23-row table a reader saw in a published report), S7 and,
-    with last year's report, Y1 and T2-C. 强制 first."""
-    from ..audit.structure import check_old_format_seen, check_other_share
-
-    findings = check(report, previous) + check_old_format_seen(report) + check_other_share(report)
-    findings.sort(key=Finding.sort_key)
-    return findings
 
 
 def rules_not_run(report: Report, previous: Report | None = None) -> list[str]:

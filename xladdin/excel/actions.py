@@ -170,12 +170,13 @@ def fill_totals(book: Book) -> str:
 
 
 def check_book(book: Book) -> str:
-    from ..check import check, summary
+    from ..audit.tablecheck import check_tables
+    from ..check import summary
 
     _require_report(book)
     book.clear_marks()
     report = book.read_report()
-    findings = check(report)  # with the 上年数据 sheet: report.previous
+    findings = check_tables(report)  # as `xladdin check`; with the 上年数据 sheet: report.previous
     names_here = set(book.sheet_names())
     rows: list[list[Any]] = [RESULT_HEADER]
     links: list[tuple[str, str, str]] = []  # (cell in 校验结果, target, text)

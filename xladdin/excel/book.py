@@ -12,7 +12,7 @@ are written once on top of them, so every action runs the same on both.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -24,7 +24,8 @@ from ..previous import SHEET_PREVIOUS, previous_from_rows
 from ..report import Meta, Report
 from ..spec import SPEC
 
-MARKS_SHEET = "_xladdin_marks"  # very hidden: address | original fill | original comment
+MARKS_SHEET = "_xladdin_marks"  # very hidden: address | original fill | original comment | note | colour
+MARKS_HEADER = ("address", "fill", "comment", "note", "color")
 MARK_COLORS = {"强制": "FFC7CE", "提示": "FFEB9C"}  # Excel's "bad" red and "neutral" yellow
 MARK_PREFIX = "【校验】"  # first line of every comment the 校验 action writes
 TITLE = "政务公开年报"
@@ -252,11 +253,14 @@ class Book(ABC):
 
     def marks(self) -> dict[str, tuple[str, str]]:
         """Marked cells -> (original fill, original comment)."""
+        return {a: (m.fill, m.comment) for a, m in self._mark_records().items()}
+
+    def _mark_records(self) -> dict[str, Mark]:
         out = {}
         for row in self.read_rows(MARKS_SHEET)[1:]:
             if row and row[0]:
-                row = list(row) + ["", ""]
-                out[str(row[0])] = (str(row[1] or ""), str(row[2] or ""))
+                row = list(row) + ["", "", "", ""]
+                out[str(row[0])] = Mark(*(str(v or "") for v in row[1:5]))
         return out
 
     def mark(self, address: str, severity: str, text: str) -> None:
@@ -264,31 +268,70 @@ class Book(ABC):
         self.mark_many({address: (severity, text)})
 
     def mark_many(self, marks: dict[str, tuple[str, str]]) -> None:
-        saved = self.marks()
+        saved = self._mark_records()
         for address, (severity, text) in marks.items():
             if address not in saved:
-                saved[address] = (self.fill(address), self.comment(address))
-            self.set_fill(address, MARK_COLORS.get(severity, MARK_COLORS["提示"]))
-            original = saved[address][1]
+                saved[address] = Mark(self.fill(address), self.comment(address))
+            color = MARK_COLORS.get(severity, MARK_COLORS["提示"])
             note = f"{MARK_PREFIX}\n{text}"
+            original = saved[address].comment
+            self.set_fill(address, color)
             self.set_comment(address, f"{note}\n\n{original}" if original else note)
+            saved[address] = Mark(saved[address].fill, original, note, color)
         self._write_marks(saved)
 
     def clear_marks(self) -> int:
-        """Restore every marked cell's fill and comment. Returns how many cells were restored."""
-        saved = self.marks()
-        for address, (fill, comment) in saved.items():
-            self.set_fill(address, fill)
-            self.set_comment(address, comment)
+        """Take every mark off again: the fill goes back to what it was, unless the user has
+        recoloured the cell since; from the comment only our note is removed, so whatever the
+        user typed into it meanwhile stays. Returns how many cells were restored."""
+        saved = self._mark_records()
+        for address, m in saved.items():
+            if not m.note:  # a marks sheet of an older version: put the saved look back
+                self.set_fill(address, m.fill)
+                self.set_comment(address, m.comment)
+                continue
+            if rgb_hex(self.fill(address)) == m.color:
+                self.set_fill(address, m.fill)
+            current = self.comment(address)
+            kept = unmarked_comment(current, m.note)
+            if kept != current:
+                self.set_comment(address, kept)
         if saved or MARKS_SHEET in self.sheet_names():
             self._write_marks({})
         return len(saved)
 
-    def _write_marks(self, saved: dict[str, tuple[str, str]]) -> None:
-        rows: list[list[Any]] = [["address", "fill", "comment"]]
-        rows += [[a, f, c] for a, (f, c) in saved.items()]
+    def _write_marks(self, saved: dict[str, Mark]) -> None:
+        rows: list[list[Any]] = [list(MARKS_HEADER)]
+        rows += [[a, m.fill, m.comment, m.note, m.color] for a, m in saved.items()]
         self.write_rows(MARKS_SHEET, rows, state="veryHidden")
 
 
-__all__ = ["Book", "MARKS_SHEET", "MARK_COLORS", "MARK_PREFIX", "SHEET_META", "quoted",
+@dataclass(frozen=True)
+class Mark:
+    """What 校验 did to one cell: its fill and comment before, the note and colour it added."""
+
+    fill: str
+    comment: str
+    note: str = ""
+    color: str = ""
+
+
+def unmarked_comment(current: str, note: str) -> str:
+    """`current` without our note: the note and the blank line after it are cut where they
+    stand; a comment whose note the user edited away keeps everything but a leading block that
+    still starts with 【校验】 (up to its first blank line)."""
+    at = current.find(note) if note else -1
+    if at >= 0:
+        end = at + len(note)
+        if current.startswith("\n\n", end):
+            end += 2
+        rest = current[end:]
+        return current[:at] + (rest.lstrip("\n") if at == 0 else rest)  # no blank first line left over
+    if current.startswith(MARK_PREFIX):
+        _, sep, rest = current.partition("\n\n")
+        return rest if sep else ""
+    return current
+
+
+__all__ = ["Book", "MARKS_SHEET", "Mark", "unmarked_comment", "MARK_COLORS", "MARK_PREFIX", "SHEET_META", "quoted",
            "rgb_hex"]
