@@ -35,10 +35,6 @@ class Table:
     def box(self) -> tuple[int, int, int, int]:
         return int(self.xs[0]), int(self.ys[0]), int(self.xs[-1]), int(self.ys[-1])
 
-    def covering(self, row: int) -> list[Cell]:
-        """The cells that cover grid row `row`, left to right."""
-        return sorted((c for c in self.cells if c.row <= row < c.row + c.rows), key=lambda c: c.col)
-
 
 def rulings(gray: np.ndarray, dpi: float) -> list[Segment]:
     """Horizontal and vertical ruling segments of a prepared page."""

@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..spec import SPEC
-from ..spec.format2021 import T3_COLS, T3_GROUPS, T3_ROWS
+from ..spec.format2021 import T3_COLS, T3_ROWS, T4_SUFFIXES
 from ..values import PLACEHOLDERS, Doubt
-from .labels import Target, header_words, match, norm, t2_rows, t2_targets, t3_targets
+from .labels import Target, match, norm, t2_rows, t2_targets, t3_targets
 from .ocr import Char
 from .ocr_check import LOOKALIKE
 from .repair import Option, Row, Segment
@@ -153,9 +153,11 @@ def _align(grid: list[tuple[str, list[CellRead]] | None], spec: list[SpecRow], t
     return out
 
 
+T4_HEADS = {norm(label) for _, label in T4_SUFFIXES} - {"总计"}  # 总计 heads table 三 too
+
+
 def _kind_scores(pt: PageTable) -> dict[str, float]:
     """How much a grid looks like each official table (label matches)."""
-    heads = header_words()
     t3 = t3_targets()
     t2 = t2_targets()
     out = {"t2": 0.0, "t3": 0.0, "t4": 0.0}
@@ -172,7 +174,7 @@ def _kind_scores(pt: PageTable) -> dict[str, float]:
                 out["t2"] += s2
             if text in ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"):
                 out["t4"] += 1.0
-            elif text in heads and text in ("结果维持", "结果纠正", "其他结果", "尚未审结"):
+            elif text in T4_HEADS:
                 out["t4"] += 0.3
     return out
 
@@ -302,4 +304,4 @@ def map_tables(pages: list[tuple[int, list[PageTable]]], mark: str) -> Mapped:
     return out
 
 
-__all__ = ["Mapped", "cell_value", "classify", "map_tables", "T3_GROUPS"]
+__all__ = ["CellValue", "Mapped", "cell_value", "classify", "map_tables"]
