@@ -9,8 +9,9 @@ rasterised at each dpi and spoilt like a scan (tests/scan_maker.py: rotation, bl
 tint, JPEG; the page holding the end of table 三 photographed: perspective, uneven light).
 Each scan is read in a fresh process (its peak memory is that process's alone). A cell is right
 when it equals the truth, 待核 when it is a values.Doubt, wrong otherwise. A false 强制 is a 强制
-finding on the scan that the same print read from its text layer (a born-digital PDF, which the
-reader reads right) does not have; the real defects are its table 强制 (E1, T3-*, T4-*, T*-N).
+finding on the scan that neither the truth as printed nor the same print read from its text layer
+(a born-digital PDF) has; the real defects are the table 强制 of the truth as printed (E1, T3-*,
+T4-*, T2-N: a cell printed blank is a T*-N defect, as the rules say).
 """
 
 from __future__ import annotations
@@ -90,9 +91,10 @@ def score(name: str, truth, digital, got: dict) -> dict:  # type: ignore[no-unty
         else:
             slot[2] += 1
             wrong.append(f"{key}: 读出 {v!r}，应为 {w!r}")
-    want, have = digital, hard(report)
-    table_rules = ("E1", "T3-", "T4-", "T2-N", "S7")
-    real = {f for f in want if f.startswith(table_rules)}
+    printed = hard(truth)
+    want, have = digital | printed, hard(report)
+    table_rules = ("E1", "T3-", "T4-", "T2-N")
+    real = {f for f in printed if f.startswith(table_rules)}
     return {
         "name": name,
         "per_page": {str(k): v for k, v in sorted(per_page.items())},

@@ -141,8 +141,10 @@ def scan_pages(path: str | Path) -> list[int]:
     p = Path(path)
     try:
         _check_size(p, ".pdf")
+        from .pdf import check_pdf
         from .scan import image_pages
 
+        check_pdf(p)  # no stream bomb reaches pdfium
         return image_pages(p)
     except Exception:  # noqa: BLE001 - the ordinary reader reports a bad file in Chinese
         return []
