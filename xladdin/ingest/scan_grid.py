@@ -53,9 +53,9 @@ def rulings(gray: np.ndarray, dpi: float) -> list[Segment]:
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         for x, y, w, h, _area in stats[1:]:
             if horizontal and w >= hlen and h <= 0.08 * dpi:
-                out.append(Segment(True, y + h / 2, x, x + w))
+                out.append(Segment(True, y + (h - 1) / 2, x, x + w - 1))
             elif not horizontal and h >= vlen and w <= 0.08 * dpi:
-                out.append(Segment(False, x + w / 2, y, y + h))
+                out.append(Segment(False, x + (w - 1) / 2, y, y + h - 1))
     return out
 
 
