@@ -132,4 +132,7 @@ def test_empty_crop_is_blank_only_when_clearly_empty(dpi: int) -> None:
     assert _marks(crop, dpi).any()
     rule = np.zeros((40, 80), dtype=bool)
     rule[0:2, :] = True  # what is left of the ruling line at the crop's edge
+    rule[39, 50:70] = True  # a sliver of a slightly tilted rule
     assert not _marks(rule, dpi).any()
+    rule[25:39, 10:12] = True  # a stroke that reaches the edge is still a mark
+    assert _marks(rule, dpi).any()

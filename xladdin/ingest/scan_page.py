@@ -125,8 +125,11 @@ def _marks(ink: np.ndarray, dpi: float) -> np.ndarray:
         x, y, bw, bh, area = stats[c]
         if area < min_area or (bh < min_h and bw < min_h):
             continue
-        thin_rule = (bh <= 0.03 * dpi and bw >= 0.6 * w) or (bw <= 0.03 * dpi and bh >= 0.6 * h)
-        if thin_rule:
+        thin = 0.03 * dpi
+        thin_rule = (bh <= thin and bw >= 0.6 * w) or (bw <= thin and bh >= 0.6 * h)
+        # a sliver of a slightly tilted rule entering the crop along its edge
+        edge_sliver = (bh <= thin and (y == 0 or y + bh == h)) or (bw <= thin and (x == 0 or x + bw == w))
+        if thin_rule or edge_sliver:
             continue
         keep[c] = True
     return keep[labels]
