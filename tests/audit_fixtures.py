@@ -117,9 +117,12 @@ def shuyang() -> Report:
     _t4(report, [0, 0, 0, 1, 1] + [0] * 10)
     report.observed = {
         "title": "沭阳县发展和改革局2023年政府信息公开年度报告",
+        "title_where": "第4行",
         "headings": headings,
         "signature": signature[0],
         "signature_date": "2024-01-17",
+        # table 二 prints the old label 规范性文件 for 行政规范性文件 (第25行)
+        "t2_layout": {"missing": [], "labels": {"行政规范性文件": "规范性文件"}, "cells": [], "where": "第25行"},
     }
     return report
 

@@ -1,6 +1,8 @@
 """Absent is not blank: a cell the source never printed (a truncated page, a table or row left
-out) is ABSENT. It gets one S7 finding per table, no T*-N finding, and no identity involving it
-is evaluated; a printed blank stays a T*-N finding; a workbook's empty cell stays blank."""
+out) is ABSENT. It gets no T*-N finding and no identity involving it is evaluated; a row or
+table the report left out gets one S7 finding per table, while everything after the point where
+a truncated text stops gets one 待核 finding (D2) and no S1/S7 (the agency did not omit it); a
+printed blank stays a T*-N finding; a workbook's empty cell stays blank."""
 
 from __future__ import annotations
 
@@ -77,22 +79,15 @@ def test_truncated_seed(cut: int, full: Report) -> None:
             assert not absent & {c.key for c in f.cells}, (f.rule, f.message)
     # the seed is consistent: no identity finding at all
     assert not [f for f in findings if f.rule in IDENTITY_RULES]
-    # 第五、六部分 never printed: S1 says so; they are not "empty" (S3) or "silent on fees" (X4)
-    assert {"S1:s5", "S1:s6"} <= {f.ref for f in findings}
-    assert not [f.ref for f in findings if f.ref in ("S3", "X4:silent")]
-    # one S7 per table with absent cells, counting exactly those cells
-    s7 = {f.ref: f for f in findings if f.rule == "S7"}
-    for table in SPEC.tables:
-        cells = {c.key for c in SPEC.cells_of(table.key)} & absent
-        ref = f"S7:{table.key}"
-        if not cells:
-            assert ref not in s7
-            continue
-        f = s7[ref]
-        assert f.severity == "强制" and {c.key for c in f.cells} == cells
-        assert f"共 {len(cells)} 格" in f.message and f.message.startswith(f"表{table.number}")
-        assert all(r.notes.get(k) for k in cells)  # each absent cell says why
-    assert len(s7) == len({SPEC.cell(k).table for k in absent})
+    # the text stops before the report does: one 待核 finding (D2) naming every cell never
+    # printed; the parts never reached are not missing (S1), empty (S3) or silent on fees (X4),
+    # and the cells after the cut are not the agency's omission (S7)
+    [d2] = [f for f in findings if f.rule == "D2"]
+    assert d2.severity == "待核" and d2.message.startswith("原文不完整：在“")
+    assert {c.key for c in d2.cells} == absent
+    assert all(r.notes.get(k) for k in absent)  # each absent cell says why
+    assert not [f.ref for f in findings if f.rule in ("S1", "S7") or f.ref in ("S3", "X4:silent")]
+    assert not [f for f in findings if f.severity == "强制"]
     # nothing false: every number read equals the full text's; every other printed cell is
     # blank in the full text too, or is marked as not uniquely readable
     for key in SPEC.keys:
@@ -114,8 +109,8 @@ def test_cut_inside_a_number_never_reads_the_stub() -> None:
     r = parse_text(TEXT[:cut], "cut")
     assert r.values["t2.fee_wan"] is ABSENT
     assert r.values["t2.coercion"] == 0
-    f = next(f for f in check(r) if f.ref == "S7:t2")
-    assert f.message.startswith("表二不完整：从“行政事业性收费”起未找到，共 1 格未印出")
+    [f] = [f for f in check(r) if f.ref == "D2"]
+    assert "表二从“行政事业性收费”起 1 格、表三全部 175 格、表四全部 15 格均未印出" in f.message
 
 
 def test_missing_table_row_in_the_middle() -> None:
@@ -160,7 +155,7 @@ def test_writer_fill_rollup_and_findings_handle_absent(tmp_path: Path, full: Rep
     out = tmp_path / "导入.xlsx"
     write_report(cut, out)
     back = read_report(out)
-    assert back.values["t3.carry_out.natural"] is None and "未找到" in back.notes["t3.carry_out.natural"]
+    assert back.values["t3.carry_out.natural"] is None and "未印出" in back.notes["t3.carry_out.natural"]
     # fill computes an absent total like a blank one
     r = Report.from_dict(full.to_dict())
     r.values["t3.new.total"] = ABSENT
@@ -173,8 +168,8 @@ def test_writer_fill_rollup_and_findings_handle_absent(tmp_path: Path, full: Rep
     rolled = rollup_reports([a, b], include_errors=True)
     cell = rolled.cells["t3.carry_out.natural"]
     assert rolled.report.values["t3.carry_out.natural"] is None and cell.incomplete == [("乙局", "未印出")]
-    # the findings workbook names the first cells of a long S7 list, then the count
-    f = next(f for f in check(parse_text(TEXT[: TEXT.index("(一) 予以公开")], "cut")) if f.ref == "S7:t3")
+    # the findings workbook names the first cells of a long list (D2 after a cut), then the count
+    f = next(f for f in check(parse_text(TEXT[: TEXT.index("(一) 予以公开")], "cut")) if f.ref == "D2")
     text = cells_text(f)
     assert re.search(r"……共 \d+ 格$", text) and len(text.splitlines()) == 13
     assert f.to_dict()["cells"][0]["absent"] is True
@@ -182,7 +177,8 @@ def test_writer_fill_rollup_and_findings_handle_absent(tmp_path: Path, full: Rep
 
 def test_dump_json_then_check_keeps_absent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """xladdin dump --json of a truncated text, then xladdin check --json of that JSON: the same
-    S7 findings, no T*-N for the cells never printed."""
+    D2 finding (the cut travels in "observed"), no T*-N for the cells never printed; 待核 alone
+    exits 0."""
     from xladdin.cli import main
 
     src = tmp_path / "截断.txt"
@@ -192,11 +188,12 @@ def test_dump_json_then_check_keeps_absent(tmp_path: Path, capsys: pytest.Captur
     assert "t3.unable_1.natural" in json.loads(dumped)["absent"]
     js = tmp_path / "截断.json"
     js.write_text(dumped, "utf-8")
-    assert main(["check", str(js), "--json"]) == 1  # S7 is 强制
+    assert main(["check", str(js), "--json"]) == 0  # D2 is 待核: never fails a run on its own
     findings = json.loads(capsys.readouterr().out)
     findings = findings["findings"] if isinstance(findings, dict) else findings
     rules = [f["rule"] for f in findings]
-    assert rules.count("S7") == 2 and "T4-N" not in rules
+    assert rules.count("D2") == 1 and "S7" not in rules and "T4-N" not in rules
+    assert [f["severity"] for f in findings if f["rule"] == "D2"] == ["待核"]
     assert not [f for f in findings if f["rule"] == "T3-N" and any(c.get("absent") for c in f["cells"])]
 
 

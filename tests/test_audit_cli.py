@@ -96,12 +96,12 @@ def test_xlsx_summary_and_details(folder: Path, tmp_path: Path, capsys: pytest.C
     assert wb.sheetnames == ["汇总", "明细"]
     ws = wb["汇总"]
     header = [c.value for c in ws[1]]
-    assert header[:9] == ["来源文件", "机关名称", "报告年度", "机关层级", "发布日期", "强制", "提示", "未说明提示", "结论"]
+    assert header[:10] == ["来源文件", "机关名称", "报告年度", "机关层级", "发布日期", "强制", "待核", "提示", "未说明提示", "结论"]
     rows = {Path(r[0]).name: r for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert rows["ok.json"][5:9] == (0, 0, 0, "通过")
-    assert rows["narrative.json"][5:9] == (0, 1, 1, "有提示")
-    assert rows["broken.json"][8] == "无法读取" and "JSON" in rows["broken.json"][10]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:K5"
+    assert rows["ok.json"][5:10] == (0, 0, 0, 0, "通过")
+    assert rows["narrative.json"][5:10] == (0, 0, 1, 1, "有提示")
+    assert rows["broken.json"][9] == "无法读取" and "JSON" in rows["broken.json"][11]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:L5"
     wd = wb["明细"]
     dh = [c.value for c in wd[1]]
     assert dh[3:8] == ["规则", "规则名称", "严重程度", "范围", "问题说明"] and "原文摘录" in dh

@@ -2,8 +2,10 @@
 report reader and through the hand-built fixtures; findings inspected by hand and pinned.
 
 - 沭阳县发展和改革局 2023 (HTML table): the organisation columns of table 三 are blank in the
-  original (125 blanks, T3-N 强制: blank is not 0), and part 五 is titled "存在的主要问题及
-  整改措施" (S1 提示). Its narrative (收到 26 件, 249 条 = 9+7+39+6+1+1+185+1) is consistent.
+  original (125 blanks, T3-N 强制: blank is not 0), part 五 is titled "存在的主要问题及
+  整改措施" (S1 提示), the title lacks 工作 ("…政府信息公开年度报告", S8 提示) and table 二 prints
+  the old label 规范性文件 (F1 提示, read from the published text only). Its narrative
+  (收到 26 件, 249 条 = 9+7+39+6+1+1+185+1) is consistent.
 - 洪泽区人民政府 2024 (PDF text): table 三 prints （六）其他处理 as one row, the 2019 layout
   (F1 强制: the 2021 format has three rows there). The narrative says 区政府办 "受理政府信息公开申请 17 件" while
   table 三 counts 95 new applications (X1 提示: the table seems to cover more than the
@@ -22,7 +24,8 @@ from audit_fixtures import HONGZE, SHUYANG, hongze, shuyang
 from xladdin.audit import audit, audit_paths, check_text
 from xladdin.cli import main
 from xladdin.report import Report
-from xladdin.spec.format2021 import T3_COLS
+from xladdin.spec.format2021 import T3_COLS, T3_ROWS
+from xladdin.values import ABSENT, Doubt
 
 SEED = SHUYANG.parents[1] / "seeds" / "000_0f8514aaa6f27642.txt"
 
@@ -39,10 +42,13 @@ def pinned(findings) -> tuple[Counter, list[tuple[str, str, str]]]:  # type: ign
     return counts, others
 
 
+SHUYANG_OTHERS = [("F1", "提示", "F1:t2"), ("S1", "提示", "S1:s5.title"), ("S8", "提示", "S8")]
+
+
 def test_shuyang_fixture() -> None:
     counts, others = pinned(audit(shuyang()))
-    assert counts == {"T3-N": 125, "S1": 1}
-    assert others == [("S1", "提示", "S1:s5.title")]
+    assert counts == {"T3-N": 125, "F1": 1, "S1": 1, "S8": 1}
+    assert others == SHUYANG_OTHERS
 
 
 def test_hongze_fixture() -> None:
@@ -56,8 +62,8 @@ def test_shuyang_published() -> None:
     report = _read(SHUYANG)
     findings = audit(report)
     counts, others = pinned(findings)
-    assert counts == {"T3-N": 125, "S1": 1}
-    assert others == [("S1", "提示", "S1:s5.title")]
+    assert counts == {"T3-N": 125, "F1": 1, "S1": 1, "S8": 1}
+    assert others == SHUYANG_OTHERS
     blanks = {c.key for f in findings if f.rule == "T3-N" for c in f.cells}
     assert "t3.new.biz" in blanks and "t3.new.natural" not in blanks
 
@@ -97,7 +103,7 @@ def test_fixture_and_reader_agree() -> None:
 def test_audit_folder_of_real_texts(capsys: pytest.CaptureFixture[str]) -> None:
     records = {r.meta.get("agency"): r for r in audit_paths([SHUYANG, HONGZE, SEED], jobs=2)}
     assert not any(r.error for r in records.values())
-    assert (records["沭阳县发展和改革局"].hard, records["沭阳县发展和改革局"].soft) == (25, 1)  # 125 blanks, 25 rows
+    assert (records["沭阳县发展和改革局"].hard, records["沭阳县发展和改革局"].soft) == (25, 3)  # 125 blanks, 25 rows
     assert (records["淮安市洪泽区人民政府"].hard, records["淮安市洪泽区人民政府"].soft) == (1, 1)
     assert records["威海市人力资源和社会保障局"].findings == []
     assert main(["audit", str(SHUYANG.parent), "--jobs", "1"]) == 1  # 沭阳's blanks are 强制
@@ -155,20 +161,40 @@ def test_shanghai_2019_request_paragraph() -> None:
                           "t4.suit_direct_keep": 8, "t4.suit_direct_pending": 1, "t4.suit_direct_total": 9})
     report.sections["s1.request"] = SHANGHAI_REQUEST
     found = [(f.rule, f.severity, f.ref, f.expected, f.actual) for f in check_text(report)]
-    # The narrative's 258 is the 自然人 column only (the row adds up to 272 + 3 部分公开), and
-    # 258 of 805 is 32.05 %, not the 33.9 % printed. Everything else agrees: 受理 859 = 新收,
-    # 答复 805 = （七）总计, 结转 18, 不予公开 35 (4.34 % truncated), 不予处理 158 (19.6 %), 复议 7.
-    # "因本机关不掌握等原因无法提供265件" names the whole group (等): 无法提供 adds up to 337; 265 is
-    # the 不掌握 item alone. "均获维持" is not what table 四 says: 2 复议 and 1 诉讼 尚未审结
-    # (诉讼 9 is not compared: the 复议后起诉 cells are blank).
+    # 258 of 805 is 32.05 %, not the 33.9 % printed ((七)总计 805: all six columns printed).
+    # The counts of 予以公开/部分公开 and 无法提供 are not compared: their rows leave cells blank,
+    # so their totals are unknown (T3-N reports the blanks; a sum would take them for 0).
+    # Everything else agrees: 受理 859 = 新收, 答复 805 = （七）总计, 结转 18, 不予公开 35
+    # (4.34 % truncated), 不予处理 158 (19.6 %), 复议 7. "均获维持" is not what table 四 says:
+    # 2 复议 and 1 诉讼 尚未审结 (诉讼 9 is not compared: the 复议后起诉 cells are blank).
     assert found == [
-        ("X1", "提示", "X1:s1.request:request.open_partial", 275, 258),
         ("X1", "提示", "X1:s1.request:open_partial.share", Decimal("32.05"), Decimal("33.9")),
-        ("X1", "提示", "X1:s1.request:request.unable", 337, 265),
         ("X2", "提示", "X2:s1.request:review.keep_all", 7, 5),
     ]
-    unable = next(f for f in check_text(report) if f.ref == "X1:s1.request:request.unable")
+
+
+def test_a_total_is_compared_only_when_every_cell_is_printed() -> None:
+    """The same paragraph with 上海 2019's blank cells printed as 0: the totals are known, and the
+    narrative's 258 (自然人 only: the rows add up to 272 + 3) and 265 (the 不掌握 item alone:
+    "不掌握等原因" names the whole 无法提供 group, 337) are reported, one finding per fact."""
+    report = _shanghai_t3()
+    for key in [k for k in report.values if k.startswith("t3.")]:
+        if report.values[key] is None:
+            report.values[key] = 0
+    for row, _, _ in T3_ROWS:
+        report.values[f"t3.{row}.total"] = sum(report.values[f"t3.{row}.{c}"] for c, _ in T3_COLS if c != "total")  # type: ignore[misc]
+    report.sections["s1.request"] = SHANGHAI_REQUEST
+    found = {f.ref: f for f in check_text(report) if f.rule == "X1"}
+    both = found["X1:s1.request:request.open_partial"]
+    assert (both.expected, both.actual) == (275, 258) and "应为 32.05%" in both.message  # count and share: one finding
+    unable = found["X1:s1.request:request.unable"]
+    assert (unable.expected, unable.actual) == (337, 265)
     assert "265 件只是其中“本机关不掌握相关政府信息”一项" in unable.message
+    assert set(found) == {"X1:s1.request:request.open_partial", "X1:s1.request:request.unable"}
+    # a negative, 待核 or absent cell among the rows summed: that total is not compared either
+    for odd in (-47, Doubt("47 3", (47, 473), "有多种读法"), ABSENT):
+        report.values["t3.unable_2.total"] = odd
+        assert "X1:s1.request:request.unable" not in {f.ref for f in check_text(report)}
 
 
 def test_a_sub_item_named_without_others_is_that_item() -> None:

@@ -131,8 +131,11 @@ def test_shuyang_imports_completely_with_its_printed_blanks() -> None:
     assert [r.values[c.key] for c in SPEC.cells_of("t4")] == [0, 0, 0, 1, 1] + [0] * 10
     assert [r.values[c.key] for c in SPEC.cells_of("t2")] == [0, 0, 0, 8, 0, 18, 0, 0, 0, Decimal("0")]
     findings = check(r)
-    # exactly what the report deserves: its 125 blank cells, nothing else
-    assert len(findings) == 125 and {f.rule for f in findings} == {"T3-N"}
+    # exactly what the report deserves: its 125 blank cells, and its table 二 row printed under
+    # the old label 规范性文件 (a 提示: every cell of it is printed and read)
+    [layout] = [f for f in findings if f.rule == "F1"]
+    assert (layout.ref, layout.severity) == ("F1:t2", "提示") and "印作“规范性文件”" in layout.message
+    assert len(findings) == 126 and {f.rule for f in findings} == {"T3-N", "F1"}
     assert r.meta.agency == "沭阳县发展和改革局" and r.meta.year == 2023 and r.meta.level == "部门"
     assert r.meta.published == "2024-01-17" and r.meta.contact_phone == "0527-83593059"
     assert r.meta.website == "http://www.shuyang.gov.cn/"

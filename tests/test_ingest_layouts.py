@@ -69,7 +69,14 @@ def test_table_two_without_its_reg_row_is_reported_once(seed) -> None:  # type: 
     r = parse_text(SEED.replace("规章\t0\t0\t0\n", ""))
     assert [r.values[f"t2.reg_{m}"] for m in ("made", "repealed", "valid")] == [ABSENT] * 3
     assert _same(r, seed, {f"t2.reg_{m}": ABSENT for m in ("made", "repealed", "valid")}) == {}
-    assert [f.ref for f in check(r)] == ["S7:t2"]  # the layout once, no T2-N per cell
+    # the older layout once, named as such (not only "incomplete"), no S7 and no T2-N per cell
+    [f] = check(r)
+    assert (f.ref, f.severity) == ("F1:t2", "强制") and "没有“规章”行" in f.message
+    assert [c.key for c in f.cells] == [f"t2.reg_{m}" for m in ("made", "repealed", "valid")]
+    # with the old label too: still one finding, naming both
+    r = parse_text(SEED.replace("规章\t0\t0\t0\n", "").replace("行政规范性文件\t0\t1\t19", "规范性文件\t0\t1\t19"))
+    [f] = check(r)
+    assert f.ref == "F1:t2" and "只印“规范性文件”一行" in f.message and "印作“规范性文件”" in f.message
 
 
 def test_old_label_and_header_typos_still_read(seed) -> None:  # type: ignore[no-untyped-def]
@@ -84,6 +91,8 @@ def test_old_label_and_header_typos_still_read(seed) -> None:  # type: ignore[no
         for m in ("made", "repealed", "valid")
     }
     assert not [k for k in seed.notes if k.startswith("t2.")]
+    # and named once as the older layout, a 提示: every cell is printed and read
+    assert [(f.ref, f.severity) for f in check(r)] == [("F1:t2", "提示")]
 
 
 def test_table_four_as_three_five_column_tables(seed) -> None:  # type: ignore[no-untyped-def]

@@ -48,6 +48,7 @@ def test_workbook_carries_last_year_to_every_reader_and_the_cli(example, tmp_pat
     clean = tmp_path / "2023.xlsx"
     last = copy.deepcopy(example)
     last.previous = None
+    last.meta.year = 2023  # last year's report of this agency: a 2024 one is not used (issue 14)
     last.values["t2.norm_valid"] = 20
     write_report(last, clean)
     assert main(["check", str(path), "--previous", str(clean)]) == 0

@@ -65,6 +65,7 @@ KEWEI_REFS = {
     'S1:s5', 'S1:s2.number', 'S1:s3.number', 'S1:s4.number', 'S1:s6.number',
     'S2', 'S6', 'T3-N:t3.carry_out.total', 'X6:s1.platform:289',
     'X1:s1.request:request.done',  # 所有申请均已按要求办理完成, yet 1 carried over (its own text says so too)
+    'F1:t2',  # table 二 prints the old label 规范性文件 (a 提示: the cells are printed and read)
 }
 
 SH_OFFICE_T2 = ['22 235', '22 235', '22 235', '34 189', '34 189', '34 189', '0', '0', '0', '0']

@@ -10,6 +10,7 @@ metadata is compared trimmed.
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -28,6 +29,7 @@ from xladdin.export import export
 from xladdin.io import read_report, read_report_fast, write_report
 from xladdin.io.findings_xlsx import write_findings
 from xladdin.report import Report
+from xladdin.textsafety import report_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = (ROOT / "examples" / "weihai-2024.json").read_text(encoding="utf-8")
@@ -61,8 +63,19 @@ def _report(agency: str, section: str, value: str, explanation: str) -> Report:
     return report
 
 
+def _held(findings) -> list[str]:  # noqa: ANN001
+    """The report text a findings list carries into a workbook: messages, 说明, snippets and
+    the values of the cells it names."""
+    out = []
+    for f in findings:
+        out += [f.message, f.explanation, f.snippet, f.ref] + [str(c.value) for c in f.cells]
+    return out
+
+
 def _writes(write, path: Path, texts: list[str]) -> bool:  # noqa: ANN001
-    """Run the write: False (and nothing written) when a text cannot be held, else True."""
+    """Run the write: False (and nothing written) when a text it holds cannot be held, else
+    True. `texts` are the texts the output holds: a 说明 that no finding carries is not in a
+    findings workbook, and a lone surrogate in it does not stop that workbook."""
     bad = any(SURROGATE.search(t) for t in texts)
     try:
         write(path)
@@ -93,9 +106,9 @@ def test_report_text_survives_every_workbook(agency: str, section: str, value: s
                 assert back.explanations.get("T2-C:norm", "") == explanation.strip()
                 assert "t3.new.natural" not in back.formulas
         findings = check(report)
-        # check --xlsx
+        # check --xlsx: the title (agency) and what the findings carry
         out = d / "问题清单.xlsx"
-        if _writes(lambda p: write_findings(findings, p, report), out, texts):
+        if _writes(lambda p: write_findings(findings, p, report), out, [report.meta.title, *_held(findings)]):
             assert _formulas(out) == []
             strings = _strings(out)
             if agency:
@@ -105,13 +118,15 @@ def test_report_text_survives_every_workbook(agency: str, section: str, value: s
         # audit --xlsx
         out = d / "审核.xlsx"
         record = AuditRecord(report.source, meta_dict(report), audit(report))
-        if _writes(lambda p: write_audit_xlsx([record], p), out, texts):
+        meta = [str(v) for v in record.meta.values() if v]
+        if _writes(lambda p: write_audit_xlsx([record], p), out, [*meta, *_held(record.findings)]):
             assert _formulas(out) == []
             assert agency in _strings(out) or agency == ""
         # rollup -o
         out = d / "汇总.xlsx"
         rolled = rollup_reports([report], agency=agency or "汇总", include_errors=True)
-        if _writes(lambda p: write_rollup(rolled, p), out, texts):
+        held = [t for _, t in report_texts(rolled.report)] + [json.dumps(rolled.to_dict(), ensure_ascii=False)]
+        if _writes(lambda p: write_rollup(rolled, p), out, held):
             assert not [f for f in _formulas(out) if f.split("!")[0] in ("汇总来源", "汇总明细", "正文")]
             assert read_report_fast(out).meta.agency == (agency.strip() or "汇总")
 

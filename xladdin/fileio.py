@@ -43,8 +43,11 @@ def is_temp_name(name: str) -> bool:
 def atomic_write(path: str | os.PathLike[str], content: Content, *, make_dirs: bool = False) -> Path:
     """Write `content` to `path` atomically; failures become an `OutputError` naming the file
     (or the folder, when the folder is missing or not writable). `make_dirs` creates missing
-    parent folders instead of refusing."""
+    parent folders instead of refusing. A symbolic link is written through: the file it
+    points at is replaced and the link stays (a link to the copy a web server publishes)."""
     target = Path(path)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     folder = target.parent
     if make_dirs:
         try:

@@ -44,7 +44,7 @@ def parse_json(data: bytes | str, where: str = "", what: str = "JSON") -> Any:
     if depth > MAX_DEPTH:
         raise InputError(f"JSON 嵌套过深（超过 {MAX_DEPTH} 层），不是年报数据", path=where)
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_int)
     except json.JSONDecodeError as exc:
         raise InputError(f"不是有效的{what}（第 {exc.lineno} 行第 {exc.colno} 列：{_REASONS.get(exc.msg, '格式错误')}）", path=where) from exc
     except (ValueError, RecursionError) as exc:
@@ -53,6 +53,12 @@ def parse_json(data: bytes | str, where: str = "", what: str = "JSON") -> Any:
     if bad is not None:
         raise InputError(f"JSON 中的文字含有无效字符（孤立的 UTF-16 代理项，位于 {bad}）", path=where)
     return value
+
+
+def _int(literal: str) -> int | str:
+    """A JSON integer; one of hundreds of digits stays its text (no count is that long, and
+    Python refuses to convert past 4,300 digits): the checks then report it."""
+    return int(literal) if len(literal) <= 100 else literal
 
 
 _REASONS = {

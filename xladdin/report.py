@@ -217,8 +217,8 @@ def _text(value: Any, where: str) -> str:
 def _year(value: Any) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10000:
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and 0 < len(value.strip()) <= 4:
         return int(value.strip())
     raise ValueError(f"meta.year 应为年度数字（如 2024），实际为{_kind(value)}")

@@ -49,6 +49,13 @@ def report_texts(report: object) -> Iterator[tuple[str, str]]:
         yield f"单元格 {key} 的批注", text
 
 
+def file_name_text(path: str) -> str:
+    """A file name as text any output can hold: the bytes of a name that is not UTF-8 (which
+    Python carries as lone surrogates) written visibly as `\\udcff`. Control characters stay for
+    each writer to escape its own way (a workbook as `_x000B_`, the terminal as `\\u000b`)."""
+    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", path)
+
+
 def refuse_unwritable(report: object, path: str, xml: bool = True) -> None:
     """OutputError naming the first field of `report` that `path`'s format cannot hold."""
     source = getattr(report, "source", "")
@@ -57,3 +64,25 @@ def refuse_unwritable(report: object, path: str, xml: bool = True) -> None:
         why = unwritable(text, xml)
         if why:
             raise OutputError(f"{where}{origin}的{why}，无法写出", path=path)
+
+
+# --------------------------------------------------------------------------- the terminal
+
+# What must never reach a terminal raw: C0 controls but tab and line feed (ESC starts OSC 52
+# "write the clipboard", DSR "ESC[6n" makes the terminal type into the shell, CR overwrites
+# the line), DEL, C1 controls (U+009B is CSI to some terminals), the line and paragraph
+# separators, bidirectional overrides and isolates (they reorder what is shown), and lone
+# surrogates (no encoding can print them).
+UNPRINTABLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` with every character of UNPRINTABLE written as a visible escape `\\u001b`: the
+    one way report text, file names and messages reach a terminal (stdout and stderr of every
+    command, rich tables included). The escape is also valid inside a JSON string, so JSON
+    output keeps its value."""
+    if not UNPRINTABLE.search(text):
+        return text
+    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -19,6 +19,7 @@ cells, the printed text and every candidate reading, for a person to settle.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -86,10 +87,49 @@ class Doubt:
 Value = int | Decimal | str | None | Absent | Doubt
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－，", "0123456789.-,")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 # Thousands separators only where they group correctly: "1,234" and "12,345.6" are numbers,
 # "1,0" and "12,34" are not (a typo or a decimal comma: kept as text, the check names it).
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_GROUPED = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
+# No count or amount of a report has more digits than this (a quintillion applications): a
+# longer number is kept as text and reported as not plausible, never made an int that a
+# workbook cannot hold (floats end at 309 digits) or Python cannot print (4,300 digits).
+MAX_DIGITS = 18
+_BIG = 10**MAX_DIGITS
+# Decimal digits of other scripts (Arabic-Indic ١٠, Devanagari १०, mathematical 𝟏𝟎…): read as
+# 0-9 with a note that says so, as full-width digits are. Their script, for the note:
+_SCRIPTS = {"ARABIC-INDIC": "阿拉伯-印度数字", "EXTENDED ARABIC-INDIC": "阿拉伯-印度数字（扩展）",
+            "DEVANAGARI": "天城文数字", "MATHEMATICAL": "数学字母数字符号中的数字", "BENGALI": "孟加拉文数字",
+            "THAI": "泰文数字", "FULLWIDTH": "全角数字"}
+_OTHER_DIGIT = re.compile(r"[^\x00-\x7f０-９]")
+
+
+def other_digits(text: str) -> str:
+    """The digits of other scripts in `text` (not 0-9, not full-width), "" when there are none."""
+    return "".join(ch for ch in _OTHER_DIGIT.findall(text) if unicodedata.decimal(ch, None) is not None)
+
+
+def ascii_digits(text: str) -> str:
+    """`text` with every decimal digit of another script written 0-9."""
+    if not other_digits(text):
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch in other_digits(ch) else ch for ch in text)
+
+
+def script_of(digits: str) -> str:
+    """What kind of digits these are, in Chinese ("阿拉伯-印度数字")."""
+    names = []
+    for ch in dict.fromkeys(digits):
+        name = unicodedata.name(ch, "")
+        key = next((k for k in sorted(_SCRIPTS, key=len, reverse=True) if name.startswith(k)), "")
+        names.append(_SCRIPTS.get(key, f"其他文字的数字（U+{ord(ch):04X}）"))
+    return "、".join(dict.fromkeys(names))
+
+
+def too_long(text: str) -> bool:
+    """A number written with more than MAX_DIGITS digits before its decimal point."""
+    whole = text.lstrip("+-").split(".")[0]
+    return len(whole.lstrip("0")) > MAX_DIGITS
 PLACEHOLDERS = {"/", "-", "—", "－", "／", "——", "无", "空", "——/"}
 
 
@@ -105,21 +145,27 @@ def parse_value(raw: object, kind: str = "count") -> Value:
     if isinstance(raw, bool):
         return str(raw)
     if isinstance(raw, int):
+        if abs(raw) >= _BIG:
+            return long_number_text(raw)
         return Decimal(raw) if kind == "amount" else raw
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             return str(raw)
+        if abs(raw) >= _BIG:
+            return repr(raw)
         raw = Decimal(repr(raw))
     if isinstance(raw, Decimal):
+        if not raw.is_finite() or abs(raw) >= _BIG:
+            return format(raw, "f") if raw.is_finite() and raw.adjusted() < 4000 else str(raw)
         if kind == "count" and raw == raw.to_integral_value():
             return int(raw)
         return raw.normalize() if kind == "count" else raw
-    text = str(raw).strip().translate(_FULLWIDTH)
+    text = ascii_digits(str(raw).strip().translate(_FULLWIDTH))
     if "," in text and _GROUPED.match(text):
         text = text.replace(",", "")
     if text == "":
         return None
-    if not _NUMBER.match(text):
+    if not _NUMBER.match(text) or too_long(text):
         return str(raw).strip()
     try:
         number = Decimal(text)
@@ -138,9 +184,28 @@ def normalised(raw: object, value: Value) -> str | None:
         changes.append("千位分隔符")
     if raw.translate(_FULLWIDTH) != raw:
         changes.append("全角字符")
+    others = other_digits(raw)
+    if others:
+        changes.append(f"非 0-9 的数字字符（{script_of(others)}）")
     if not changes:
         return None
     return f"原文“{raw.strip()}”含{'和'.join(changes)}，按 {format_value(value)} 读取"
+
+
+def digit_count(number: int) -> int:
+    """How many digits an int has (also past Python's int-to-text limit)."""
+    try:
+        return len(str(abs(number)))
+    except ValueError:  # more than sys.get_int_max_str_digits() digits: from its bits
+        return int(abs(number).bit_length() * 0.30102999566398120) + 1
+
+
+def long_number_text(number: int) -> str:
+    """An int too long to be a count, as text (also past Python's int-to-text limit)."""
+    try:
+        return str(number)
+    except ValueError:
+        return f"{'-' if number < 0 else ''}{digit_count(number)} 位数字"
 
 
 def is_number(value: Value) -> bool:
@@ -174,6 +239,9 @@ def problem(value: Value, kind: str) -> str | None:
     if isinstance(value, str):
         if value in PLACEHOLDERS:
             return f"“{value}”"
+        digits = value.strip().lstrip("+-").translate(_FULLWIDTH).replace(",", "")
+        if digits.replace(".", "", 1).isascii() and digits.replace(".", "", 1).isdigit() and too_long(digits):
+            return f"位数过多的数字“{shorten(value)}”（{len(digits.split('.')[0])} 位），不是合理的数值"
         if is_number(parse_value(value, kind)):  # a workbook cell holding "3" as text
             return f"文本格式的数字“{value}”（Excel 求和时不计入，请改为数值）"
         return f"文字“{value}”"
@@ -182,6 +250,12 @@ def problem(value: Value, kind: str) -> str | None:
     if kind == "count" and isinstance(value, Decimal) and value != value.to_integral_value():
         return f"小数 {format_value(value)}"
     return None
+
+
+def shorten(text: str, keep: int = 12) -> str:
+    """Long text cut for a message: "99999999999…（共 400 字）"."""
+    text = text.strip()
+    return text if len(text) <= 2 * keep else f"{text[:keep]}…（共 {len(text)} 字）"
 
 
 def format_value(value: Value) -> str:

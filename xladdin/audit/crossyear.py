@@ -96,12 +96,37 @@ def with_t2c_reason(report: Report, findings: list[Finding]) -> list[Finding]:
 
 
 def agency_key(name: str) -> str:
+    """A name as the roll-up groups duplicates: spaces and brackets removed."""
     return re.sub(r"[\s（）()]", "", name)
 
 
 def same_agency(a: str, b: str) -> bool:
+    """The same agency, by exact normalised name: never by substring — 上海市人民政府 is not
+    上海市人民政府办公厅, nor 某某县人民政府 its 办公室."""
+    from ..check.findings import canonical_name
+
+    a, b = canonical_name(a), canonical_name(b)
+    return bool(a) and a == b
+
+
+def names_overlap(a: str, b: str) -> bool:
+    """One name inside the other (a signature may shorten the agency's name): lenient, for
+    the X5 signature check only, never to decide whose report is whose."""
     a, b = agency_key(a), agency_key(b)
-    return bool(a and b) and (a == b or a in b or b in a)
+    return bool(a and b) and (a in b or b in a)
+
+
+def previous_misfit(report: Report, previous: Report) -> list[str]:
+    """Why `previous` is not last year's report of `report`'s agency (Chinese), [] when it
+    is — or when a missing name or year leaves nothing to compare. The one rule of the
+    command line, the batch audit and the add-in's 导入上年数据."""
+    out = []
+    this, last = report.meta, previous.meta
+    if this.year and last.year and last.year != this.year - 1:
+        out.append(f"上年报告的年度为 {last.year}，本年报告为 {this.year}（上年应为 {this.year - 1}）")
+    if this.agency and last.agency and not same_agency(this.agency, last.agency):
+        out.append(f"上年报告的机关为“{last.agency}”，本年报告为“{this.agency}”，不是同一机关")
+    return out
 
 
 def files_in(folder: Path) -> list[Path]:
@@ -123,34 +148,53 @@ def _meta_index(folder: str, stamp: float) -> tuple[tuple[str, str, int | None],
     return tuple(out)
 
 
-def find_previous(folder: str | Path, report: Report) -> Report | None:
-    """Last year's report of the same agency in `folder` (recursively), or None.
+def _carried(report: Report) -> tuple[str, ...]:
+    """What the 跨期 rules read from last year's report (结转下年度, 现行有效件数), as text."""
+    from ..previous import CARRY, VALID_KEYS
 
-    Files whose name holds both year−1 and the agency's name are tried first; otherwise every
-    readable report of the folder is indexed once per process (agency, year) and looked up, so
-    a batch over a big folder reads each file once, not once per input.
+    return tuple(str(report.values.get(k)) for k in [prev for prev, _ in CARRY] + list(VALID_KEYS))
+
+
+def find_previous(folder: str | Path, report: Report) -> Report | None:
+    """Last year's report of the same agency in `folder` (recursively), or None (see
+    `previous_in`, which also says why none was taken)."""
+    return previous_in(folder, report)[0]
+
+
+def previous_in(folder: str | Path, report: Report) -> tuple[Report | None, list[str]]:
+    """Last year's report of this agency in `folder` (recursively) and notes (Chinese) on why
+    none was used: the agency's name must match exactly (same_agency) and the year be the one
+    before; several such reports, or only other years of the agency, are said, not used.
+
+    Every readable report of the folder is indexed once per process (agency, year), so a batch
+    over a big folder reads each file once, not once per input.
     """
     from ..load import load_report
 
     year, agency = report.meta.year, report.meta.agency
     if not year or not agency:
-        return None
+        return None, []
     folder = Path(folder)
     own = str(Path(report.source).resolve()) if report.source else ""
-    key = agency_key(agency)
-    for path in sorted(files_in(folder), key=_rank):
-        if str(year - 1) in path.name and key in agency_key(path.stem) and str(path.resolve()) != own:
-            try:
-                r = load_report(path)
-            except Exception:  # noqa: BLE001 - an unreadable neighbour is not this report's problem
-                continue
-            if r.meta.year == year - 1 and same_agency(r.meta.agency, agency):
-                return r
     index = _meta_index(str(folder.resolve()), folder.stat().st_mtime)
-    for path, name, y in sorted(index, key=lambda row: _rank(row[0])):
-        if y == year - 1 and same_agency(name, agency) and str(Path(path).resolve()) != own:
-            return load_report(path)
-    return None
+    mine = sorted((row for row in index if same_agency(row[1], agency) and str(Path(row[0]).resolve()) != own),
+                  key=lambda row: _rank(row[0]))
+    fits = [path for path, _, y in mine if y == year - 1]
+    if len(fits) == 1:
+        return load_report(fits[0]), []
+    if len(fits) > 1:
+        # The same report in several forms (a workbook and its PDF) is one report: the most
+        # exact form is used. Reports that differ in what the 跨期 rules read are not.
+        reports = [load_report(p) for p in fits]
+        if len({_carried(r) for r in reports}) == 1:
+            return reports[0], []
+        shown = "、".join(Path(p).name for p in fits[:4]) + ("等" if len(fits) > 4 else "")
+        return None, [f"上年报告文件夹中有 {len(fits)} 份“{agency}”{year - 1} 年度的报告（{shown}），"
+                      "其数字不同，无法确定用哪一份，未做跨期核对"]
+    others = sorted({y for _, _, y in mine if y})
+    if others:
+        return None, [f"上年报告文件夹中“{agency}”只有 {'、'.join(map(str, others))} 年度的报告，没有 {year - 1} 年度的，未做跨期核对"]
+    return None, []
 
 
-__all__ = ["check_cross_year", "check_similarity", "find_previous", "same_agency", "similarity"]
+__all__ = ["check_cross_year", "check_similarity", "find_previous", "previous_in", "previous_misfit", "same_agency", "similarity"]

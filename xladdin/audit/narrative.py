@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from ..report import Report
 from ..spec import SPEC
+from ..values import too_long
 
 # --------------------------------------------------------------------------- numerals
 
@@ -59,6 +60,8 @@ def parse_number(text: str) -> int | Decimal | None:
         digits = "".join(str(_CN_DIGITS.get(ch, "")) for ch in frac)
         return Decimal(f"{w}.{digits}") if w is not None and len(digits) == len(frac) else None
     if text and text[0].isdigit():
+        if too_long(text):  # hundreds of digits: no count; never an int too long to print
+            return None
         number = Decimal(text)
         return int(number) if number == number.to_integral_value() and "." not in text else number
     return chinese_number(text)
@@ -73,6 +76,18 @@ TOKEN = re.compile(
     rf"|(?<![第\d.,A-Za-z{_CN}])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|[{_CN}]+)\s*"
     r"(?P<unit>件|条|个|次|篇|份|项|家|人次|宗|起|部(?![分门署委长])|[%％])"
 )
+# A number that counts the parts of the report or of a piece of work, not cases or items:
+# "本报告分六个部分", "从三个方面", "五项措施". (Used with .match(text, pos): no "^".)
+STRUCTURE_AFTER = re.compile(r"(?:部分|方面|维度|环节|层面|阶段|板块|步骤|章节|原则|重点|任务|措施|举措|机制|目标|要求)")
+# Whose figures a sentence gives: the whole area's (all departments and lower governments, not
+# the table of this report) or this agency's own. The nearest before the number decides.
+SCOPES = (
+    (r"全(?:市|区|县|省|州|盟|旗|镇|乡|街道|系统|行业)|各(?:部门|单位|级|区|县|市|乡镇|镇|街道)|所属单位|下属单位|下级|市县|区县", "area"),
+    (r"本机关|本级|本单位|本部门|本局|我局|本委|我委|本办|我办|本院|我院|本镇|我镇|本街道|我街道|本中心|我中心|本厅|我厅", "own"),
+)
+_SCOPE_RE = [(re.compile(p), t) for p, t in SCOPES]
+# A number whose measure is named after it: "1件属于“本机关不掌握相关政府信息”".
+AFTER_MEASURE = re.compile(r"\s*(?:件|个)?(?:申请)?(?:属于|系|为|是|因)")  # used with .match(text, pos)
 # Words that make a number a part, a change or a share of something: never fall back to a
 # measure named in an earlier clause for them ("收到申请 20 件，其中 8 件…", "同比增加 5 件").
 SUBSET_WORDS = re.compile(r"其中|含|包括|同比|增长|增加|减少|下降|上升|较|比上年|比去年|占")
@@ -199,6 +214,7 @@ class Fact:
     quantifier: str = ""  # 均 / 全部 / 没有 …
     strict: bool = False  # the wording is the table's own term: a mismatch is 强制
     sentence_start: int = 0  # offset of `sentence` in the part's text
+    scope: str = ""  # "area": the whole area's figures (全市, 各部门…); "own": this agency's; "" unsaid
 
     @property
     def offset(self) -> int:
@@ -306,7 +322,11 @@ def extract_text(text: str, part: str) -> list[Fact]:
             value = parse_number(tok.group("pct") or tok.group("num"))
             if value is None:
                 continue
+            if STRUCTURE_AFTER.match(sentence, tok.end()):
+                prev_end = tok.end()
+                continue  # "六个部分", "三个方面": the report's structure, not a count of cases
             prefix = sentence[: tok.start()]
+            scope_hit = _nearest(_SCOPE_RE, prefix)
             topic_hit = _nearest(_TOPIC_RE, prefix)
             topic = topic_hit[0] if topic_hit else sentence_topic
             if topic_hit and topic == "suit" and JOINT_REVIEW_SUIT.search(prefix[: topic_hit[1]]):
@@ -342,6 +362,12 @@ def extract_text(text: str, part: str) -> list[Fact]:
                         hit = (hit[0], hit[1] + since - (len(prefix) - len(clause)), 0)
                 if hit is not None and CHANGE_WORDS.search(clause[max(hit[1], 0) :]):
                     hit = (SKIP, hit[1], 0)
+                if hit is None and ms and AFTER_MEASURE.match(sentence, tok.end()):
+                    after = sentence[tok.end() : tok.end() + 40]
+                    end = next((i for i, ch in enumerate(after) if ch in "，,；;。"), len(after))
+                    first = [(m.start(), label) for rx, label in ms for m in [rx.search(after[:end])] if m]
+                    if first:  # "1件属于“本机关不掌握相关政府信息”": the measure is named after it
+                        hit = (min(first)[1], 0, 0)
                 if hit and hit[0] == "class":
                     m_class = re.search(r"([A-D]{1,4})类\s*$", clause)
                     measure = f"class_{m_class.group(1)}" if m_class else SKIP
@@ -367,6 +393,7 @@ def extract_text(text: str, part: str) -> list[Fact]:
                 context=clause,
                 strict=strict,
                 sentence_start=s0,
+                scope=scope_hit[0] if scope_hit else "",
             )
             facts.append(fact)
             if not fact.is_percent:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import check
+from ..check.findings import DOUBT, HARD, SOFT, blocking, counts
 from ..errors import XladdinError, describe
 from ..report import Meta, Report
 from ..spec import SPEC
@@ -55,6 +56,7 @@ class Source:
     reason: str = ""  # why it was left out ("" when included)
     notes: list[str] = field(default_factory=list)  # remarks that did not exclude it
     hard: int = 0  # 强制 findings
+    pending: int = 0  # 待核 findings (the reading of a printed cell in doubt: never the agency's defect)
     soft: int = 0  # 提示 findings
     rules: list[str] = field(default_factory=list)  # ids of the 强制 rules that failed
     error: str = ""  # why it could not be read
@@ -148,9 +150,9 @@ def read_report_values(report: Report, src: Source | None = None) -> _Read:
     except Exception as exc:  # noqa: BLE001
         src.error = f"文件“{src.source}”：审核失败（{describe(exc)}）"
         return _Read(src)
-    src.hard = sum(1 for f in findings if f.severity == "强制")
-    src.soft = len(findings) - src.hard
-    src.rules = sorted({f.rule for f in findings if f.severity == "强制"})
+    n = counts(findings)
+    src.hard, src.pending, src.soft = n[HARD], n[DOUBT], n[SOFT]
+    src.rules = sorted({f.rule for f in blocking(findings)})
     return _Read(src, {k: report.values.get(k) for k in SPEC.keys})
 
 
@@ -300,7 +302,7 @@ def rollup_paths(
 SOURCE_SHEET, DETAIL_SHEET = "汇总来源", "汇总明细"
 SOURCE_COLUMNS = (
     ("来源文件", 48), ("机关名称", 30), ("年度", 8), ("层级", 8), ("是否计入", 10),
-    ("未计入原因", 44), ("备注", 44), ("强制", 8), ("提示", 8),
+    ("未计入原因", 44), ("备注", 44), ("强制", 8), ("待核", 8), ("提示", 8),
 )
 DETAIL_COLUMNS = (
     ("单元格键", 22), ("表格", 8), ("项目", 60), ("单位", 6), ("汇总值", 14),
@@ -331,7 +333,7 @@ def write_rollup(rollup: Rollup, path: str | Path) -> Path:
             for s in rollup.sources:
                 ws.append(row(ws, [
                     s.source, s.agency, s.year, s.level, "是" if s.included else "否",
-                    s.error or s.reason, "；".join(s.notes), s.hard, s.soft,
+                    s.error or s.reason, "；".join(s.notes), s.hard, s.pending, s.soft,
                 ]))
             set_filter(ws, SOURCE_COLUMNS, ws.max_row)
             ws = table_sheet(wb, DETAIL_SHEET, DETAIL_COLUMNS)

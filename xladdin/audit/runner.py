@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from ..check import Finding, check
-from ..check.findings import group_blanks
+from ..check.findings import DOUBT, HARD, SOFT, advisory, counts, group_blanks
 from ..errors import XladdinError, describe
 from ..report import Report
-from .crossyear import check_similarity, files_in, find_previous, same_agency, with_t2c_reason
+from . import lastyear
+from .crossyear import check_similarity, files_in, previous_in, previous_misfit, with_t2c_reason
 from .pool import map_files
 from .structure import check_structure
 from .textchecks import check_text
@@ -40,6 +41,7 @@ class AuditRecord:
     findings: list[Finding] = field(default_factory=list)
     error: str = ""  # why the input could not be audited
     previous: str = ""  # last year's report used for the 跨期 rules, if any
+    previous_notes: list[str] = field(default_factory=list)  # why last year's report was not used
 
     @property
     def shown(self) -> list[Finding]:
@@ -47,16 +49,26 @@ class AuditRecord:
         return group_blanks(self.findings)
 
     @property
+    def counts(self) -> dict[str, int]:
+        """Findings as people read them, by severity (强制, 待核, 提示)."""
+        return counts(self.shown)
+
+    @property
     def hard(self) -> int:
-        return sum(1 for f in self.shown if f.severity == "强制")
+        return self.counts[HARD]
+
+    @property
+    def pending(self) -> int:
+        """待核: readings a person must settle; never the agency's defect, never a failed run."""
+        return self.counts[DOUBT]
 
     @property
     def soft(self) -> int:
-        return sum(1 for f in self.shown if f.severity != "强制")
+        return self.counts[SOFT]
 
     @property
     def unexplained(self) -> int:
-        return sum(1 for f in self.shown if f.severity != "强制" and not f.explained)
+        return sum(1 for f in advisory(self.shown) if not f.explained)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -66,6 +78,8 @@ class AuditRecord:
         }
         if self.previous:
             out["previous"] = self.previous
+        if self.previous_notes:
+            out["previous_notes"] = self.previous_notes
         if self.error:
             out["error"] = self.error
         return out
@@ -88,14 +102,22 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-def _resolve_previous(report: Report, previous: Report | str | None, single: bool) -> Report | None:
+def _resolve_previous(report: Report, previous: Report | str | None, single: bool) -> tuple[Report | None, list[str]]:
+    """Last year's report for `report`, and why none was used: a file given must be last year's
+    report of this agency (previous_misfit; in a batch, a file of another agency is simply not
+    its own), a folder is searched (previous_in)."""
     if previous is None:
-        return None
+        return None, []
     if isinstance(previous, Report):
-        if single or not previous.meta.agency or same_agency(previous.meta.agency, report.meta.agency):
-            return previous
-        return None
-    return find_previous(previous, report)
+        misfit = previous_misfit(report, previous)
+        if not misfit:
+            return previous, []
+        if single:
+            return None, [f"{'；'.join(misfit)}，未用于跨期核对"]
+        return None, []
+    if Path(previous).is_file():  # last year's report found in the same batch (lastyear.pairs)
+        return _load(str(previous)), []
+    return previous_in(previous, report)
 
 
 def audit_path(path: str | Path, previous: Report | str | None = None, single: bool = True) -> AuditRecord:
@@ -109,8 +131,9 @@ def audit_path(path: str | Path, previous: Report | str | None = None, single: b
         return AuditRecord(source, error=f"文件“{source}”：读取失败（{describe(exc)}）")
     record = AuditRecord(source, meta_dict(report))
     try:
-        prev = _resolve_previous(report, previous, single)
+        prev, record.previous_notes = _resolve_previous(report, previous, single)
         record.previous = prev.source if prev is not None else ""
+        report = lastyear.reread(report, prev)  # last year's figures settle what the reader could not
         record.findings = audit(report, prev)
     except Exception as exc:  # noqa: BLE001
         record.error = f"文件“{source}”：审核失败（{describe(exc)}）"
@@ -140,7 +163,15 @@ def audit_paths(
     prev: Report | str | None = str(previous) if isinstance(previous, Path) else previous
     single = len(files) == 1
     tasks = [(f, prev, single) for f in files]
-    return map_files(_worker, tasks, _crashed, jobs, chunksize, on_progress)
+    records = map_files(_worker, tasks, _crashed, jobs, chunksize, on_progress)
+    if previous is None and not single:
+        # a folder audit: the same agency's report of the year before, found in the batch, counts
+        # as --previous (those files are audited again with it)
+        found = lastyear.pairs(records)
+        again = map_files(_worker, [(records[i].source, last, True) for i, last in found.items()], _crashed, jobs)
+        for i, record in zip(found, again, strict=True):
+            records[i] = record
+    return records
 
 
 def _crashed(task: tuple[str, Report | str | None, bool]) -> AuditRecord:

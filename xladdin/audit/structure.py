@@ -15,9 +15,11 @@ from datetime import date
 
 from ..agency import LevelGuess, level_of
 from ..check import CellRef, Finding, rule_finding
+from ..ingest.labels import norm
+from ..ingest.sections import FEE_HEADING
 from ..report import Report
 from ..values import format_value, is_absent, is_number
-from .crossyear import same_agency
+from .crossyear import names_overlap
 
 S2_LIMIT = 1000  # characters, "篇幅原则上不超过一千字"
 # S6: 其他 above this share of （七）总计 (and at least S6_MIN applications) is "偏高".
@@ -38,7 +40,7 @@ _HEADING_NUMBER = re.compile(r"^[#\s]*(?:第([一二三四五六七八九十]+)�
 def normalize_heading(text: str) -> str:
     """"### 一、总体情况（文字描述）" → "总体情况"; half-width brackets and spaces tolerated."""
     t = re.sub(r"^[#\s]+", "", text).translate(_TRANS)
-    t = re.sub(r"^[一二三四五六七八九十]+[、．.，]", "", t)
+    t = re.sub(r"^(?:[一二三四五六七八九十]+[、．.，]|第[一二三四五六七八九十]+部分[、:：．.，]?)", "", t)
     t = re.sub(r"（文字描述[^）]*）?$", "", t)
     return t.rstrip("。：:")
 
@@ -74,35 +76,47 @@ def _present(report: Report, section: str) -> bool:
 
 
 def _check_headings(report: Report, headings: list[dict]) -> list[Finding]:
+    """S1 from the headings a reader saw: each deviation from the template once, saying what was
+    printed instead (a part missing, merged into another, printed out of order or in place of
+    another, renamed or renumbered). Parts after the point where the text stops (D2) were never
+    reached: they are not missing."""
     out: list[Finding] = []
     sections = {s.key: s for s in report.spec.sections}
     seen = [h for h in headings if h.get("section") in sections]
     keys = [h["section"] for h in seen]
     implied = report.observed.get("implied_sections") or {}
+    never = set((report.observed.get("cut") or {}).get("sections") or [])
     for key, section in sections.items():
-        if key not in keys:
-            message = f"未找到第{section.number}部分标题“{section.title}”。"
-            if key in implied:
-                # the importer read the part from its first paragraph: say where, the heading may
-                # have been lost when the original was converted to text
-                message = (
-                    f"未找到第{section.number}部分标题“{section.title}”；{implied[key]}起的内容已按第{section.number}部分读取"
-                    "（如原件印有此标题，则是转换为文字时丢失）。"
-                )
-            out.append(_finding(report, "S1", message, ref=f"S1:{key}"))
-    order = [int(k[1:]) for k in keys]
-    if order != sorted(order):
-        printed = "、".join(sections[k].number for k in keys)
-        out.append(
-            _finding(report, "S1", f"六个部分的顺序不符合模板：实际顺序为 {printed}。", ref="S1:order")
-        )
+        if key in keys or key in never:
+            continue
+        message = f"未找到第{section.number}部分标题“{section.title}”。"
+        host = _merged_into(key, seen)
+        if key in implied:
+            # the importer read the part from its first paragraph: say where, the heading may
+            # have been lost when the original was converted to text
+            message = (
+                f"未找到第{section.number}部分标题“{section.title}”；{implied[key]}起的内容已按第{section.number}部分读取"
+                "（如原件印有此标题，则是转换为文字时丢失）。"
+            )
+        elif host is not None:
+            message = (
+                f"第{section.number}部分“{section.heading}”没有单列：原文并入“{host['text'].strip()}”"
+                f"（{host.get('where', '')}）一并叙述，模板要求单列第{section.number}部分。"
+            )
+        out.append(_finding(report, "S1", message, ref=f"S1:{key}"))
+    moved = _out_of_order(keys)
+    if moved:
+        out.append(_order_finding(report, seen, moved))
     for h in seen:
+        if h["section"] in moved:
+            continue  # said in the order finding
         section = sections[h["section"]]
         text = str(h.get("text", ""))
         m = _HEADING_NUMBER.match(text)
         printed_number = (m.group(1) or m.group(2)) if m else ""
         where = f"（{h['where']}）" if h.get("where") else ""
-        if printed_number and printed_number != section.number:
+        renamed = _comparable(text) != _comparable(section.title)
+        if printed_number and printed_number != section.number and not renamed:
             # "一、主动公开政府信息情况" as 第二部分: the reader knew it by its words
             out.append(
                 _finding(
@@ -111,15 +125,75 @@ def _check_headings(report: Report, headings: list[dict]) -> list[Finding]:
                     severity="提示", ref=f"S1:{section.key}.number", snippet=text.strip(),
                 )
             )
-        if normalize_heading(text) != normalize_heading(section.title):
+        elif renamed:
+            number = f"，编号为“{printed_number}”" if printed_number and printed_number != section.number else ""
             out.append(
                 _finding(
                     report, "S1",
-                    f"第{section.number}部分标题“{text.strip()}”{where}与模板标题“{section.title}”不一致。",
+                    f"第{section.number}部分标题印作“{text.strip()}”{where}{number}，模板标题为“{section.title}”。",
                     severity="提示", ref=f"S1:{section.key}.title", snippet=text.strip(),
                 )
             )
     return out
+
+
+def _comparable(title: str) -> str:
+    """A heading as compared with the template: "与/和/及" read as the template's "、"."""
+    return re.sub(r"[与和及、]", "、", normalize_heading(title))
+
+
+def _out_of_order(keys: list[str]) -> set[str]:
+    """The parts printed out of the template's order (each part of every inversion)."""
+    rank = [int(k[1:]) for k in keys]
+    return {
+        keys[i] for i in range(len(keys)) for j in range(len(keys))
+        if (i < j and rank[i] > rank[j]) or (i > j and rank[i] < rank[j])
+    }  # fmt: skip
+
+
+def _order_finding(report: Report, seen: list[dict], moved: set[str]) -> Finding:
+    """One S1 finding for parts printed in another order, or one in the place of another: what
+    each place holds instead."""
+    sections = {s.key: s for s in report.spec.sections}
+    slots = sorted(moved, key=lambda k: int(k[1:]))  # the template places involved
+    printed = [h for h in seen if h["section"] in moved]
+    said = []
+    for slot, h in zip(slots, printed, strict=True):
+        section, place = sections[h["section"]], sections[slot]
+        what = f"原文第{place.number}部分为“{h['text'].strip()}”"
+        if FEE_HEADING.match(norm(normalize_heading(h["text"]))):
+            what += f"（信息处理费收取情况，模板在第{section.number}部分“{section.heading}”中报告）"
+        else:
+            what += f"（即模板第{section.number}部分“{section.heading}”）"
+        said.append(what)
+    missing = [
+        sections[h["section"]] for h in printed if FEE_HEADING.match(norm(normalize_heading(h["text"])))
+    ]
+    tail = "".join(f"；原文没有“{s.heading}”部分" for s in missing)
+    numbers = "、".join(sections[k].number for k in slots)
+    template = "、".join(f"“{sections[k].title}”" for k in slots)
+    return _finding(
+        report, "S1",
+        f"第{numbers}部分与模板的顺序不符：{'；'.join(said)}{tail}。模板为 {template}。",
+        ref="S1:order", snippet="；".join(h["text"].strip() for h in printed),
+    )
+
+
+def _merged_into(key: str, seen: list[dict]) -> dict | None:
+    """The printed heading a missing part was merged into ("五、存在的主要问题及改进情况和其他需要
+    报告的事项"): one that also names it plainly."""
+    words = _MERGE_WORDS[key]
+    return next((h for h in seen if all(w in norm(h["text"]) for w in words)), None)
+
+
+_MERGE_WORDS = {
+    "s1": ("总体情况",),
+    "s2": ("主动公开政府信息",),
+    "s3": ("收到", "申请"),
+    "s4": ("复议", "诉讼"),
+    "s5": ("问题", "改进"),
+    "s6": ("其他", "事项"),
+}
 
 
 def check_old_format_seen(report: Report) -> list[Finding]:
@@ -194,9 +268,13 @@ NOTICE_WORDS = re.compile(r"收费通知|缴费通知|缴纳|缴费|交费")
 def check_fee(report: Report) -> list[Finding]:
     out = []
     s6 = report.section_text("s6")
+    # a part headed "信息处理费收取情况" reports the fee by its heading (S1 says where it stands)
+    s6 += "".join(f"\n{h.get('text', '')}" for h in report.observed.get("headings") or [] if h.get("section") == "s6")
     other_2 = report.value("t3.other_2.total")
     cell = [CellRef("t3.other_2.total", report.address("t3.other_2.total"), other_2)]
-    if not FEE_WORDS.search(s6) and not (not s6.strip() and _never_printed(report, "s6")):
+    # the 2019 format did not ask for the fee in 第六部分 (the 2021 format's title does)
+    old = bool(report.notes.get("old_format_label")) or report.observed.get("t3_rows") == 23 or (report.meta.year or 9999) < 2021
+    if not old and not FEE_WORDS.search(s6) and not (not s6.strip() and _never_printed(report, "s6")):
         out.append(
             _finding(
                 report, "X4",
@@ -265,7 +343,7 @@ def check_years(report: Report) -> list[Finding]:
         add("body", f"第一部分提到的年度为 {shown}，没有报告年度 {year}：可能沿用了往年文字。", body[:80], years[0])
     signature = str(report.observed.get("signature", "")).strip()
     agency = report.meta.agency.strip()
-    if signature and agency and not same_agency(signature, agency):
+    if signature and agency and not names_overlap(signature, agency):
         out.append(
             _finding(
                 report, "X5", f"落款机关“{signature}”与报告机关“{agency}”不一致。",
@@ -281,6 +359,42 @@ def check_years(report: Report) -> list[Finding]:
 
 def _around(text: str, pos: int, width: int = 40) -> str:
     return text[max(0, pos - 10) : pos + width]
+
+
+# --------------------------------------------------------------------------- S8
+
+REPORT_NAME = "政府信息公开工作年度报告"
+
+
+def check_title(report: Report) -> list[Finding]:
+    """S8: the printed title reads "<机关><年度>年政府信息公开工作年度报告" (年度 and the year
+    printed first are common and accepted); a title without 工作, or garbled, is a 提示."""
+    title = str(report.observed.get("title", "")).strip()
+    if not title:
+        return []  # no title line in what we were given: nothing to say about it
+    t = norm(title)
+    year = report.meta.year
+    problems = []
+    if REPORT_NAME not in t:
+        if "政府信息公开年度报告" in t:
+            problems.append("缺少“工作”二字")
+        elif "信息公开工作年度报告" in t:
+            problems.append("缺少“政府”二字")
+        else:
+            problems.append(f"“{REPORT_NAME}”字样有误或不完整")
+    if not re.search(r"(?:19|20)\d{2}年", t):
+        problems.append("没有报告年度")
+    if not problems:
+        return []
+    agency = report.meta.agency or "机关名称"
+    expected = f"{agency}{year or 'XXXX'}年{REPORT_NAME}"
+    where = f"（{report.observed['title_where']}）" if report.observed.get("title_where") else ""
+    return [
+        _finding(
+            report, "S8", f"标题“{title}”{where}{'，'.join(problems)}：应为“{expected}”。",
+            ref="S8", snippet=title,
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- S4
@@ -312,6 +426,13 @@ def check_deadline(report: Report) -> list[Finding]:
     if not year:
         return []
     published, how = report.meta.published, "发布日期"
+    source = report.observed.get("published_from", "")
+    if source == "落款日期":
+        how = "落款日期（原文未印发布日期，以落款日期代替）"
+    elif source == "标题下日期":
+        how = "标题下所印日期（原文未印发布日期和落款日期，以此代替）"
+    elif source == "发布日期":
+        how = "发布日期（原文所印“发布日期/发布时间”）"
     if not published and report.observed.get("signature_date"):
         published, how = str(report.observed["signature_date"]), "落款日期（未取得发布日期）"
     try:
@@ -395,9 +516,10 @@ def check_structure(report: Report) -> list[Finding]:
         + check_lengths(report)
         + check_fee(report)
         + check_years(report)
+        + check_title(report)
         + check_deadline(report)
         + check_other_share(report)
     )
 
 
-__all__ = ["check_structure", "infer_level", "normalize_heading"]
+__all__ = ["check_structure", "check_title", "infer_level", "normalize_heading"]

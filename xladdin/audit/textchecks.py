@@ -18,6 +18,9 @@ from ..values import format_value, is_number
 from .narrative import Extraction, Fact, extract, fact_where
 
 COUNT_UNITS = {"件", "个", "份", "宗", "起", "部"}
+# Applications and cases are counted in 件 (个, 宗, 起); items published (条, 份, 篇) are not
+# applications: "依申请公开及不予公开319份" counts documents by their disclosure attribute.
+CASE_UNITS = {"件", "个", "宗", "起"}
 OUTCOME_ROWS: dict[str, tuple[str, ...]] = {
     "open": ("open",),
     "partial": ("partial",),
@@ -75,18 +78,41 @@ class _Ctx:
         self.derived: set[str] = set()  # table-三 totals added up from the applicant columns
 
     def v(self, key: str) -> int | Decimal | None:
+        """A table figure a sentence may be compared with: a printed non-negative number. Never
+        a blank, text, a negative, an absent or 待核 cell (the comparison would blame the
+        narrative for the table's hole); a blank 总计 column is the sum of the applicant
+        columns only when all six are printed non-negative numbers."""
         value = self.report.value(key)
         if is_number(value):
+            if value < 0 or not self._complete(key):  # type: ignore[operator]
+                return None
             return value  # type: ignore[return-value]
         m = re.fullmatch(r"t3\.(\w+)\.total", key)
         if m and value is None:
             # Many published tables leave the 总计 column blank (a T3-N finding of its own);
             # the narrative is then compared with the sum of the applicant columns.
             parts = [self.report.value(f"t3.{m.group(1)}.{c}") for c in T3_PARTY_COLS]
-            if all(p is None or is_number(p) for p in parts) and any(is_number(p) for p in parts):
+            if all(is_number(p) and p >= 0 for p in parts):  # type: ignore[operator]
                 self.derived.add(key)
-                return sum((p for p in parts if is_number(p)), start=0)  # type: ignore[misc]
+                return sum(parts, start=0)  # type: ignore[arg-type]
         return None
+
+    def _complete(self, key: str, seen: frozenset[str] = frozenset()) -> bool:
+        """A workbook's formula total counts only when every cell it adds up is a non-negative
+        number (recursively): a clerk's blank cell makes Excel's SUM one short, and the total it
+        shows is not the table's."""
+        if key not in self.report.formulas or key in seen:
+            return True
+        from ..check.engine import _derivations
+
+        for ident in _derivations(self.report).get(key, ()):
+            for k in ident.left + ident.right:
+                if k == key:
+                    continue
+                v = self.report.value(k)
+                if not is_number(v) or v < 0 or not self._complete(k, seen | {key}):  # type: ignore[operator]
+                    return False
+        return True
 
     def total(self, keys: tuple[str, ...] | list[str]) -> int | Decimal | None:
         values = [self.v(k) for k in keys]
@@ -111,7 +137,7 @@ class _Ctx:
         self.seen.add(sig)
         derived = [k for k in keys if k in self.derived]
         if derived:
-            strict = False  # blank cells were read as 0: not an unambiguous reading
+            strict = False  # a blank total column: the sum of its parts is not the printed figure
             message += "（表三“总计”列为空的行，按各申请人列相加比较。）"
         imbalance = None
         if is_number(actual) and is_number(expected):
@@ -160,11 +186,20 @@ def _pct(value: Decimal) -> str:
 # --------------------------------------------------------------------------- X1
 
 
+def _compared(f: Fact) -> bool:
+    """A fact a table may be compared with: about this agency (not the whole area's figures,
+    "全市共收到…"), and a count of cases where it counts (not items published: 条, 份, 篇)."""
+    return f.scope != "area"
+
+
 def check_requests(ctx: _Ctx, ex: Extraction) -> None:
     new, cin = ctx.v("t3.new.total"), ctx.v("t3.carry_in.total")
     tot, cout = ctx.v("t3.total.total"), ctx.v("t3.carry_out.total")
+    facts = [f for f in ex.of("request") if _compared(f)]
+    if new == 0 and cin == 0 and tot == 0:
+        facts = _empty_table(ctx, facts)
     keys_in = ("t3.new.total", "t3.carry_in.total")
-    for f in ex.of("request"):
+    for f in facts:
         name = MEASURE_NAMES.get(f.measure, f.measure)
         if f.is_percent:
             _request_rate(ctx, f, new, cin, tot)
@@ -172,7 +207,7 @@ def check_requests(ctx: _Ctx, ex: Extraction) -> None:
         if f.value is None:
             _request_quantifier(ctx, f, tot, cout)
             continue
-        if f.unit not in COUNT_UNITS:
+        if f.unit not in CASE_UNITS:
             continue
         n = f.value
         if f.measure in ("received", "accepted") and new is not None:
@@ -203,31 +238,69 @@ def check_requests(ctx: _Ctx, ex: Extraction) -> None:
                 ("t3.total.total",), expected=tot, actual=n,
             )
         elif f.measure in OUTCOME_ROWS:
-            keys = tuple(f"t3.{r}.total" for r in OUTCOME_ROWS[f.measure])
-            table = ctx.total(keys)
-            hinted = [r for r, word in SUB_ITEM_HINTS.get(f.measure, ()) if word in f.context]
-            only = ""
-            if hinted and ctx.total([f"t3.{r}.total" for r in hinted]) == n:
-                if not _names_others(f.context, [w for r, w in SUB_ITEM_HINTS[f.measure] if r in hinted]):
-                    table = n  # "因本机关不掌握而无法提供 N 件": the sub-item is meant
-                else:
-                    labels = "、".join(f"“{T3_ROW_LABELS[r]}”" for r in hinted)
-                    only = f"（{n} 件只是其中{labels}一项）"
-            if table is not None and n != table:
-                ctx.add(
-                    "X1", f, f"{_said(f)}称{name} {n} 件，表三“{name}”合计为 {format_value(table)} 件{only}。",
-                    keys, expected=table, actual=n, strict=f.strict,
-                )
-            if f.share is not None and tot:
-                if not _percent_ok(f.share, n, tot):
-                    exact = (Decimal(n) * 100 / Decimal(tot)).quantize(Decimal("0.01"))
-                    ctx.add(
-                        "X1", f,
-                        f"{_said(f)}称{name} {n} 件占 {_pct(f.share)}，按表三（七）总计 {format_value(tot)} 件"
-                        f"计算应为 {exact}%。百分比的分母应为（七）总计。",
-                        ("t3.total.total",) + keys, expected=exact, actual=f.share,
-                        ref=f"X1:{f.part}:{f.measure}.share",
-                    )
+            _outcome(ctx, f, name, tot)
+
+
+def _outcome(ctx: _Ctx, f: Fact, name: str, tot: int | Decimal | None) -> None:
+    """An outcome count ("予以公开 258 件，占 33.9%"): the count against its table rows and its
+    share against （七）总计, one finding for the fact saying whichever does not agree."""
+    n = f.value
+    assert isinstance(n, (int, Decimal))
+    keys = tuple(f"t3.{r}.total" for r in OUTCOME_ROWS[f.measure])
+    table = ctx.total(keys)
+    hinted = [r for r, word in SUB_ITEM_HINTS.get(f.measure, ()) if word in f.context]
+    only = ""
+    if hinted and ctx.total([f"t3.{r}.total" for r in hinted]) == n:
+        if not _names_others(f.context, [w for r, w in SUB_ITEM_HINTS[f.measure] if r in hinted]):
+            table = n  # "因本机关不掌握而无法提供 N 件": the sub-item is meant
+        else:
+            labels = "、".join(f"“{T3_ROW_LABELS[r]}”" for r in hinted)
+            only = f"（{n} 件只是其中{labels}一项）"
+    count_off = table is not None and n != table
+    share_off = f.share is not None and bool(tot) and not _percent_ok(f.share, n, tot)  # type: ignore[arg-type]
+    if not count_off and not share_off:
+        return
+    exact = (Decimal(n) * 100 / Decimal(tot)).quantize(Decimal("0.01")) if share_off else None  # type: ignore[arg-type]
+    share = f"按表三（七）总计 {format_value(tot)} 件计算应为 {exact}%（百分比的分母应为（七）总计）"
+    if count_off and share_off:
+        message = f"{_said(f)}称{name} {n} 件，占 {_pct(f.share)}：表三“{name}”合计为 {format_value(table)} 件{only}；{share}。"  # type: ignore[arg-type]
+    elif count_off:
+        message = f"{_said(f)}称{name} {n} 件，表三“{name}”合计为 {format_value(table)} 件{only}。"
+    else:
+        message = f"{_said(f)}称{name} {n} 件，占 {_pct(f.share)}，{share}。"  # type: ignore[arg-type]
+    cells = list(keys) + (["t3.total.total"] if share_off else [])
+    ctx.add(
+        "X1", f, message, cells,
+        expected=table if count_off else exact, actual=n if count_off else f.share,
+        strict=f.strict and count_off, ref="" if count_off else f"X1:{f.part}:{f.measure}.share",
+    )
+
+
+def _empty_table(ctx: _Ctx, facts: list[Fact]) -> list[Fact]:
+    """Table 三 records no application at all, yet a sentence speaks of some: one finding for the
+    sentence (its counts are one story, not one mismatch each). Returns the facts left to check
+    one by one."""
+    by_sentence: dict[tuple[str, int], list[Fact]] = {}
+    rest = []
+    for f in facts:
+        counted = f.value is not None and not f.is_percent and f.unit in CASE_UNITS and f.value > 0  # type: ignore[operator]
+        if counted and (f.measure in ("received", "accepted", "new", "done", "answered", "carry_in") or f.measure in OUTCOME_ROWS):
+            by_sentence.setdefault((f.part, f.sentence_start), []).append(f)
+        else:
+            rest.append(f)
+    for group in by_sentence.values():
+        first = group[0]
+        claims = "、".join(f"{MEASURE_NAMES.get(f.measure, f.measure)} {f.value} 件" for f in group)
+        keys = ["t3.new.total", "t3.carry_in.total", "t3.total.total"]
+        keys += [f"t3.{r}.total" for f in group if f.measure in OUTCOME_ROWS for r in OUTCOME_ROWS[f.measure]]
+        ctx.add(
+            "X1", first,
+            f"{_said(first)}称{claims}，而表三没有任何申请（本年新收 0 件、上年结转 0 件、（七）总计 0 件）："
+            "正文与表三必有一处不对，请核对。",
+            list(dict.fromkeys(keys)), expected=0, actual=first.value,
+            ref=f"X1:{first.part}:request.table_empty.{first.sentence_start}",
+        )
+    return rest
 
 
 def _request_rate(ctx: _Ctx, f: Fact, new, cin, tot) -> None:  # type: ignore[no-untyped-def]
@@ -274,6 +347,8 @@ def check_litigation(ctx: _Ctx, ex: Extraction) -> None:
     review = ctx.v("t4.review_total")
     suits = ctx.total(("t4.suit_direct_total", "t4.suit_after_review_total"))
     for f in ex.of("review") + ex.of("suit") + ex.of("review_suit"):
+        if not _compared(f):
+            continue
         if f.measure == "keep_all":
             groups = ["review"] if f.topic == "review" else ["suit_direct", "suit_after_review"]
             keep = ctx.total([f"t4.{g}_keep" for g in groups])
@@ -298,7 +373,7 @@ def check_litigation(ctx: _Ctx, ex: Extraction) -> None:
                     keys, expected=table, actual=0,
                 )
             continue
-        if f.value is None or f.is_percent or f.unit not in COUNT_UNITS:
+        if f.value is None or f.is_percent or f.unit not in CASE_UNITS:
             continue
         suffix = f.measure if f.measure in ("keep", "correct", "other", "pending", "total") else None
         if suffix is None:
@@ -332,6 +407,8 @@ def check_litigation(ctx: _Ctx, ex: Extraction) -> None:
 def check_documents(ctx: _Ctx, ex: Extraction) -> None:
     for f in ex.of("norm") + ex.of("reg"):
         if f.measure not in ("made", "repealed", "valid") or f.value is None or f.unit not in COUNT_UNITS:
+            continue
+        if not _compared(f):
             continue
         row = "norm" if f.topic == "norm" else "reg"
         key = f"t2.{row}_{f.measure}"
@@ -381,10 +458,16 @@ def _enumeration(ctx: _Ctx, sentence: str, facts: list[Fact]) -> None:
             f for f in facts[i + 1 :]
             if f.unit == total.unit and f.offset > k and not CHANGE_WORDS.search(f.context)
         ]
+        # the list closes with its 其他 item; what follows it is another statement
+        closing = next((j for j, f in enumerate(parts) if OTHER_WORDS.search(f.context)), None)
+        if closing is not None:
+            parts = parts[: closing + 1]
         if len(parts) < 2:
             return
         got = sum(f.value for f in parts)  # type: ignore[misc]
-        exhaustive = any(OTHER_WORDS.search(f.context) for f in parts)
+        # "…其他文件共54条等": 等 after the last item leaves the list open
+        open_end = sentence[parts[-1].offset : parts[-1].offset + 12].lstrip("0123456789.,，条件个份篇项家次 ").startswith("等")
+        exhaustive = closing is not None and not open_end
         if got > total.value or (exhaustive and got != total.value):  # type: ignore[operator]
             terms = " + ".join(f"{f.value}" for f in parts)
             ctx.add(

@@ -17,6 +17,7 @@ from ..io.outputs import mark
 from ..io.save import save_atomic
 from ..io.sheets import (
     AMBER,
+    BLUE,
     GREEN,
     GREY,
     RED,
@@ -40,6 +41,7 @@ SUMMARY_COLUMNS = (
     ("机关层级", 9),
     ("发布日期", 11),
     ("强制", 6),
+    ("待核", 6),
     ("提示", 6),
     ("未说明提示", 10),
     ("结论", 11),
@@ -70,6 +72,8 @@ def _conclusion(r: AuditRecord) -> tuple[str, str]:
         return "无法读取", GREY
     if r.hard:
         return "有强制错误", RED
+    if r.pending:
+        return "有待核", BLUE  # the reading is in doubt: a person settles it before a verdict
     if r.findings:
         return "有提示", AMBER
     return "通过", GREEN
@@ -84,7 +88,7 @@ def audit_workbook(records: list[AuditRecord]):
 
     wb = Workbook(write_only=True)
     mark(wb, "audit")
-    fills = {c: PatternFill("solid", fgColor=c) for c in (RED, AMBER, GREEN, GREY)}
+    fills = {c: PatternFill("solid", fgColor=c) for c in (RED, BLUE, AMBER, GREEN, GREY)}
     wrap = Alignment(wrap_text=True, vertical="top")
     names = short_names([r.source for r in records] + [r.previous or "" for r in records])
 
@@ -124,7 +128,8 @@ def audit_workbook(records: list[AuditRecord]):
         m = r.meta
         append(ws, [
             source(ws, r.source), wrapped(ws, m.get("agency", "")), m.get("year"), m.get("level", ""),
-            m.get("published", ""), r.hard if not r.error else None, r.soft if not r.error else None,
+            m.get("published", ""), r.hard if not r.error else None, r.pending if not r.error else None,
+            r.soft if not r.error else None,
             r.unexplained if not r.error else None, styled(ws, conclusion, colour),
             source(ws, r.previous or ""), wrapped(ws, r.error),
         ], SUMMARY_COLUMNS, n)

@@ -194,14 +194,28 @@ NOT_IN_2019_FORMAT = frozenset(
 )
 
 
+def elsewhere(report: Report) -> set[str]:
+    """Absent cells another finding accounts for: those after the point where the source text
+    stops (D2: never printed in what we were given) and the row an older table-二 layout left
+    out (F1)."""
+    cut = report.observed.get("cut") or {}
+    layout = report.observed.get("t2_layout") or {}
+    return set(cut.get("cells") or []) | set(layout.get("cells") or [])
+
+
 def check_absent(report: Report) -> list[Finding]:
     """S7: one finding per table with cells the source never printed, naming where they start.
-    In a 2019-format report the cells that format lacks are left to F1."""
+    In a 2019-format report the cells that format lacks are left to F1; cells after the point
+    where the text stops are D2's, the 规章 row of an older table-二 layout F1's."""
     rule = report.spec.rule("S7")
     old = bool(report.notes.get("old_format_label"))
+    other = elsewhere(report)
     out = []
     for table in report.spec.tables:
-        keys = [c.key for c in report.spec.cells_of(table.key) if not (old and c.key in NOT_IN_2019_FORMAT)]
+        keys = [
+            c.key for c in report.spec.cells_of(table.key)
+            if not (old and c.key in NOT_IN_2019_FORMAT) and c.key not in other
+        ]  # fmt: skip
         if not keys:
             continue
         absent = [k for k in keys if is_absent(report.value(k))]
@@ -289,13 +303,77 @@ def check_doubt(report: Report) -> list[Finding]:
 
 
 def check_old_format(report: Report) -> list[Finding]:
-    """One finding when the source used 2019-format labels (set by readers in report.notes)."""
-    label = report.notes.get("old_format_label")
-    if not label:
-        return []
+    """One finding when the source used 2019-format labels (set by readers in report.notes), and
+    one when table 二 is printed in an older layout (observed["t2_layout"])."""
+    out = []
     rule = report.spec.rule("F1")
-    where = report.notes.get("old_format_where", "表格")
-    return [rule_finding(rule, report, message=rule.message.format(where=where, label=label))]
+    label = report.notes.get("old_format_label")
+    if label:
+        where = report.notes.get("old_format_where", "表格")
+        out.append(rule_finding(rule, report, message=rule.message.format(where=where, label=label)))
+    layout = report.observed.get("t2_layout")
+    if layout and not label:
+        out.append(_t2_layout_finding(report, rule, layout))
+    return out
+
+
+def _t2_layout_finding(report: Report, rule: Rule, layout: dict) -> Finding:
+    """F1: table 二 printed in an older layout, named as such (not only as incomplete): 强制 when
+    the 规章 row is left out (its cells are not printed), a 提示 when only a label is the old one
+    (every cell is printed and read)."""
+    labels = layout.get("labels") or {}
+    where = f"（{layout['where']}）" if layout.get("where") else ""
+    said = []
+    if layout.get("missing"):
+        rows = "、".join(f"“{lb}”" for lb in labels.values()) or "“行政规范性文件”"
+        said.append(f"第二十条第（一）项只印{rows}一行，没有“规章”行（3 格未印出）")
+    for official, printed in labels.items():
+        said.append(f"“{official}”行印作“{printed}”")
+    message = (
+        f"表二{where}按旧表式印制：{'；'.join(said)}。2021 年格式（国办公开办函〔2021〕30号）分列“规章”"
+        "“行政规范性文件”两行" + ("，没有制发规章也应印出“规章”行并填 0。" if layout.get("missing") else "。")
+    )
+    keys = list(layout.get("cells") or []) or [f"t2.norm_{m}" for m in T2_DOC_MEASURES]
+    return rule_finding(
+        rule, report, ref="F1:t2", message=message, cells=[_ref(report, k) for k in keys],
+        severity="" if layout.get("missing") else "提示",
+    )
+
+
+def check_cut(report: Report) -> list[Finding]:
+    """D2 (待核): the source text stops before the report does (observed["cut"] from a reader)."""
+    cut = report.observed.get("cut")
+    if not cut:
+        return []
+    rule = report.spec.rule("D2")
+    beyond = []
+    sections = {s.key: s for s in report.spec.sections}
+    never = [sections[k] for k in cut.get("sections") or [] if k in sections]
+    if never:
+        beyond.append(f"第{'、'.join(s.number for s in never)}部分")
+    cells = set(cut.get("cells") or [])
+    for table in report.spec.tables:
+        keys = [c.key for c in report.spec.cells_of(table.key) if c.key in cells]
+        if not keys:
+            continue
+        total = len(report.spec.cells_of(table.key))
+        if len(keys) == total:
+            beyond.append(f"表{table.number}全部 {total} 格")
+        else:
+            first = _place(report, keys[0])
+            beyond.append(f"表{table.number}从“{first}”起 {len(keys)} 格")
+    where = f"（{cut['where']}）" if cut.get("where") else ""
+    message = (
+        f"原文不完整：在“{cut.get('text', '')}”处截断{where}。"
+        + (f"截断处之后的{'、'.join(beyond)}均未印出，按未印出处理；" if beyond else "")
+        + "这是取得的原文不完整，不是报告的错误：不据此判断报告缺项，请取得完整原文后重新审核。"
+    )
+    return [
+        rule_finding(
+            rule, report, ref="D2", message=message, cells=[_ref(report, k) for k in report.spec.keys if k in cells],
+            actual=cut.get("text") or None,
+        )
+    ]
 
 
 def check_previous(report: Report, previous: Report) -> list[Finding]:
@@ -371,8 +449,8 @@ def check(report: Report, previous: Report | None = None) -> list[Finding]:
     the workbook as `report.previous`), 强制 first."""
     previous = previous if previous is not None else report.previous
     findings = (
-        check_old_format(report) + check_absent(report) + check_doubt(report) + check_numbers(report)
-        + check_identities(report)
+        check_old_format(report) + check_absent(report) + check_cut(report) + check_doubt(report)
+        + check_numbers(report) + check_identities(report)
     )
     if previous is not None:
         findings += check_previous(report, previous)
@@ -385,5 +463,5 @@ def rule_status(report: Report, rule_id: str, previous: Report | None = None) ->
     return [f for f in check(report, previous) if f.rule == rule_id]
 
 
-__all__ = ["check", "check_absent", "check_doubt", "check_identities", "check_numbers", "check_previous", "evaluate_identity", "rule_finding",
+__all__ = ["check", "check_absent", "check_cut", "check_doubt", "elsewhere", "check_identities", "check_numbers", "check_previous", "evaluate_identity", "rule_finding",
            "rule_status"]

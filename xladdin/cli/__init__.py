@@ -2,18 +2,38 @@
 
 Commands are thin: they parse arguments, call the core, print. A user-facing error
 (`XladdinError`) becomes a Chinese message on stderr and exit code 2, never a traceback.
+Ctrl-C ends with "已中断。" whenever it comes: while the command runs, while its modules are
+imported, or while this package itself is (the hook below, set before anything else).
+Everything printed goes through cli/terminal.py (no control character reaches the terminal).
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import os
 import sys
 
-from .. import __version__
-from ..errors import XladdinError, os_reason
-from .helpformat import ChineseArgumentParser
+INTERRUPTED = "已中断。"
+
+
+def _interrupted_hook(kind, value, tb, _previous=sys.excepthook) -> None:  # noqa: ANN001
+    """Ctrl-C before main() could catch it (while modules load): one Chinese line, no traceback."""
+    if issubclass(kind, KeyboardInterrupt):
+        try:
+            sys.stderr.write(INTERRUPTED + "\n")
+        except (OSError, ValueError):
+            pass
+        return
+    _previous(kind, value, tb)
+
+
+sys.excepthook = _interrupted_hook
+
+import argparse  # noqa: E402 - after the hook: Ctrl-C while these load is caught too
+import importlib  # noqa: E402
+import os  # noqa: E402
+
+from .. import __version__  # noqa: E402
+from ..errors import XladdinError, os_reason  # noqa: E402
+from .helpformat import ChineseArgumentParser  # noqa: E402
 
 # Modules under xladdin.cli that define register(subparsers). Add a line to add a command.
 COMMAND_MODULES: list[str] = ["template", "fill", "check", "dump", "demo", "audit", "export", "addin", "importer", "rollup", "serve", "wps"]
@@ -65,9 +85,26 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
+    try:
+        from .terminal import visible_output
+
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(encoding="utf-8")
+        with visible_output():
+            code = _main(argv)
+    except KeyboardInterrupt:  # before the command began (parsing, imports) or after it ended
+        print(INTERRUPTED, file=sys.stderr)
+        code = 130
+    if argv is None:  # the process's own command line: a Ctrl-C while Python shuts down (after
+        # the command has said everything) ends it at once with the command's own exit code
+        import signal
+
+        signal.signal(signal.SIGINT, lambda *_: os._exit(code))
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     words = sys.argv[1:] if argv is None else argv
     first = next((w for w in words if not w.startswith("-")), None)
     parser = build_parser(first if first in COMMAND_MODULES else None)
@@ -88,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("已中断。", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     except OSError as exc:  # writing the terminal output failed (a full disk, a file-size limit)
         _pipe_closed()  # stdout to /dev/null: the flush at exit cannot fail again

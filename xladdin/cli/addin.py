@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     b = cmds.add_parser("build", help="生成 xladdin.xlam 加载项和启用宏的模板 .xlsm")
     b.add_argument("-o", "--output", default="dist", metavar="文件夹", help="输出文件夹（默认 dist）")
     b.add_argument("--via-excel", action="store_true", help="通过 Excel 导入 VBA（仅限装有 Excel 的 Windows）")
+    b.add_argument("--force", action="store_true",
+                   help="输出文件夹中的同名文件不是本工具生成的加载项或空白模板时也替换（默认拒绝，以免覆盖已填写的年报）")
     b.set_defaults(func=_build)
 
     i = cmds.add_parser("install", help="把加载项放入 Excel 启动文件夹（XLSTART）并写入 xlwings 设置")
@@ -44,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _build(args: argparse.Namespace) -> int:
     from ..excel.build import build
 
-    built = build(args.output, via_excel=args.via_excel)
+    built = build(args.output, via_excel=args.via_excel, force=args.force)
     print(f"已生成加载项：{built.addin}")
     print(f"已生成启用宏的模板：{built.template}")
     if not args.via_excel:

@@ -9,19 +9,20 @@ from collections import Counter
 from pathlib import Path
 
 from rich.table import Table
-from rich.text import Text
 
 from ..audit.runner import AuditRecord, audit_paths, expand_paths
 from ..errors import InputError
 from ..load import load_report
 from ..report import Meta, Report
-from .findings_view import console, show_findings
-from .inputs import ensure_writable, loadable_in, refuse_overwriting, warn_previous
+from .findings_view import show_findings
+from .inputs import add_force, ensure_writable, loadable_in, refuse_overwriting
 from .progress import add_quiet, progress
+from .terminal import Text, console
 
 EPILOG = (
-    "退出码：0 所有文件均无强制错误；1 至少一个文件有强制错误；2 至少一个文件无法读取"
-    "（同时出现时取 2）。无法读取的文件不会中断批量审核，在结果中记为错误。"
+    "退出码：0 所有文件均无强制错误（只有待核、提示也是 0）；1 至少一个文件有强制错误；2 至少一个文件无法读取"
+    "（同时出现时取 2）。待核是读取的疑问（原文不能唯一读出、原文不完整），不是报告的错误，须人工对照原件核定。"
+    "无法读取的文件不会中断批量审核，在结果中记为错误。"
 )
 
 
@@ -42,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--xlsx", metavar="输出.xlsx", help="另写审核工作簿：“汇总”表每个年报一行，“明细”表每个问题一行")
     p.add_argument("--jobs", type=int, metavar="进程数", help="并行进程数（默认为 CPU 核数，最多 8；1 表示不并行）")
     p.add_argument("--detail", action="store_true", help="多个文件时也逐条列出每个文件的问题")
+    add_force(p, "--xlsx 给出的")
     add_quiet(p)
     p.set_defaults(func=run)
 
@@ -61,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
             empty.append(AuditRecord(str(p), error=f"文件夹“{p}”：其中没有可审核的文件"))
         files.extend(found)
     if args.xlsx:
-        refuse_overwriting(args.xlsx, [*files, *([args.previous] if args.previous else [])], "--xlsx 输出", kind="audit")
+        refuse_overwriting(args.xlsx, [*files, *([args.previous] if args.previous else [])], "--xlsx 输出", kind="audit",
+                           force=args.force)
         ensure_writable(args.xlsx, "--xlsx 输出")  # before the audit, not after it
     previous = None
     if args.previous:
@@ -74,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
             previous = load_report(prev_path)
     with progress(len(files), "审核", quiet=args.quiet, unit="份") as on_progress:
         records = audit_paths(files, previous=previous, jobs=args.jobs, on_progress=on_progress) + empty
-    if isinstance(previous, Report) and len(files) == 1 and not records[0].error:
-        warn_previous(_report_of(records[0]), previous)  # one file: its --previous is used as given
+    for r in records:  # last year's report not used, and why: said on stderr for every command
+        for note in r.previous_notes:
+            print(f"注意：{Path(r.source).name}：{note}", file=sys.stderr)
     if args.xlsx:
         from ..audit.xlsx import write_audit_xlsx
 
@@ -106,21 +110,24 @@ def show_summary(records: list[AuditRecord], detail: bool = False) -> None:
         _print_single(r, out)
         return
     table = Table(title="年报审核汇总", header_style="bold", show_lines=False)
-    for name in ("文件", "机关", "年度", "层级", "强制", "提示", "结论"):
-        short = name in ("年度", "层级", "强制", "提示")
+    doubt = any(r.pending for r in records if not r.error)  # the 待核 column when some file has one
+    names = ("文件", "机关", "年度", "层级", "强制") + (("待核",) if doubt else ()) + ("提示", "结论")
+    for name in names:
+        short = name in ("年度", "层级", "强制", "待核", "提示")
         table.add_column(name, no_wrap=short, overflow="ellipsis" if short else "fold")
     for r in records:
         if r.error:
-            table.add_row(Path(r.source).name, "", "", "", "", "", Text(r.error, style="magenta"))
+            table.add_row(*[Path(r.source).name] + [""] * (len(names) - 2), Text(r.error, style="magenta"))
             continue
         m = r.meta
         conclusion = (
             Text("有强制错误", style="bold red") if r.hard
+            else Text("有待核", style="bold cyan") if r.pending
             else Text("有提示", style="yellow") if r.findings else Text("通过", style="green")
         )
         table.add_row(
             Path(r.source).name, m.get("agency", ""), str(m.get("year") or ""), m.get("level", ""),
-            str(r.hard), str(r.soft), conclusion,
+            str(r.hard), *([str(r.pending)] if doubt else []), str(r.soft), conclusion,
         )
     out.print(table)
     usable = [r for r in records if not r.error]
@@ -136,10 +143,12 @@ def show_summary(records: list[AuditRecord], detail: bool = False) -> None:
             + "，".join(f"{k} {v} 处" + (f"（{cells[k]} 格）" if cells[k] != v else "") for k, v in ordered)
         )
     bad = sum(1 for r in records if r.error)
+    pending = sum(1 for r in usable if r.pending and not r.hard)
     out.print(
         Text(
             f"共 {len(records)} 个文件：{sum(1 for r in usable if r.hard)} 个有强制错误，"
-            f"{sum(1 for r in usable if r.findings and not r.hard)} 个只有提示，"
+            + (f"{pending} 个有待核（无强制错误）、须人工核定，" if pending else "")
+            + f"{sum(1 for r in usable if r.findings and not r.hard and not r.pending)} 个只有提示，"
             f"{sum(1 for r in usable if not r.findings)} 个通过，{bad} 个无法读取。",
             style="bold",
         )

@@ -14,7 +14,7 @@ from ..io.safety import same_file
 from ..load import load_report_fast as load
 from ..report import Report
 from ..spec import SPEC
-from .inputs import ensure_writable, refuse_overwriting, warn_previous
+from .inputs import add_force, ensure_writable, refuse_overwriting, usable_previous
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,12 +24,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="审核年报：表内规则（勾稽关系、数值、其他处理占比）、报表格式版本（F1）和统计表完整（S7）逐条检查，"
         "给出上年报告时另查跨期衔接（Y1、T2-C）。正文与表格是否一致（文表）、六个部分与发布时限（结构）"
         "不在此检查，结果中会注明；全部审核请用 xladdin audit。"
-        "退出码：0 无强制错误，1 有强制错误，2 文件无法使用。",
+        "退出码：0 无强制错误（只有待核、提示也是 0），1 有强制错误，2 文件无法使用。"
+        "待核是读取的疑问（已发布年报的数字不能唯一读出、原文不完整），不是报告的错误。",
     )
     p.add_argument("file", metavar="文件", help="年报工作簿（.xlsx/.xlsm）、JSON，或已发布的年报（.docx/.pdf/.html/.txt）")
     p.add_argument("--previous", metavar="上年文件", help="上年度年报，用于跨期检查（结转、现行有效件数）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出问题列表")
-    p.add_argument("--xlsx", metavar="输出.xlsx", help="另把问题清单写成工作簿")
+    p.add_argument("--xlsx", metavar="输出.xlsx", help="另把问题清单写成工作簿（已有的同类问题清单会被替换，其他文件不会）")
+    add_force(p, "--xlsx 给出的")
     p.set_defaults(func=run)
 
 
@@ -39,13 +41,18 @@ def run(args: argparse.Namespace) -> int:
     report = load(args.file)
     previous = load(args.previous) if args.previous else None
     if previous is not None:
-        warn_previous(report, previous)
+        previous = usable_previous(report, previous)
+    if previous is not None:
+        from ..audit.lastyear import reread
+
+        report = reread(report, previous)  # last year's figures settle what the reader could not
     findings = check_tables(report, previous)
     skipped = not_run_text(report, previous)
     if args.xlsx:
         from ..io.findings_xlsx import write_findings
 
-        refuse_overwriting(args.xlsx, [args.file] + ([args.previous] if args.previous else []), "--xlsx 输出", kind="findings")
+        refuse_overwriting(args.xlsx, [args.file] + ([args.previous] if args.previous else []), "--xlsx 输出", kind="findings",
+                           force=args.force)
         ensure_writable(args.xlsx, "--xlsx 输出")
 
         path = write_findings(findings, args.xlsx, report, previous)

@@ -6,13 +6,13 @@ import argparse
 import copy
 from pathlib import Path
 
-from rich.text import Text
-
 from ..check import blocking, check, summary
 from ..errors import OutputError, os_reason
 from ..fill import fill
 from ..values import format_value
-from .findings_view import console, show_findings
+from .findings_view import show_findings
+from .inputs import free_name
+from .terminal import Text, console
 
 DEFAULT_DIR = "xladdin-demo-输出"
 
@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="用随软件提供的示例（威海市人力资源和社会保障局 2024 年度报告）走一遍主流程："
         "读取示例工作簿，运算（由细项填合计）、审核，导出 Word、HTML、Markdown（装有 LibreOffice 时还有 PDF），"
         "再读取同一报告的发布稿文本并审核。写入输出文件夹的有：填好的工作簿（…-已填充.xlsx）、"
-        "问题清单（审核结果.xlsx）、审核摘要（审核摘要.md）和导出的文件。只读取自带示例，不读取也不改动你的文件。"
+        "问题清单（审核结果.xlsx）、审核摘要（审核摘要.md）和导出的文件；文件夹中已有同名文件时改用“名称-2”等新名称，"
+        "不替换任何已有文件。只读取自带示例，不读取也不改动你的文件。"
         "退出码：0 示例无强制错误，1 有强制错误，2 无法运行。",
     )
     p.add_argument("-o", "--output", metavar="输出文件夹", default=DEFAULT_DIR, help=f"默认：./{DEFAULT_DIR}")
@@ -54,20 +55,22 @@ def _run(folder: Path) -> int:
     source = EXAMPLE_XLSX
     if not source.exists():  # installed without the source tree's workbook: build it
         example_report()  # raises a clear InputError when the example data is missing too
-        source = build_example(folder / EXAMPLE_XLSX.name)
+        source = build_example(free_name(folder, EXAMPLE_XLSX.stem, EXAMPLE_XLSX.suffix))
     out = console()
     report = read_report(source)
     out.print(Text(f"示例：{report.meta.title}", style="bold"))
     out.print(f"读取：{source}（{len(report.values)} 个数据格，{len(report.formulas)} 个合计格为公式）")
 
     result = fill(report)
-    filled = folder / f"{source.stem}-已填充.xlsx"
+    # Every name here is the demo's, not the user's: a file already in the folder is never
+    # replaced (free_name picks 名称-2…), and each name used is printed.
+    filled = free_name(folder, f"{source.stem}-已填充", ".xlsx")
     write_report(report, filled, base=source, keys=result.changed)
     out.print(f"运算：{len(report.formulas)} 个合计格为公式（已按细项核算）；{result.summary()} → {filled}")
 
     findings = check(report)
-    findings_path = write_findings(findings, folder / "审核结果.xlsx", report)
-    summary_path = folder / "审核摘要.md"
+    findings_path = write_findings(findings, free_name(folder, "审核结果", ".xlsx"), report)
+    summary_path = free_name(folder, "审核摘要", ".md")
     _write_text(summary_path, summary_text(findings, report))
     show_findings(findings, report=None, out=out)
     out.print(f"问题清单：{findings_path}")
@@ -103,13 +106,13 @@ def _export(report, folder: Path, stem: str, out) -> None:
     from ..export import export
     from ..export.pdf import find_soffice
 
-    written = [export(report, fmt, folder / f"{stem}.{fmt}") for fmt in ("docx", "html", "md")]
+    written = [export(report, fmt, free_name(folder, stem, f".{fmt}")) for fmt in ("docx", "html", "md")]
     try:
         find_soffice()
     except XladdinError as exc:
         out.print(Text(f"导出：未生成 PDF（{exc}）", style="yellow"))
     else:
-        written.append(export(report, "pdf", folder / f"{stem}.pdf"))
+        written.append(export(report, "pdf", free_name(folder, stem, ".pdf")))
     out.print(f"导出：{'、'.join(p.name for p in written)}")
 
 

@@ -40,7 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="输出文件（仅一个输入时）或文件夹；默认写在输入文件旁，文件名相同、扩展名不同",
     )
     p.add_argument("--fragment", action="store_true", help="HTML 只输出可粘贴到网站内容管理系统的片段（无 <html>/<head>）")
-    p.add_argument("--force", action="store_true", help="即使存在强制错误也导出（表格按原样印出单元格内容）")
+    p.add_argument(
+        "--force", action="store_true",
+        help="即使存在强制错误也导出（表格按原样印出单元格内容）；-o 给出的输出文件已存在时替换它（默认拒绝，以免覆盖你的文件）",
+    )
     p.add_argument("--font-dir", metavar="文件夹", help="存放正版字体（如仿宋_GB2312、方正小标宋简体）的文件夹，用于生成 PDF")
     p.add_argument(
         "--settings", metavar="设置.json",
@@ -53,14 +56,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _targets(files: list[Path], fmt: str, output: str | None) -> list[Path]:
+def _targets(files: list[Path], fmt: str, output: str | None, force: bool = False) -> list[Path]:
     ext = FORMATS[fmt]
     out = Path(output) if output else None
     if out is not None and len(files) == 1 and not out.is_dir() and out.suffix:
         allowed = {ext} | ({".htm"} if fmt == "html" else {".markdown"} if fmt == "md" else set())
         if out.suffix.lower() not in allowed:
             raise InputError(f"输出文件的扩展名 {out.suffix} 与导出格式 {fmt} 不符（应为 {ext}）", path=str(out))
-        refuse_overwriting(out, files)
+        refuse_overwriting(out, files, "-o 输出", force=force)
         return [out]
     looks_like_file = out is not None and out.suffix.lower() in {*FORMATS.values(), ".htm", ".markdown"}
     if out is not None and not out.is_dir() and (out.exists() or looks_like_file):
@@ -105,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--fragment 只适用于 --format html")
     settings = load_settings(args.settings, args.font_dir)
     files = [Path(f) for f in args.files]
-    targets = _targets(files, args.fmt, args.output)
+    targets = _targets(files, args.fmt, args.output, args.force)
     status = 0
     accepted: list[tuple[Report, Path]] = []
     notes: list[str] = []  # printed after the progress bar, not through it

@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rich.text import Text
-
 from ..errors import OutputError
 from ..fill import FillResult, fill
-from ..io.safety import same_file
 from ..load import WORKBOOK_SUFFIXES, load_report
 from ..report import Report
-from .findings_view import console
+from .inputs import add_force, free_name, refuse_overwriting
+from .terminal import Text, console
 
 SUFFIX = "-已填充"
 
@@ -28,12 +26,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="文件", help="年报工作簿（.xlsx/.xlsm），或 JSON/已发布的年报（写成新的模板工作簿）")
     p.add_argument("-o", "--output", metavar="输出文件", help="输出工作簿路径（默认：原文件旁的“<文件名>-已填充.xlsx”）")
     p.add_argument("--overwrite", action="store_true", help="改写与细项之和不符的已填合计")
+    add_force(p)
     p.set_defaults(func=run)
 
 
 def default_output(path: Path) -> Path:
+    """“<文件名>-已填充.xlsx” beside the input, or “-已填充-2”… when that name is taken: a name
+    the user did not give never replaces a file (last time's output may have been edited)."""
     suffix = path.suffix.lower() if path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
-    return path.with_name(f"{path.stem}{SUFFIX}{suffix}")
+    return free_name(path.parent, f"{path.stem}{SUFFIX}", suffix)
 
 
 def fill_file(source: Path, output: Path, overwrite: bool = False) -> tuple[Report, FillResult]:
@@ -54,15 +55,21 @@ def fill_file(source: Path, output: Path, overwrite: bool = False) -> tuple[Repo
 
 def run(args: argparse.Namespace) -> int:
     source = Path(args.file)
-    output = Path(args.output) if args.output else default_output(source)
-    if not args.output and source.exists() and output.exists() and same_file(source, output):
-        raise OutputError("默认输出与原文件相同，请用 -o 指定输出文件", path=str(output))
+    if args.output:
+        from ..io.outputs import refuse_inputs
+        from ..io.workbook import check_workbook_suffix
+
+        refuse_inputs(args.output, [source], "-o 输出")
+        output = check_workbook_suffix(args.output)
+        refuse_overwriting(output, [source], "-o 输出", force=args.force)
+    else:
+        output = default_output(source)
     report, result = fill_file(source, output, overwrite=args.overwrite)
     show_fill(report, result, output)
     if source.suffix.lower() in WORKBOOK_SUFFIXES:
-        from ..io.rewrite import lost_on_rewrite
+        from ..io.rewrite import lost_between, lost_on_rewrite
 
-        lost = lost_on_rewrite(source)
+        lost = list(dict.fromkeys(lost_on_rewrite(source) + lost_between(source, output)))
         if lost:  # the new file is written through openpyxl: say what it does not carry over
             console().print(Text(
                 f"注意：输出文件中没有原文件的以下内容（{'；'.join(lost)}），原文件未改动：{source}", style="yellow"

@@ -6,21 +6,13 @@ import re
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
-from ..check import Finding, blocking, group_blanks, summary
+from ..check import Finding, group_blanks, summary
+from ..check.findings import DOUBT, HARD, counts
 from ..report import Report
+from .terminal import Text, console
 
-SEVERITY_STYLE = {"强制": "bold red", "提示": "yellow"}
-
-
-class _Console(Console):
-    def on_broken_pipe(self) -> None:
-        raise BrokenPipeError  # handled once, in xladdin.cli.main, for print() and rich alike
-
-
-def console(stderr: bool = False) -> Console:
-    return _Console(stderr=stderr, highlight=False, soft_wrap=True)
+SEVERITY_STYLE = {"强制": "bold red", "待核": "bold cyan", "提示": "yellow"}
 
 
 def cells_text(f: Finding, limit: int = 4) -> str:
@@ -77,8 +69,8 @@ def show_findings(
                 message,
             )
         out.print(table)
-    hard = blocking(findings)
-    style = "bold red" if hard else ("yellow" if findings else "bold green")
+    n = counts(findings)
+    style = "bold red" if n[HARD] else "bold cyan" if n[DOUBT] else ("yellow" if findings else "bold green")
     verdict = summary(findings)
     if coverage and not findings:
         verdict = "通过：已运行的规则未发现问题"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..report import Report
-from ..values import is_absent
-from .inputs import free_name, refuse_overwriting, warn_previous
+from ..values import Doubt, is_absent
+from .inputs import add_force, free_name, refuse_overwriting, usable_previous
 from .progress import add_quiet, progress
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt")
@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--overlay", metavar="核对.pdf",
         help="扫描件 PDF：另写一份核对用 PDF，每页框出读到的每个格并标上读数（红色为待核），便于与原件逐格核对（只用于一个文件）",
     )
+    add_force(p, "-o 给出的")
     add_quiet(p)
     p.set_defaults(func=run)
 
@@ -53,13 +54,18 @@ def summary(report: Report) -> list[str]:
     numbers = sum(1 for v in report.values.values() if isinstance(v, int | float) or type(v).__name__ == "Decimal")
     blanks = sum(1 for v in report.values.values() if v is None)
     absent = sum(1 for v in report.values.values() if is_absent(v))
+    doubt = [k for k in report.spec.keys if isinstance(report.values[k], Doubt)]
     m = report.meta
     lines = [
         f"已读取：{m.agency or '（未识别机关）'} {m.year or ''} 年度报告（{report.source}）",
         f"  层级 {m.level or '未识别'}，发布日期 {m.published or '未识别'}；"
         f"找到部分 {len(report.observed.get('headings', []))}/6，表格 {'、'.join(report.observed.get('tables', [])) or '无'}",
-        f"  数据格 200 个：数字 {numbers}，空白 {blanks}，未印出 {absent}，文字或无法确定 {200 - numbers - blanks - absent}",
+        f"  数据格 200 个：数字 {numbers}，空白 {blanks}，未印出 {absent}，待核 {len(doubt)}，"
+        f"文字 {200 - numbers - blanks - absent - len(doubt)}",
     ]
+    cut = report.observed.get("cut")
+    if cut:
+        lines.append(f"  原文不完整：在“{cut.get('text', '')}”处截断（{cut.get('where', '')}），其后的部分和数据格按未印出处理")
     for label, key in (("按勾稽关系修复", "repaired"), ("无法确定（多种读法）", "ambiguous"), ("无法读取", "unreadable")):
         keys = rep.get(key, [])
         if keys:
@@ -72,6 +78,13 @@ def summary(report: Report) -> list[str]:
                     continue
                 seen.add(row)
                 lines.append(f"    {report.spec.cell(k).short}（{report.address(k) or '位置不明'}）：{note}")
+    listed = set(rep.get("ambiguous", [])) | set(rep.get("unreadable", []))
+    other = [k for k in doubt if k not in listed]  # in doubt for another reason (文字识别存疑)
+    if other:
+        lines.append(f"  待核（其他原因）{len(other)} 格：")
+        for k in other:
+            why = report.values[k].why or report.notes.get(k, "")  # type: ignore[union-attr]
+            lines.append(f"    {report.spec.cell(k).short}（{report.address(k) or '位置不明'}）：{why}")
     missing = [k for k in report.spec.keys if is_absent(report.values[k])]
     if missing:
         lines.append(f"  原文未找到（未印出）{len(missing)} 格（例如 {report.spec.cell(missing[0]).short}）")
@@ -97,9 +110,16 @@ def _one(args: argparse.Namespace, path: str) -> int:
     from ..ingest import read_published, scan_pages
 
     if args.output:  # before reading: last year's workbook (--previous) must survive -o
-        refuse_overwriting(args.output, [path] + ([args.previous] if args.previous else []))
         if Path(args.output).is_dir():
             args.output = str(free_name(Path(args.output), Path(path).stem, ".xlsx"))
+        else:
+            from ..io.outputs import refuse_inputs
+            from ..io.workbook import check_workbook_suffix
+
+            inputs = [path] + ([args.previous] if args.previous else [])
+            refuse_inputs(args.output, inputs, "-o 输出")
+            check_workbook_suffix(args.output)
+            refuse_overwriting(args.output, inputs, "-o 输出", force=args.force)
     scanned = scan_pages(path) if path.lower().endswith(".pdf") else []
     if args.overlay:
         from ..ingest.scan_overlay import check_target
@@ -114,10 +134,12 @@ def _one(args: argparse.Namespace, path: str) -> int:
         previous = load_report(args.previous)
     if scanned:
         report = _read_scan(args, path, previous, len(scanned))
+        if previous is not None and usable_previous(report, previous) is None:
+            report = _read_scan(args, path, None, len(scanned))  # another agency's figures are no clue
     else:
         report = read_published(path, previous=previous)
-    if previous is not None:
-        warn_previous(report, previous)
+        if previous is not None and usable_previous(report, previous) is None:
+            report = read_published(path)  # another agency's or year's figures are no clue
     if args.output:
         from ..io import write_report
 

@@ -5,6 +5,7 @@ output can be written before a long run, and the files of a folder that can be r
 
 from __future__ import annotations
 
+import argparse
 import errno
 import os
 import tempfile
@@ -16,13 +17,19 @@ if TYPE_CHECKING:
 
 
 def refuse_overwriting(
-    output: str | Path, inputs: list[str | Path], option: str = "输出文件", kind: str | None = None
+    output: str | Path, inputs: list[str | Path], option: str = "输出文件", kind: str | None = None,
+    force: bool = False,
 ) -> None:
-    """Raise OutputError when writing `output` would replace one of the inputs or (with
-    `kind`) a file that is not an xladdin output of that kind: xladdin.io.outputs.refuse_replacing."""
-    from ..io.outputs import refuse_replacing
+    """Raise OutputError when `output` (a path the user gave) may not be written: the one
+    output rule, xladdin.io.outputs.claim."""
+    from ..io.outputs import claim
 
-    refuse_replacing(output, inputs, option, kind)
+    claim(output, inputs, kind=kind, force=force, option=option)
+
+
+def add_force(parser: argparse.ArgumentParser, also: str = "") -> None:
+    """The --force of every command that writes a file the user names."""
+    parser.add_argument("--force", action="store_true", help=f"{also}输出文件已存在时替换它（默认拒绝，以免覆盖你的文件）")
 
 
 _ERRNO_TEXT = {
@@ -57,14 +64,10 @@ def ensure_writable(output: str | Path, option: str = "输出文件") -> None:
 
 
 def free_name(folder: Path, stem: str, ext: str, taken: list[Path] | None = None) -> Path:
-    """folder/stem+ext, or stem-2, stem-3…: a name the user did not give never replaces a file
-    already there (last year's export may have been edited by hand) nor one of `taken`."""
-    taken = taken or []
-    target, n = folder / f"{stem}{ext}", 2
-    while target in taken or target.exists():
-        target = folder / f"{stem}-{n}{ext}"
-        n += 1
-    return target
+    """A name the user did not give: xladdin.io.outputs.free_name."""
+    from ..io.outputs import free_name as pick
+
+    return pick(folder, stem, ext, taken)
 
 
 def loadable_in(folder: Path) -> list[Path]:
@@ -74,23 +77,16 @@ def loadable_in(folder: Path) -> list[Path]:
     return report_files(folder)
 
 
-def previous_warnings(report: Report, previous: Report) -> list[str]:
-    """Why last year's report given with --previous may not be last year's report of this
-    agency: another year, or another agency (the 跨期 rules then compare unrelated numbers)."""
-    from ..audit.crossyear import same_agency
-
-    out = []
-    this, last = report.meta, previous.meta
-    if this.year and last.year and last.year != this.year - 1:
-        out.append(f"注意：上年报告的年度为 {last.year}，本年报告为 {this.year}，跨期核对可能没有意义")
-    if this.agency and last.agency and not same_agency(this.agency, last.agency):
-        out.append(f"注意：上年报告的机关为“{last.agency}”，本年报告为“{this.agency}”，不是同一机关，跨期核对可能没有意义")
-    return out
-
-
-def warn_previous(report: Report, previous: Report) -> None:
-    """previous_warnings on stderr."""
+def usable_previous(report: Report, previous: Report) -> Report | None:
+    """Last year's report given with --previous, when it is last year's report of this agency
+    (audit.crossyear.previous_misfit); else None, and why on stderr: the 跨期 rules would
+    compare unrelated numbers, the importer take another agency's figures as clues."""
     import sys
 
-    for line in previous_warnings(report, previous):
-        print(line, file=sys.stderr)
+    from ..audit.crossyear import previous_misfit
+
+    misfit = previous_misfit(report, previous)
+    if misfit:
+        print(f"注意：{'；'.join(misfit)}，未用于跨期核对", file=sys.stderr)
+        return None
+    return previous

@@ -60,7 +60,11 @@ def progress(
     """A callback `on_progress(done)` that moves a bar "what ━━━ 12/40 3.2 个/秒 剩余 0:00:09"
     on stderr while the block runs; a no-op when quiet, when stderr is not a terminal, or for
     fewer than two items."""
-    out = console or Console(stderr=True)
+    if console is None:
+        from .terminal import console as make_console
+
+        console = make_console(stderr=True)
+    out = console
     if quiet or total < 2 or not out.is_terminal:
         yield _nothing
         return

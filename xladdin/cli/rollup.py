@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from .inputs import loadable_in, refuse_overwriting
+from .inputs import add_force, loadable_in, refuse_overwriting
 from .progress import add_quiet, progress
 
 EPILOG = (
@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--include-errors", action="store_true", help="有强制错误的报告也计入（只计其有效单元格）")
     p.add_argument("--jobs", type=int, metavar="进程数", help="并行进程数（默认为 CPU 核数，最多 8；1 表示不并行）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出汇总年报（Report）和各来源记录")
+    add_force(p, "-o 给出的")
     add_quiet(p)
     p.set_defaults(func=run)
 
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("汇总工作簿请保存为 .xlsx", path=args.output)
 
     if args.output:  # a report named on the command line is never replaced by the roll-up
-        refuse_overwriting(args.output, [p for p in args.paths if Path(p).is_file()], "-o 输出", kind="rollup")
+        refuse_overwriting(args.output, [p for p in args.paths if Path(p).is_file()], "-o 输出", kind="rollup", force=args.force)
     files = sorted(set(expand_paths(args.paths)) | {f for p in args.paths if Path(p).is_dir() for f in loadable_in(Path(p))})
     if args.output:  # a roll-up written into an input folder must not be summed on the next run
         files = [f for f in files if not same_file(f, args.output)]

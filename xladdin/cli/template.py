@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--check", action="store_true",
         help="不写文件，只核对已有模板是否与按格式新生成的一致（不一致时退出码 1）",
     )
+    p.add_argument("--force", action="store_true", help="输出文件已存在且不是空白模板时也替换它（默认拒绝，以免覆盖已填写的年报）")
     p.set_defaults(func=handler)
 
 
@@ -37,6 +38,9 @@ def handler(args: argparse.Namespace) -> int:
         raise InputError("模板只能保存为 .xlsx 文件", path=str(out))
     if out.exists() and out.is_dir():
         raise OutputError("输出路径是一个文件夹，请给出文件名", path=str(out))
+    from ..io.outputs import claim
+
+    claim(out, kind="template", force=args.force)  # a blank template is replaced, a filled report never
     try:
         path = write_template(out)
     except OSError as exc:

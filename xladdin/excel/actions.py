@@ -46,6 +46,12 @@ class Action:
     handler: Callable[[Book], str]
 
 
+def confirm(book: Book, question: str, prompt: str) -> bool:
+    """A yes/no question through the book's text dialog: only “是” (or y/yes) says yes."""
+    answer = book.ask_text(question, f"{prompt}确认请输入“是”：")
+    return (answer or "").strip().lower() in ("是", "y", "yes")
+
+
 def _require_report(book: Book) -> None:
     if not book.is_report():
         raise InputError("当前工作簿不是年报模板生成的工作簿（缺少 NB_ 定义名称）；请先点“新建年报”", path=book.path)
@@ -101,6 +107,11 @@ def import_previous(book: Book) -> str:
         raise InputError("选择的是当前工作簿本身，请选择上年度的年报", path=path)
     previous = book.open_other(path).read_report()
     this = book.read_report()
+    from ..audit.crossyear import previous_misfit
+
+    misfit = previous_misfit(this, previous)  # the rule of `check --previous` and `audit --previous`
+    if misfit and not confirm(book, "confirm_previous", f"所选文件可能不是本机关的上年报告：{'；'.join(misfit)}。仍要导入吗？"):
+        return "已取消"
     changed, kept, missing = [], [], []
     for prev_key, this_key in CARRY:
         value = previous.value(prev_key)
@@ -248,6 +259,12 @@ def export_report(book: Book) -> str:
     fmt = by_suffix.get(target.suffix.lower())
     if fmt is None:
         raise InputError(f"不支持导出为 {target.suffix}（可用：{kinds}）", path=str(target))
+    if target.exists() or target.is_symlink():  # Excel's save dialog does not ask: we do
+        from ..io.outputs import claim
+
+        if not confirm(book, "replace_export", f"文件“{target}”已存在，替换它吗？"):
+            return "已取消"
+        claim(target, [book.path] if book.path else [], force=True, option="导出文件")  # never the workbook itself
     hard = blocking(check(report))
     written = export(report, fmt, target, settings=load_settings())
     text = f"已导出：{written}"

@@ -286,9 +286,12 @@ class Book(ABC):
         user typed into it meanwhile stays. Returns how many cells were restored."""
         saved = self._mark_records()
         for address, m in saved.items():
-            if not m.note:  # a marks sheet of an older version: put the saved look back
-                self.set_fill(address, m.fill)
-                self.set_comment(address, m.comment)
+            if not m.note:  # a marks sheet of an older version: our note is the comment's
+                # first block (【校验】…); what follows it (the original, a reply) stays
+                if rgb_hex(self.fill(address)) in MARK_COLORS.values():
+                    self.set_fill(address, m.fill)
+                current = self.comment(address)
+                self.set_comment(address, unmarked_comment(current, "") or (m.comment if not current else ""))
                 continue
             if rgb_hex(self.fill(address)) == m.color:
                 self.set_fill(address, m.fill)

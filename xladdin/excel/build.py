@@ -88,6 +88,18 @@ def addin_workbook() -> Workbook:
     return wb
 
 
+def is_our_addin(path: Path) -> bool:
+    """An add-in this module built (its title in docProps/core.xml), which a new build replaces."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            return info.file_size < 100_000 and ADDIN_TITLE.encode() in zf.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
 def template_workbook() -> Workbook:
     from ..template import build_workbook
 
@@ -121,12 +133,20 @@ def package_workbook(wb: Workbook, target: Path, macros_dir: Path = MACROS_DIR) 
     return target
 
 
-def build(out_dir: str | Path, via_excel: bool = False, macros_dir: Path = MACROS_DIR) -> Built:
+def build(out_dir: str | Path, via_excel: bool = False, macros_dir: Path = MACROS_DIR, force: bool = False) -> Built:
+    """Write the add-in and the macro-enabled template into `out_dir`. An add-in built earlier
+    and a blank template are replaced; anything else there (a template someone filled in) only
+    with `force` (the output rule of io/outputs.py)."""
+    from ..io.outputs import claim
+
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建输出文件夹（{exc}）", path=str(out)) from exc
+    if not is_our_addin(out / ADDIN_NAME):
+        claim(out / ADDIN_NAME, force=force)
+    claim(out / TEMPLATE_XLSM, kind="template", force=force)
     if via_excel:
         return build_via_excel(out, macros_dir)
     addin = package_workbook(addin_workbook(), out / ADDIN_NAME, macros_dir)

@@ -25,7 +25,7 @@ from ..io.cells import formula_of, safe_text, set_value, unescape
 from ..io.cells import row as safe_row
 from ..io.names import parse_reference
 from ..io.parts import sheet_scan, workbook_part
-from ..io.rewrite import lost_on_rewrite
+from ..io.rewrite import lost_between, lost_on_rewrite
 from ..io.workbook import open_workbook
 from . import package
 from .book import TITLE, Book, quoted, rgb_hex
@@ -44,6 +44,7 @@ class FileBook(Book):
         self._loaded_from = self._path  # its ribbon goes into whatever file we save to
         self._changed = False  # a cell was set: saved formula results may be stale
         self._results: dict[str, dict[str, Any]] | None = None  # sheet -> saved formula results
+        self._rewritten: set[str] = set()  # sheets write_rows replaced: our own content
         if workbook is not None:
             self.wb = workbook
             return
@@ -138,6 +139,7 @@ class FileBook(Book):
 
     def write_rows(self, sheet: str, rows: list[list[Any]], widths: list[int] | None = None,
                    state: str = "visible") -> None:
+        self._rewritten.add(sheet)
         if sheet in self.wb.sheetnames:
             index = self.wb.sheetnames.index(sheet)
             self.wb.remove(self.wb[sheet])
@@ -199,6 +201,14 @@ class FileBook(Book):
             self.wb.save(tmp)
             if original is not None:
                 package.carry_over(original, tmp)
+            if source.is_file():  # what openpyxl dropped that nobody knew it would
+                gone = lost_between(source, tmp, skip_sheets=frozenset(self._rewritten))
+                if gone:
+                    raise OutputError(
+                        "改写后的工作簿会丢失原有内容（" + "；".join(gone) + "），为免丢失，未写入任何改动。"
+                        "请在 Excel 中使用加载项按钮，或用命令行（如 xladdin check、xladdin fill -o 新文件）处理",
+                        path=str(source),
+                    )
 
         atomic_write(target, write)
         self._path = target

@@ -25,7 +25,7 @@ from typing import Any
 import xlwings as xw
 
 from ..check import check
-from ..check.findings import Finding, blocking
+from ..check.findings import DOUBT, HARD, SOFT, Finding, advisory, counts
 from ..report import Report
 from ..spec import SPEC
 from ..values import format_value, is_absent, is_number, parse_value, problem
@@ -74,12 +74,13 @@ def _book_of_cell(caller: Any) -> Any:  # pragma: no cover - needs Excel
 
 
 def status_text(findings: list[Finding]) -> str:
-    hard = len(blocking(findings))
-    soft = len(findings) - hard
-    open_soft = sum(1 for f in findings if f.severity != "强制" and not f.explained)
+    n = counts(findings)
+    hard, soft, pending = n[HARD], n[SOFT], n[DOUBT]
+    open_soft = sum(1 for f in advisory(findings) if not f.explained)
+    doubt = f"，{pending} 处待核" if pending else ""
     if hard:
-        return f"{hard} 处强制错误" + (f"，{soft} 处提示" if soft else "")
-    return "通过" + (f"（{open_soft} 处提示待说明）" if open_soft else "")
+        return f"{hard} 处强制错误" + (f"，{soft} 处提示" if soft else "") + doubt
+    return "通过" + (f"（{open_soft} 处提示待说明）" if open_soft else "") + doubt
 
 
 # Argument descriptions for the function wizard (also used by the build for the VBA wrappers,

@@ -122,8 +122,13 @@ def text_width(text: str) -> float:
     return width + AUTOSPACE_WIDTH * boundaries
 
 
+# Every way text spells a line end (CRLF, a bare CR from a workbook's _x000D_, U+2028…): each
+# ends a paragraph, as "\n" does, in every renderer.
+LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+
+
 def paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in (text or "").split("\n") if p.strip()]
+    return [p.strip() for p in LINE_BREAKS.split(text or "") if p.strip()]
 
 
 def _paragraph(text: str, part: str) -> Heading | Paragraph:

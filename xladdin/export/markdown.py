@@ -19,25 +19,34 @@ from . import content as C
 SEP = " / "
 
 
-def _raw(text: str) -> str:
-    """Backslash first, then what would become raw HTML (<script>, <b>), a link or code."""
-    text = text.replace("\\", "\\\\")
-    for ch in "<[`":
-        text = text.replace(ch, "\\" + ch)
-    return text
+# Report text is text: nothing in it may become Markdown structure. Inside a line, every
+# character that opens an inline construct (code `, emphasis * _, strike ~, links [ ], raw HTML
+# and autolinks < >, the escape itself \\) is escaped, and an entity (&amp; &#35;) keeps its
+# ampersand as text; in a title, heading or table cell also | and # (cell borders, heading
+# closers); at the start of a paragraph what opens a block (a list "1." "-" "+", a heading
+# "#", a setext "=", indentation). Line ends of every spelling (CR, CRLF, U+2028…) never reach
+# the file: in a paragraph they are paragraph breaks (content.paragraphs), elsewhere a space.
+_INLINE = re.compile(r"([\\`*_~\[\]<>])")
+_CELL = re.compile(r"([|#])")
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_BLOCK_START = re.compile(r"^([0-9]{1,9})([.)])(?=[ \t]|$)|^([+\-=#])")
+
+
+def _inline(text: str) -> str:
+    """Text on one line with no Markdown meaning: line ends become spaces, markup is escaped."""
+    text = C.LINE_BREAKS.sub(" ", text)
+    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", text))
 
 
 def _md(text: str) -> str:
-    return _raw(text).replace("|", "\\|").replace("\n", " ")
-
-
-_LINE_START = re.compile(r"^(\d+)([.)] )|^([#>+\-=])")
+    """A title, heading or table cell."""
+    return _CELL.sub(r"\\\1", _inline(text)).strip()
 
 
 def _text(text: str) -> str:
-    """Paragraph text that Markdown will not turn into a list, heading or emphasis."""
-    text = _raw(text).replace("*", "\\*").replace("_", "\\_")
-    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", text)
+    """Paragraph text that Markdown will not turn into a list, heading, code or emphasis."""
+    text = _inline(text).strip(" \t")
+    return _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", text)
 
 
 def _owner(g: Grid) -> dict[tuple[int, int], GridCell]:

@@ -155,10 +155,12 @@ def _unsure(report: Report) -> tuple[int, int]:
 
 
 def _doubtful(report: Report) -> int:
-    """Cells not settled: ambiguous, unreadable or not found."""
-    rep = report.observed.get("repair", {})
+    """Cells not settled: in doubt (ambiguous, unreadable, or doubtful for any other reason) or
+    not found."""
+    from ..values import Doubt
+
     missing = sum(1 for k in report.spec.keys if report.notes.get(k, "").startswith("原文未找到"))
-    return len(rep.get("ambiguous", [])) + len(rep.get("unreadable", [])) + missing
+    return sum(1 for k in report.spec.keys if isinstance(report.values[k], Doubt)) + missing
 
 
 __all__ = ["Line", "parse_lines", "parse_text", "read_lines", "read_published", "scan_pages"]

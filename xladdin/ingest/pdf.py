@@ -5,14 +5,13 @@ by scan.py (offline OCR, cell by cell); their lines' provenance ends in OCR_MARK
 
 from __future__ import annotations
 
-import re
-import zlib
 from pathlib import Path
 
 import pdfplumber
 
 from ..errors import InputError
 from .lines import Line, clean_cell, row_line
+from .pdfstreams import file_budget, install
 
 OCR_MARK = "（文字识别）"
 
@@ -24,43 +23,23 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
 
 
 MAX_PAGES = 200  # a year's report is 5-20 pages
-MAX_INFLATED = 200 << 20  # bytes all compressed streams of the file may inflate to
-MAX_STREAM = 50 << 20  # bytes one stream may inflate to (a page's text is a few KB)
-_STREAM = re.compile(rb"stream\r?\n")
-
-
-def check_pdf(path: str | Path) -> None:
-    """Before pdfminer decompresses anything: every Flate stream inflates to a bounded size
-    (a 500 MB content stream compresses to 500 KB), counted in bounded steps."""
-    data = Path(path).read_bytes()
-    total = 0
-    for m in _STREAM.finditer(data):
-        z = zlib.decompressobj()
-        pos, size = m.end(), 0
-        try:
-            while pos < len(data) and not z.eof:
-                chunk = z.decompress(data[pos : pos + 65536], MAX_STREAM - size + 1)
-                size += len(chunk)
-                while z.unconsumed_tail and size <= MAX_STREAM:
-                    size += len(z.decompress(z.unconsumed_tail, MAX_STREAM - size + 1))
-                if size > MAX_STREAM:
-                    break
-                pos += 65536
-        except zlib.error:
-            continue  # not a Flate stream (images, plain streams): pdfminer reads it as is
-        total += size
-        if size > MAX_STREAM or total > MAX_INFLATED:
-            raise InputError(
-                f"PDF 中的压缩数据解压后过大（超过 {(MAX_STREAM if size > MAX_STREAM else MAX_INFLATED) >> 20} MB），"
-                "不像一份年度报告，疑似恶意文件，已拒绝",
-                path=str(path),
-            )
+install()  # every stream pdfminer decodes is bounded while it is decoded (pdfstreams.py)
 
 
 def pdf_lines(path: str | Path, tables: bool = True, geometry: bool = False) -> list[Line]:
     """The PDF's lines: ruled tables cut by pdfplumber (`tables`), or rebuilt from the word
     boxes and ruling lines by pdf_tables (`geometry`), or plain text lines (neither)."""
-    check_pdf(path)
+    with file_budget():
+        try:
+            return _pdf_lines(path, tables, geometry)
+        except Exception as exc:  # pdfplumber wraps what pdfminer raised (PdfminerException)
+            ours = next((e for e in (*exc.args, exc.__context__) if isinstance(e, InputError)), None)
+            if ours is None or ours is exc:
+                raise
+            raise ours from exc
+
+
+def _pdf_lines(path: str | Path, tables: bool, geometry: bool) -> list[Line]:
     out: list[Line] = []
     pages: list[list[Line]] = []
     with pdfplumber.open(str(path)) as pdf:

@@ -9,8 +9,9 @@ from ..errors import InputError
 from ..report import Meta, Report
 from ..spec import SPEC
 from ..spec.format2021 import T2_DOC_MEASURES, T2_DOCS, T3_COLS
-from ..values import ABSENT, is_number
+from ..values import ABSENT, is_absent, is_number, other_digits, script_of
 from . import flat, repair, sections, tables
+from .cut import cells_after, cut_row, find_cut
 from .labels import norm
 from .lines import Line
 
@@ -58,45 +59,17 @@ def _clues(narrative: str, previous: Report | None) -> list[repair.Clue]:
     return out
 
 
-_TEXT_LINE = re.compile(r"^第\d+行$")
-CUT_NOTE = "原文在此行中途结束（文本被截断），此格未印出"
-
-
-def cut_line(lines: list[Line]) -> str:
-    """Where a plain text stops in the middle of a line (no line break after its last line,
-    as a truncated copy does); "" when it ends with a line break or is not plain text."""
-    if lines and lines[-1].text.strip() and _TEXT_LINE.match(lines[-1].where):
-        return lines[-1].where
-    return ""
-
-
-def cut_row(row: repair.Row) -> tuple[repair.Row, list[str]]:
-    """A table row the text stops in: the tokens printed before the last one are read in
-    order; the last (it may itself be cut: "10" printed as "1") and the cells after it were
-    never printed. A last count "0" is whole (no count goes on after a leading 0). Returns the
-    row and its absent keys."""
-    printed = ["" if t == "空" else t for t in row.raw.split()]
-    kinds = [SPEC.cell(k).kind if SPEC.has_cell(k) else "count" for k in row.keys]
-    whole = printed[-1:] == ["0"] and len(printed) <= len(kinds) and kinds[len(printed) - 1] == "count"
-    tokens = printed if whole else printed[:-1]
-    if len(tokens) > len(row.keys):
-        return row, []
-    n = len(tokens)
-    segments = [repair.Segment(row.keys[:n], tuple(kinds[:n]), tuple(tokens))] if n else []
-    segments.append(repair.absent_segment(row.keys[n:]))
-    return repair.Row(row.keys, [repair.Option(segments)], row.raw, row.where), list(row.keys[n:])
-
-
 SECTION_KEYS = tuple(s.key for s in SPEC.sections)
 
 
 def _region(regions: dict[str, list[Line]], key: str, body: list[Line]) -> list[Line]:
-    """The lines a table is read from: its section; when that heading was not found but a
-    later one was, the section before it (a table is never printed ahead of its section);
-    nothing when no heading from this section on was found in a text that has headings (the
-    text stops before the table: a truncated copy); the whole body when there are no headings."""
+    """The lines a table is read from: its section, up to the end of its printed table; when
+    that heading was not found but a later one was, the section before it (a table is never
+    printed ahead of its section); nothing when no heading from this section on was found in a
+    text that has headings (the text stops before the table: a truncated copy); the whole body
+    when there are no headings."""
     if regions.get(key):
-        return regions[key]
+        return tables.printed_table(regions[key])
     if not any(regions.values()):
         return body
     at = SECTION_KEYS.index(key)
@@ -106,6 +79,26 @@ def _region(regions: dict[str, list[Line]], key: str, body: list[Line]) -> list[
         if regions.get(k):
             return regions[k]
     return body
+
+
+def _note_other_digits(report: Report, lines: list[Line]) -> None:
+    """A cell read from a line printed with digits of another script (Arabic-Indic ١٠,
+    Devanagari १०, mathematical 𝟏𝟎: values.parse_value reads them as 0-9) says so in its
+    note, as a cell of a JSON report does: the reading is the tool's, a person should look."""
+    printed: dict[str, str] = {}
+    for ln in lines:
+        pieces = [c for c in (ln.cells or ln.text.split()) if other_digits(c)]
+        if pieces:
+            printed[ln.where] = "、".join(f"“{p}”" for p in pieces[:3])
+    if not printed:
+        return
+    for key in report.spec.keys:
+        where = report.addresses.get(key, "")
+        if where in printed and is_number(report.values.get(key)):
+            kinds = script_of(other_digits("".join(printed[where])))
+            note = f"原文此行{printed[where]}含非 0-9 的数字字符（{kinds}），已按 0-9 读取，请与原件核对"
+            prev = report.notes.get(key)
+            report.notes[key] = f"{prev}；{note}" if prev else note
 
 
 def parse_lines(
@@ -121,14 +114,20 @@ def parse_lines(
     report = Report(source=source)
     agency, year = sections.title_parts(out.title) if out.title else ("", None)
     if not agency and out.signature:
-        agency = out.signature
+        agency = sections.clean_agency(out.signature)
     preface_paras = sections.paragraphs(out.preface)
     preface_text = "\n".join(t for t, _ in preface_paras)
     all_text = "\n".join(ln.text for ln in lines)
     if year is None:
         m = re.search(r"(\d{4})\s*年\s*1\s*月\s*1\s*日", preface_text) or re.search(r"(\d{4})\s*年", preface_text)
         year = int(m.group(1)) if m else None
-    meta = Meta(agency=agency, year=year, level=guess_level(agency), published=out.signature_date or out.page_date)
+    # a printed 发布日期 is the publication date; the sign-off date (or one under the title) only
+    # stands in for it, and observed["published_from"] says which one was taken (S4 says so)
+    published, published_from = next(
+        ((d, how) for d, how in ((out.page_date, "发布日期"), (out.signature_date, "落款日期"), (out.title_date, "标题下日期")) if d),
+        ("", ""),
+    )
+    meta = Meta(agency=agency, year=year, level=guess_level(agency), published=published)
     info = sections.contacts(preface_text or all_text, agency)
     if not info["contact_address"] and not info["contact_phone"]:
         info = sections.contacts(all_text, agency)
@@ -169,12 +168,16 @@ def parse_lines(
     if old and not given[0].found:  # read what means the same in the 2021 keys; the rest of table 二 is absent
         t2 = tables.read_t2_2019(_region(region, "s2", body))  # type: ignore[arg-type]
     reads = [t2, t3, t4]
-    cut = cut_line(lines)
+    cut = find_cut(lines, out.headings, out.implied, bool(out.signature_date))
+    # a plain text that stops in the middle of a line (no line break after it): the row it stops
+    # in is read up to its last whole number, the cells after that were never printed. A line
+    # that ended is a row as printed (one with a dropped cell is the solver's to read).
+    stop = lines[-1].where if lines and lines[-1].text.strip() and _TEXT_LINE.match(lines[-1].where) else ""
     rows = []
     for read in reads:
         for row in read.rows:
-            if cut and row.where and row.where.split("、")[-1] == cut:
-                row, absent = cut_row(row)
+            if stop and row.where and row.where.split("、")[-1] == stop:
+                row, absent = cut_row(row, broken=True)
                 for k in absent:
                     read.notes[k] = CUT_NOTE
             rows.append(row)
@@ -212,10 +215,17 @@ def parse_lines(
         if report.values.get(key) is None and key not in report.addresses and key not in report.notes:
             report.values[key] = ABSENT  # never printed: not a blank
             report.notes[key] = "原文未找到此格"
+    _note_other_digits(report, lines)
     if old:
         label, where = old[0]
         report.notes["old_format_label"] = label
         report.notes["old_format_where"] = f"表二（{where}）"
+    layout = _t2_layout(report, t2) if not old and not (cut and "s2" in cut.sections) else None
+    if cut is not None:
+        last = max((h["section"] for h in out.headings), key=SECTION_KEYS.index, default="")
+        cut.cells = [k for k in cells_after(report.values, last, cut.sections) if not (layout and k in layout["cells"])]
+        for k in cut.cells:
+            report.notes[k] = f"原文在“{cut.text}”处截断，此格在截断处之后，未印出"
 
     report.observed = {
         "title": out.title,
@@ -230,4 +240,30 @@ def parse_lines(
         "repair": summary,
         "paragraph_where": paragraph_where,  # part key -> where each of its paragraphs starts
     }
+    if published_from:
+        report.observed["published_from"] = published_from
+    if cut is not None:
+        report.observed["cut"] = cut.to_dict()  # D2: what was never reached is not the agency's omission
+    if layout:
+        report.observed["t2_layout"] = layout  # F1: table 二 in an older layout
     return report
+
+
+_TEXT_LINE = re.compile(r"^第\d+行(?:第\d+字)?$")
+CUT_NOTE = "原文在此行中途结束（文本被截断），此格未印出"
+
+
+def _t2_layout(report: Report, t2: tables.TableRead) -> dict | None:
+    """Table 二 printed in an older layout: its 规章 row left out while the rows after it are
+    printed, or a row printed under its old label (规范性文件 for 行政规范性文件). One F1
+    finding names it; the cells of the missing row are its cells (not S7's)."""
+    reg = [f"t2.reg_{m}" for m in T2_DOC_MEASURES]
+    norm_row = [f"t2.norm_{m}" for m in T2_DOC_MEASURES]
+    printed = [k for k in SPEC.keys if k.startswith("t2.") and not is_absent(report.values[k])]
+    missing = [k for k in reg if is_absent(report.values[k])] if any(k in printed for k in norm_row) else []
+    if len(missing) != len(reg):
+        missing = []
+    if not missing and not t2.labels:
+        return None
+    where = next((report.addresses.get(k, "") for k in norm_row if report.addresses.get(k)), "")
+    return {"missing": ["规章"] if missing else [], "labels": dict(t2.labels), "cells": missing, "where": where}

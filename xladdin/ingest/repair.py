@@ -506,6 +506,20 @@ def solve(
     search = _Search(model, out)
     keys = [k for r in variable for k in r.keys]
     if search.minimize(sum(b for _, b in broken)) is None:
+        if not search.timed_out:
+            # identities are soft: no reading at all means some row cannot be printed as it is
+            # read (leading zeros, too many digits). Those rows alone are unreadable; the rest
+            # of the report is read without them, as if they had not been printed.
+            bad = [row for row in variable if not _readable_alone(row)]
+            if bad and len(bad) < len(variable):
+                rest = solve([r for r in rows if r not in bad], fixed, clues, extra_identities)
+                for row in bad:
+                    for k in row.keys:
+                        rest.values[k] = _doubt(row, "没有一种读法")
+                        rest.unreadable.add(k)
+                        rest.notes[k] = f"无法读取：原文“{row.raw}”没有一种读法" if row.raw else "无法读取：原文未找到此行的数字"
+                rest.solves += out.solves
+                return rest
         for row in variable:
             for k in row.keys:
                 why = f"在求解时限（{TIME_LIMIT:g} 秒）内未能找到读法" if search.timed_out else "没有一种读法"
@@ -534,6 +548,15 @@ def solve(
     final = search.solutions[-1]["#cells"]  # type: ignore[index]
     _notes(out, variable, final, differ, decided_by, search)
     return out
+
+
+def _readable_alone(row: Row) -> bool:
+    """Whether the row has a reading of its own (its printing allows one, identities aside)."""
+    model = _Model([row], {})
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 1.0
+    return solver.Solve(model.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 def _notes(

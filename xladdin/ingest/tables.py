@@ -31,11 +31,21 @@ from .repair import Option, Row, absent_segment, plain_row, segment
 _VALUE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _GLUED = re.compile(r"^(.*?\D)(\d+(?:\.\d+)?)$")
 MAX_ALTERNATIVES = 200
+MAX_INSERT_JOINS = 2  # at most this many numbers split by a space in one row
 
 
 def is_value(token: str) -> bool:
     t = token.strip().translate(str.maketrans("０１２３４５６７８９．，", "0123456789.,"))
     return bool(_VALUE.match(t)) or t in PLACEHOLDERS
+
+
+# One printed cell holding digits with spaces inside ("1 9": a copy-paste, a PDF extraction):
+# a number with a space in it, never the label of its row.
+_SPACED = re.compile(r"^\d+(?:[ \u3000\u00a0]+\d+)+$")
+
+
+def spaced(token: str) -> bool:
+    return bool(_SPACED.match(token.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))))
 
 
 def _fw(token: str) -> str:
@@ -64,10 +74,10 @@ def bare(text: str) -> str:
 def split_line(line: Line, width: int) -> tuple[str, list[str], bool]:
     """A line as (label text, value tokens, all-blank explicit row)."""
     if line.cells is not None:
-        cells = [bare(c) for c in line.cells]
+        cells = _without_trailing_text([bare(c) for c in line.cells])
         last_label = -1
         for i, c in enumerate(cells):
-            if c and not is_value(c):
+            if c and not is_value(c) and not spaced(c):
                 last_label = i
         label_cells = [c for c in cells[: last_label + 1] if c]
         values = cells[last_label + 1 :]
@@ -83,9 +93,13 @@ def split_line(line: Line, width: int) -> tuple[str, list[str], bool]:
         blank = bool(values) and not any(values)
         if not label_cells and not any(values):
             return "", [], False
-        return " ".join(label_cells), [_fw(v) for v in values] if any(values) else [], blank
+        tokens = [re.sub(r"[\s\u3000]+", " ", _fw(v)) for v in values]
+        return " ".join(label_cells), tokens if any(values) else [], blank
     words = [bare(w) for w in line.text.split()]
     values: list[str] = []
+    trailing = _trailing_text(words)
+    if trailing:  # "行政事业性收费 5949.09 2023年…": a year, a date, a page, the next paragraph
+        words = words[: len(words) - trailing]
     while words and is_value(words[-1]):
         values.insert(0, _fw(words.pop()))
     if words and not values:
@@ -94,6 +108,56 @@ def split_line(line: Line, width: int) -> tuple[str, list[str], bool]:
             words[-1] = m.group(1)
             values = [m.group(2)]
     return " ".join(words), values, False
+
+
+_TRAILING = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|第\d{1,3}页|[-—–]\d{1,3}[-—–]|\d{1,3}/\d{1,3}$)"
+)
+
+
+def _trailing_text(words: list[str]) -> int:
+    """How many words at the end of a row's line are text glued after its last cell: a year or a
+    date ("2023年…", "2024-01-29"), a page number ("第3页", "-3-"), or the opening of the next
+    paragraph; 0 when the line ends with its cells (or has no cell before such text)."""
+    for i in range(len(words) - 1, 0, -1):
+        if not is_value(words[i - 1]):
+            continue
+        tail = words[i:]
+        if _UNIT_START.match(tail[0]) and i >= 3 and is_value(words[i - 2]):
+            i, tail = i - 1, words[i - 1 :]  # "… 2023 年，在…": the year's digits go with it
+        joined = "".join(tail)
+        if _TRAILING.match(joined) or (len(joined) >= 6 and re.search(r"[\u4e00-\u9fff]{4,}", joined[:12])):
+            if i >= 2 and not is_value(words[0]):
+                return len(tail)
+        return 0
+    return 0
+
+
+_UNIT_START = re.compile(r"^[年月日号条件份篇个次项]")
+_YEAR_GLUED = re.compile(r"^(\d+?(?:\.\d+?)?)((?:19|20)\d{2}\s*年.*)$")
+
+
+def _without_trailing_text(cells: list[str]) -> list[str]:
+    """A row of cells without the text a page glued after its last cell: a cell of its own
+    holding a year, a date, a page number or a paragraph, or such text after the number in the
+    last cell ("268.29 2024年，我局…"). Only after a cell holding a number."""
+    out = list(cells)
+    filled = [i for i, c in enumerate(out) if c.strip()]
+    if len(filled) >= 2:
+        m = _YEAR_GLUED.match(out[filled[-1]].strip())
+        if m:  # "268.292023年，在…": the year's four digits open the paragraph glued to the cell
+            out[filled[-1]] = f"{m.group(1)} {m.group(2)}"
+    while len(filled) >= 2:
+        last = out[filled[-1]].split()
+        if len(last) > 1 and is_value(last[0]) and _trailing_text(["x", *last]) == len(last) - 1:
+            out[filled[-1]] = last[0]
+            break
+        if len(filled) >= 3 and is_value(out[filled[-2]]) and _trailing_text(["x", out[filled[-2]], out[filled[-1]]]) == 1:
+            out[filled[-1]] = ""
+            filled.pop()
+            continue
+        break
+    return out
 
 
 def events(lines: list[Line], targets: tuple[Target, ...], width: int) -> list[Event]:
@@ -125,6 +189,7 @@ class TableRead:
     fixed: dict[str, Value] = field(default_factory=dict)  # cells settled without the solver (e.g. 待核)
     found: bool = False
     variant23: bool = False
+    labels: dict[str, str] = field(default_factory=dict)  # official row label -> label printed instead
 
 
 def _absent_row(keys: tuple[str, ...]) -> Row:
@@ -141,6 +206,8 @@ def _row(keys: tuple[str, ...], ev: Event | None, kinds: list[str], where: str =
     tokens = ev.tokens
     width = len(keys)
     raw = " ".join(t if t else "空" for t in ev.tokens)
+    if any(" " in t for t in tokens):
+        return _spaced_row(keys, kinds, tokens, raw, ev.line.where)
     glued = any(t.isdigit() and len(t) > 1 and t[0] == "0" for t in tokens)
     if "" in tokens and (len(tokens) > width or glued) and tokens.count("") >= len(tokens) - width:
         # stray empty cells (an extra <td>): every way of dropping them is a reading
@@ -152,7 +219,110 @@ def _row(keys: tuple[str, ...], ev: Event | None, kinds: list[str], where: str =
             kept = [t for i, t in enumerate(tokens) if i not in drop]
             options.append(Option([segment(keys, kinds, kept)], "原文此行多出空白格" if drop else ""))
         return Row(keys, options, raw, ev.line.where)
+    if len(tokens) > width and "" not in tokens:
+        joined = _joined(tokens, width)
+        if joined:
+            reason = "原文数字之间有空格（一个数可能被空格隔开）"
+            return Row(keys, [Option([segment(keys, kinds, t)], reason) for t in joined], raw, ev.line.where)
     return plain_row(keys, kinds, tokens, raw, ev.line.where)
+
+
+def _spaced_row(keys: tuple[str, ...], kinds: list[str], tokens: list[str], raw: str, where: str) -> Row:
+    """A row with a printed cell holding spaced digits ("1 9"). Printed as one cell, it is one
+    number (the space is inside it) and no other cell moves. Only when the row prints fewer cells
+    than it has may such a cell be two cells run together: both readings go to the solver."""
+    whole = [t.replace(" ", "") for t in tokens]
+    shown = "、".join(f"“{t}”" for t in tokens if " " in t)
+    reason = f"原文{shown}数字中间有空格，按一个数读取"
+    if len(tokens) >= len(keys):
+        return Row(keys, [Option([segment(keys, kinds, whole)], reason)], raw, where)
+    choices = [(t.replace(" ", ""),) if " " not in t else (t.replace(" ", ""), tuple(t.split())) for t in tokens]
+    options = []
+    for combo in itertools.product(*choices):
+        flat = [x for c in combo for x in (c if isinstance(c, tuple) else (c,))]
+        if len(flat) > len(keys):
+            continue
+        split = any(isinstance(c, tuple) for c in combo)
+        options.append(Option([segment(keys, kinds, flat)], f"原文{shown}或为两格" if split else reason))
+        if len(options) >= MAX_ALTERNATIVES:
+            break
+    return Row(keys, options, raw, where)
+
+
+def _joined(tokens: list[str], width: int) -> list[list[str]]:
+    """Readings of a row printing more numbers than it has cells: adjacent digit tokens joined
+    (one number with a space inside), as many joins as there are numbers too many."""
+    extra = len(tokens) - width
+    pairs = [i for i in range(len(tokens) - 1) if tokens[i].isdigit() and tokens[i + 1].isdigit()]
+    if extra > len(pairs) or extra > MAX_INSERT_JOINS:
+        return []
+    out = []
+    for chosen in itertools.combinations(pairs, extra):
+        merged: list[str] = []
+        for i, t in enumerate(tokens):
+            if i - 1 in chosen:
+                merged[-1] += t
+            else:
+                merged.append(t)
+        out.append(merged)
+        if len(out) >= MAX_ALTERNATIVES:
+            break
+    return out
+
+
+# --------------------------------------------------------------------------- extent
+
+_DATE_LINE = re.compile(r"^\(?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\)?$|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
+_HEADING_LINE = re.compile(r"^#*\s*(?:[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]{1,2}部分)")
+_SIGNED_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def printed_table(lines: list[Line]) -> list[Line]:
+    """The lines of a section up to the end of its printed table: a table ends at the next
+    heading, narrative paragraph, sign-off or date, never running on into the text after it
+    (a small fee table in place of 第五部分, the sign-off date, the next paragraph's numbers).
+    Text before the table (a section's opening paragraph) is kept: the table starts later."""
+    started = False
+    for i, line in enumerate(lines):
+        if not line.text or is_page_number(line.text):
+            continue
+        if not started:
+            started = _table_line(line)
+            continue
+        if _ends_table(line):
+            return lines[:i]
+    return lines
+
+
+def _table_line(line: Line) -> bool:
+    if line.cells is not None and sum(1 for c in line.cells if c) >= 2:
+        return True
+    label = split_line(line, 7)[0]
+    if not label:
+        return False
+    for targets in (t2_targets(), t3_targets()):
+        t, score, _ = match(label, targets)
+        if t is not None and score > 0:
+            return True
+    return all(norm(w) in header_words() for w in label.split())
+
+
+def _ends_table(line: Line) -> bool:
+    """A line that cannot be part of a table: a paragraph, a heading (not a row label of table
+    三, which also start "一、" … "四、"), a date or a sign-off."""
+    if line.cells is not None and sum(1 for c in line.cells if c) >= 2:
+        return False
+    text = line.text.strip()
+    compact = re.sub(r"\s+", "", text)
+    if _DATE_LINE.match(compact) or (len(compact) <= 60 and _SIGNED_LINE.search(compact)):
+        return True
+    if re.search(r"[。；！？]", text) and len(compact) > 15:
+        return True
+    if _HEADING_LINE.match(text):  # a part's heading (a renamed one too), not a garbled row label
+        from .sections import heading_of
+
+        return heading_of(Line(text, "")) is not None
+    return False
 
 
 # --------------------------------------------------------------------------- table 三
@@ -391,6 +561,7 @@ def read_t2(lines: list[Line]) -> TableRead:
                 out.where[k] = ev.line.where
                 if printed:  # the old label 规范性文件, a typo: read, and said on the row's cells
                     out.notes[k] = f"原文行标签印作“{printed}”，格式为“{ev.target.key}”，按此行读取"
+                    out.labels[label] = printed
             else:
                 out.notes[k] = "原文未找到此行"
     for alt in alternatives:
@@ -435,17 +606,26 @@ def t4_keys() -> tuple[str, ...]:
     return tuple(f"t4.{g}_{s}" for g, _, _ in T4_GROUPS for s, _ in T4_SUFFIXES)
 
 
+_T4_HEAD = re.compile("|".join(
+    re.escape(norm(w)) for w in ("行政复议", "行政诉讼", "复议后起诉", "直接起诉", "结果维持", "结果纠正", "尚未审结")
+))
+
+
 def read_t4(lines: list[Line]) -> TableRead:
     keys = t4_keys()
     headers = header_words() | {"总计", "件数", "数量", "结果", "维持", "纠正", "其他", "尚未", "审结", "总"}
     tokens: list[str] = []
     where: list[str] = []
     out = TableRead()
+    started = False  # table 四's own headings seen: numbers before them are another table's
     for line in lines:
         if not line.text or is_page_number(line.text):
             continue
         label, toks, blank = split_line(line, len(keys))
         words = [norm(w) for w in label.split()]
+        started = started or bool(_T4_HEAD.search(norm(line.text)))
+        if not started:
+            continue
         if any(w in headers for w in words):
             out.found = True
         if not toks:
@@ -510,4 +690,4 @@ def old_format_labels(lines: list[Line]) -> list[tuple[str, str]]:
     return found
 
 
-__all__ = ["TableRead", "old_format_labels", "read_t2", "read_t2_2019", "read_t3", "read_t4"]
+__all__ = ["TableRead", "old_format_labels", "printed_table", "read_t2", "read_t2_2019", "read_t3", "read_t4"]

@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ..check import Finding, blocking, group_blanks, summary
+from ..check import Finding, group_blanks, summary
+from ..check.findings import DOUBT, HARD, SOFT, counts
 from ..report import Report
 from ..sheetfit import print_setup, row_height
+from ..textsafety import file_name_text
 from .cells import put
 from .outputs import mark
 from .save import save_atomic
 from .sheets import (
     AMBER,
+    BLUE,
     GREEN,
     RED,
     cells_text,
@@ -76,14 +79,15 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
     ov.row_dimensions[1].height = row_height([(title, sum(OVERVIEW_WIDTHS) / 1.3)], line_height=21)
     rows: list[tuple[str, object]] = []
     if report is not None:
-        rows.append(("来源文件", report.source))
+        rows.append(("来源文件", file_name_text(report.source)))
     if previous is not None:
-        rows.append(("上年报告", previous.source or previous.meta.title))
-    hard = blocking(findings)
+        rows.append(("上年报告", file_name_text(previous.source) or previous.meta.title))
+    n = counts(findings)
     rows += [
         ("结论", summary(findings)),
-        ("强制错误", len(hard)),
-        ("提示", len(findings) - len(hard)),
+        ("强制错误", n[HARD]),
+        ("待核", n[DOUBT]),  # the reading is in doubt: a person settles it, it is not the report's error
+        ("提示", n[SOFT]),
     ]
     names = short_names([str(v) for label, v in rows if label in ("来源文件", "上年报告")])
     for i, (label, value) in enumerate(rows, start=3):
@@ -95,7 +99,8 @@ def findings_workbook(findings: list[Finding], report: Report | None = None, pre
         ov.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
         ov.row_dimensions[i].height = row_height([(cell.value, sum(OVERVIEW_WIDTHS[1:]))], minimum=15)
     conclusion = ov.cell(3 + [r[0] for r in rows].index("结论"), 2)
-    conclusion.fill = PatternFill("solid", fgColor=RED if hard else (AMBER if findings else GREEN))
+    colour = RED if n[HARD] else BLUE if n[DOUBT] else AMBER if findings else GREEN
+    conclusion.fill = PatternFill("solid", fgColor=colour)
     r0 = 4 + len(rows)
     put(ov, r0, 1, "规则").font = bold
     put(ov, r0, 2, "规则名称").font = bold
@@ -163,7 +168,7 @@ def summary_text(findings: list[Finding], report: Report | None = None) -> str:
     title = report.meta.title if report is not None and report.meta.agency else "年报"
     lines.append(f"# {title} 审核摘要\n")
     if report is not None and report.source:
-        lines.append(f"- 来源：{report.source}")
+        lines.append(f"- 来源：{file_name_text(report.source)}")
     lines.append(f"- 结论：{summary(findings)}")
     if not findings:
         lines.append("\n全部勾稽关系成立，所有数字均为非负整数（收费金额为非负数）。")

@@ -14,10 +14,13 @@ from typing import Any
 
 from ..check import Finding
 from ..sheetfit import MAX_ROW_HEIGHT, print_setup, row_height
+from ..textsafety import file_name_text
 from ..values import Value, format_value
 from .cells import cell as text_cell
+from .cells import safe_text
 
 RED, AMBER, GREEN, GREY, HEADER = "FFC7CE", "FFEB9C", "C6EFCE", "D9D9D9", "D9E1F2"
+BLUE = "BDD7EE"  # 待核: the reading is in doubt (not the report's error): its own colour
 
 Columns = tuple[tuple[str, int], ...]  # (header text, column width in characters)
 
@@ -87,7 +90,7 @@ def short_names(sources: list[str]) -> dict[str, str]:
     out = {"": ""}
     for s in paths:
         rel = os.path.relpath(s, common) if common and len(paths) > 1 else Path(s).name
-        out[s] = rel if not rel.startswith("..") else s
+        out[s] = file_name_text(rel if not rel.startswith("..") else s)
     return out
 
 
@@ -97,12 +100,15 @@ def link_file(cell: Any, source: str) -> None:
 
     if not source or not Path(source).is_absolute():
         return
-    cell.hyperlink = Path(source).as_uri()
-    cell.comment = Comment(source, "xladdin", width=360, height=60)
+    cell.hyperlink = Path(source).as_uri()  # percent-encoded: control characters included
+    # a comment is XML text like a cell's: control characters escaped as _xHHHH_ (a vertical
+    # tab in a file name made lxml refuse the whole workbook)
+    cell.comment = Comment(safe_text(file_name_text(source)), "xladdin", width=360, height=60)
 
 
 def severity_colour(severity: str) -> str:
-    return RED if severity == "强制" else AMBER
+    """强制 red, 待核 blue, 提示 amber."""
+    return {"强制": RED, "待核": BLUE}.get(severity, AMBER)
 
 
 def show(value: Value) -> object:

@@ -68,7 +68,7 @@ def open_workbook(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Data Validation extension is not supported" etc.
-            return openpyxl.load_workbook(
+            wb = openpyxl.load_workbook(
                 checked.path,
                 data_only=data_only,
                 keep_vba=keep_vba,
@@ -80,6 +80,31 @@ def open_workbook(
         raise
     except Exception as exc:  # openpyxl raises anything from KeyError to lxml errors on bad parts
         raise InputError(_parse_failure(exc), path=str(checked.path)) from exc
+    if not read_only:
+        refuse_unsavable_numbers(wb, str(checked.path))
+    return wb
+
+
+FLOAT_MAX = 1.7976931348623157e308
+
+
+def refuse_unsavable_numbers(wb: Any, path: str) -> None:
+    """InputError naming the cell of a number no workbook can hold (hundreds of digits: beyond
+    a double, where openpyxl cannot save it back): found when the file is opened, not as an
+    OverflowError when it is saved."""
+    from openpyxl.utils import get_column_letter
+
+    from ..values import digit_count
+
+    for ws in wb.worksheets:
+        for (r, c), cell in getattr(ws, "_cells", {}).items():
+            value = cell.value
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > FLOAT_MAX:
+                raise InputError(
+                    f"数字有 {digit_count(value)} 位，超出 Excel 能保存的范围，"
+                    "不是合理的件数；请在 Excel 中改正后再处理",
+                    path=path, sheet=ws.title, cell=f"{get_column_letter(c)}{r}",
+                )
 
 
 def _parse_failure(exc: BaseException) -> str:
@@ -190,6 +215,15 @@ class WriteResult:
 WRITE_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 
+def check_workbook_suffix(path: str | Path) -> Path:
+    """OutputError unless `path` names a workbook (.xlsx/.xlsm): `import a.txt -o a.txt`
+    replaced the text with a zip. Commands call it before anything else about their output."""
+    out = Path(path)
+    if out.suffix.lower() not in WRITE_SUFFIXES:
+        raise OutputError(f"年报工作簿应保存为 .xlsx（或 .xlsm），不能保存为“{out.suffix or '无扩展名'}”", path=str(out))
+    return out
+
+
 def write_report(
     report: Report,
     path: str | Path,
@@ -204,9 +238,7 @@ def write_report(
     holding a formula always keeps it; a derived cell written on the template's layout gets the
     template's formula back. `base` itself is never modified (unless it is `path`).
     """
-    out = Path(path)
-    if out.suffix.lower() not in WRITE_SUFFIXES:  # `import a.txt -o a.txt` replaced the text with a zip
-        raise OutputError(f"年报工作簿应保存为 .xlsx（或 .xlsm），不能保存为“{out.suffix or '无扩展名'}”", path=str(out))
+    out = check_workbook_suffix(path)
     macros = out.suffix.lower() in (".xlsm", ".xltm")
     if base is not None:
         wb = open_workbook(base, keep_vba=macros)
