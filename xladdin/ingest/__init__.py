@@ -105,11 +105,18 @@ def read_published(
     p = Path(path)
     if not p.exists():
         raise InputError("文件不存在", path=str(p))
-    if p.suffix.lower() == ".pdf" and scan_pages(p):
-        from .scan import read_scan
+    images: list[int] = []
+    if p.suffix.lower() == ".pdf":  # one pass finds the text and the scanned pages
+        from .pdf import pdf_lines
 
-        return guarded(p, ".pdf", lambda: read_scan(p, previous, on_page).report)
-    lines = read_lines(p)
+        _check_size(p, ".pdf")
+        lines = guarded(p, ".pdf", lambda: pdf_lines(p, images=images))
+        if images:
+            from .scan import read_scan
+
+            return guarded(p, ".pdf", lambda: read_scan(p, previous, on_page).report)
+    else:
+        lines = read_lines(p)
     if not any(ln.text for ln in lines):
         why = "（扫描图片经文字识别也未读出文字）" if p.suffix.lower() == ".pdf" else ""
         raise InputError(f"文件中没有可读取的文字{why}", path=str(p))
@@ -141,10 +148,8 @@ def scan_pages(path: str | Path) -> list[int]:
     p = Path(path)
     try:
         _check_size(p, ".pdf")
-        from .pdf import check_pdf
         from .scan import image_pages
 
-        check_pdf(p)  # no stream bomb reaches pdfium
         return image_pages(p)
     except Exception:  # noqa: BLE001 - the ordinary reader reports a bad file in Chinese
         return []

@@ -26,12 +26,15 @@ MAX_PAGES = 200  # a year's report is 5-20 pages
 install()  # every stream pdfminer decodes is bounded while it is decoded (pdfstreams.py)
 
 
-def pdf_lines(path: str | Path, tables: bool = True, geometry: bool = False) -> list[Line]:
+def pdf_lines(
+    path: str | Path, tables: bool = True, geometry: bool = False, images: list[int] | None = None
+) -> list[Line]:
     """The PDF's lines: ruled tables cut by pdfplumber (`tables`), or rebuilt from the word
-    boxes and ruling lines by pdf_tables (`geometry`), or plain text lines (neither)."""
+    boxes and ruling lines by pdf_tables (`geometry`), or plain text lines (neither). Pages that
+    are only images (a scan) give no lines; their numbers are added to `images` (scan.py reads them)."""
     with file_budget():
         try:
-            return _pdf_lines(path, tables, geometry)
+            return _pdf_lines(path, tables, geometry, images if images is not None else [])
         except Exception as exc:  # pdfplumber wraps what pdfminer raised (PdfminerException)
             ours = next((e for e in (*exc.args, exc.__context__) if isinstance(e, InputError)), None)
             if ours is None or ours is exc:
@@ -39,7 +42,7 @@ def pdf_lines(path: str | Path, tables: bool = True, geometry: bool = False) -> 
             raise ours from exc
 
 
-def _pdf_lines(path: str | Path, tables: bool, geometry: bool) -> list[Line]:
+def _pdf_lines(path: str | Path, tables: bool, geometry: bool, images: list[int]) -> list[Line]:
     out: list[Line] = []
     pages: list[list[Line]] = []
     with pdfplumber.open(str(path)) as pdf:
@@ -47,7 +50,8 @@ def _pdf_lines(path: str | Path, tables: bool, geometry: bool) -> list[Line]:
             raise InputError(f"PDF 有 {len(pdf.pages)} 页，超过上限 {MAX_PAGES} 页，不像一份年度报告", path=str(path))
         for pno, page in enumerate(pdf.pages, start=1):
             if not page.chars and page.images:
-                continue  # an image: read by scan.py
+                images.append(pno)  # an image: read by scan.py
+                continue
             if geometry:
                 pages.append(_geometry_page(page, pno))
                 continue

@@ -40,25 +40,13 @@ class ScanResult:
 
 
 def image_pages(path: str | Path) -> list[int]:
-    """1-based numbers of the pages that are only images (no text layer). pdfium counts the
-    characters and image objects in C: a born-digital PDF costs a few ms a page here."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
+    """1-based numbers of the pages that are only images (no text layer), read through
+    pdfminer's bounded decoding (pdfstreams: no stream bomb gets through)."""
+    from .pdf import pdf_lines
 
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        out = []
-        for i in range(len(doc)):
-            page = doc[i]
-            text = page.get_textpage()
-            chars = text.count_chars()
-            text.close()
-            if not chars and next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2), None) is not None:
-                out.append(i + 1)
-            page.close()
-        return out
-    finally:
-        doc.close()
+    found: list[int] = []
+    pdf_lines(path, tables=False, images=found)
+    return found
 
 
 def _dpi(page, width_pt: float) -> float:  # type: ignore[no-untyped-def]
@@ -91,18 +79,18 @@ def read_scan(
     import pdfplumber
 
     from .ocr import Budget, check_images, check_pages, engine
-    from .pdf import OCR_MARK, _drop_running_heads, check_pdf
+    from .pdf import OCR_MARK, _drop_running_heads
+    from .pdfstreams import file_budget
     from .scan_page import read_page
     from .scan_tables import map_tables
 
     p = str(path)
-    check_pdf(p)
     start = time.monotonic()
     pages_lines: list[list[Line]] = []
     scanned = []
     todo = set(image_pages(p))
     check_pages(len(todo))
-    with pdfplumber.open(p) as pdf:
+    with file_budget(), pdfplumber.open(p) as pdf:
         eng = engine()
         budget = Budget(len(todo))
         for number, page in enumerate(pdf.pages, start=1):
