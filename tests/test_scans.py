@@ -133,7 +133,7 @@ def test_scan_cells_say_they_came_from_ocr(scans: dict) -> None:
 
 def test_import_overlay(scans: dict, tmp_path: Path) -> None:
     """The CLI: progress-free on a pipe, the overlay written, an existing file of someone else
-    refused, our own overlay replaced."""
+    refused (unless --force), our own overlay replaced, the scan itself never."""
     import pypdfium2 as pdfium
 
     scan = scans["2024_上海市科委"]["scan"]
@@ -152,8 +152,10 @@ def test_import_overlay(scans: dict, tmp_path: Path) -> None:
     theirs = tmp_path / "他人的.pdf"
     theirs.write_bytes(b"%PDF-1.4 someone else's file")
     refused = subprocess.run(cmd[:-1] + [str(theirs)], capture_output=True, text=True, cwd=ROOT, timeout=600)
-    assert refused.returncode == 2 and "不是 xladdin 写出的核对文件" in refused.stderr
+    assert refused.returncode == 2 and "为免覆盖已停止" in refused.stderr and "--force" in refused.stderr
     assert theirs.read_bytes() == b"%PDF-1.4 someone else's file"
+    onto_scan = subprocess.run(cmd[:-1] + [str(scan), "--force"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert onto_scan.returncode == 2 and "输入" in onto_scan.stderr  # never the scan, even with --force
 
 
 def test_overlay_draws_pending_cells_in_red(scans: dict, tmp_path: Path) -> None:

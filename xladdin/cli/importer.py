@@ -126,7 +126,7 @@ def _one(args: argparse.Namespace, path: str) -> int:
 
         if not scanned:
             raise InputError("--overlay 只用于扫描件 PDF（页面是图片、没有文字层的 PDF）", path=path)
-        check_target(args.overlay, path)
+        check_target(args.overlay, path, force=args.force)
     previous = None
     if args.previous:
         from ..load import load_report

@@ -2,9 +2,9 @@
 table cell that was read boxed and labelled with its value — green a number, blue a printed
 blank, red 待核 (with its candidate readings) — so a reviewer checks a scan in seconds.
 
-The overlay is written atomically and replaces an existing file only when that file is an
-overlay xladdin wrote (its PDF keywords carry OVERLAY_MARK); never the scan itself, never
-anybody else's file.
+The overlay is written atomically. An existing file at its path is replaced only when it is an
+overlay xladdin wrote (its PDF keywords carry OVERLAY_MARK), or with --force; never the scan
+itself, never a read-only file (io.outputs.claim).
 """
 
 from __future__ import annotations
@@ -63,22 +63,17 @@ def is_overlay(path: str | Path) -> bool:
         return False
 
 
-def check_target(output: str | Path, scan: str | Path) -> None:
-    """OutputError before any OCR when `output` may not be written: the scan itself, a folder,
-    or an existing file that is not an overlay of ours."""
-    from ..io.outputs import refuse_replacing
+def check_target(output: str | Path, scan: str | Path, force: bool = False) -> None:
+    """OutputError before any OCR when `output` may not be written (io.outputs.claim, the one
+    rule for outputs): never the scan itself nor a read-only file; an existing file only with
+    --force, except an overlay of ours, which holds nothing the user made."""
+    from ..io.outputs import claim
 
     out = Path(output)
-    refuse_replacing(out, [scan], "核对文件（--overlay）")
+    option = "核对文件（--overlay）"
     if out.suffix.lower() != ".pdf":
-        raise OutputError("核对文件（--overlay）应为 .pdf 文件", path=str(out))
-    if out.is_dir():
-        raise OutputError("核对文件（--overlay）是一个文件夹，请给出文件名", path=str(out))
-    if out.exists() and not is_overlay(out):
-        raise OutputError(
-            "核对文件（--overlay）已存在，且不是 xladdin 写出的核对文件，为免覆盖已停止；请另指定文件名，或先移走该文件",
-            path=str(out),
-        )
+        raise OutputError(f"{option}应为 .pdf 文件", path=str(out))
+    claim(out, [scan], force=force or (out.is_file() and is_overlay(out)), option=option)
 
 
 def write_overlay(result, output: str | Path) -> Path:  # type: ignore[no-untyped-def]
