@@ -1,6 +1,6 @@
 """Reading the seed report as a born-digital PDF and as an image-only PDF (a scan).
 
-    python bench/pdf_bench.py [--runs 3] [--engines rapidocr,tesseract] [--dpi 200]
+    python bench/pdf_bench.py [--runs 3] [--engines rapidocr,rapidocr-onnxruntime] [--dpi 200]
 
 The seed (examples/weihai-2024.json) is exported to PDF with xladdin's own exporter
 (LibreOffice), then rendered to images and wrapped as an image-only PDF. Prints seconds per
@@ -37,7 +37,7 @@ def right(got: Report, want: Report) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--engines", default="rapidocr,tesseract")
+    ap.add_argument("--engines", default="rapidocr,rapidocr-onnxruntime")
     ap.add_argument("--dpi", type=int, default=200)
     args = ap.parse_args()
     example = Report.from_json((ROOT / "examples" / "weihai-2024.json").read_text(encoding="utf-8"))
@@ -76,7 +76,7 @@ def main() -> None:
         t0 = time.perf_counter()
         got = read_published(scan)
         dt = time.perf_counter() - t0
-        print(f"  扫描件 {ocr.engine().name:10} {dt / pages:6.1f} s/页  {dt:6.1f} s/份  {right(got, example)}/200 格正确，"
+        print(f"  扫描件 {ocr.engine().name:18} {dt / pages:6.1f} s/页  {dt:6.1f} s/份  {right(got, example)}/200 格正确，"
               f"找到部分 {len(got.observed.get('headings', []))}/6")
         os.environ.pop("XLADDIN_OCR")
         ocr.engine.cache_clear()

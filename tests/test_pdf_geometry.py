@@ -1,12 +1,11 @@
 """Tables rebuilt from word boxes and ruling lines (pdf_tables.py), and ruling lines found in a
-page image (ocr.ruling_lines): a blank cell stays blank, a missing number does not shift the
+page image (scan_grid, by morphology): a blank cell stays blank, a missing number does not shift the
 others, a label over two lines in one cell is joined, a merged cell appears once."""
 
 from __future__ import annotations
 
 from PIL import Image, ImageDraw
 
-from xladdin.ingest.ocr import ruling_lines
 from xladdin.ingest.pdf_tables import Segment, Word, cell_text, page_blocks, split_words
 
 # A 3-column table: label | a | b, rows 0..3; the label column of rows 2-3 is one merged cell.
@@ -64,19 +63,33 @@ def test_text_outside_tables_is_lines_in_reading_order() -> None:
 
 
 def test_ruling_lines_found_in_an_image_and_text_strokes_ignored() -> None:
-    im = Image.new("L", (400, 300), 255)
+    """A 150 dpi page: a 4×2 grid whose left column's last two rows are one merged cell, with
+    text in it (其 strokes, a long dash) that is no ruling line."""
+    import numpy as np
+    from PIL import ImageFont
+
+    from xladdin.ingest.scan_grid import rulings, tables
+
+    im = Image.new("L", (600, 400), 255)
     d = ImageDraw.Draw(im)
-    for y in (50, 100, 150, 200):
-        d.line([(40, y), (360, y)], fill=0, width=2)
-    for x in (40, 200, 360):
-        d.line([(x, 50), (x, 200)], fill=0, width=2)
-    d.line([(60, 120), (180, 120)], fill=0, width=3)  # a long stroke inside a word box
-    words = [Word("一一一", 55, 110, 185, 130)]
-    segs = ruling_lines(im, words)
-    hs = sorted(round(s.pos) for s in segs if s.horizontal)
-    vs = sorted(round(s.pos) for s in segs if not s.horizontal)
-    assert hs == [50, 100, 150, 200]
-    assert vs == [40, 200, 360]
+    for y in (50, 110, 170, 230, 290):
+        x0 = 200 if y == 230 else 40  # no rule under the label of row 3: rows 3-4 merged there
+        d.line([(x0, y), (560, y)], fill=0, width=2)
+    for x in (40, 200, 560):
+        d.line([(x, 50), (x, 290)], fill=0, width=2)
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 22)
+    d.text((50, 65), "三、其他——一", font=font, fill=0)
+    d.text((300, 125), "12", font=font, fill=0)
+    segs = rulings(np.asarray(im), 150)
+    hs = sorted(int(s.pos) for s in segs if s.horizontal)  # a 2 px rule at y is centred at y + 0.5
+    vs = sorted(int(s.pos) for s in segs if not s.horizontal)
+    assert hs == [50, 110, 170, 230, 290]
+    assert vs == [40, 200, 560]
+    (table,) = tables(segs, 150)
+    assert (len(table.ys) - 1, len(table.xs) - 1) == (4, 2)
+    merged = [c for c in table.cells if c.rows > 1]
+    assert [(c.row, c.col, c.rows, c.cols) for c in merged] == [(2, 0, 2, 1)]
+    assert len(table.cells) == 7
 
 
 def test_ocr_digit_error_is_named_by_the_identities(example) -> None:

@@ -230,8 +230,7 @@ def guide(version: str, pythons: list[str], platforms: list[str], ocr: bool) -> 
         ]
     if not ocr:
         lines += [
-            "读取扫描件（只有图片的 PDF）需要文字识别组件：请信息中心用 xladdin bundle --ocr 生成含该组件的安装包，"
-            "或在 Linux 上安装 tesseract-ocr 与 tesseract-ocr-chi-sim。",
+            "读取扫描件（只有图片的 PDF）需要文字识别组件：请信息中心用 xladdin bundle --ocr 生成含该组件的安装包。",
             "",
         ]
     lines += ["清单.json 列出了每个平台、每个 Python 版本用到的文件及其大小。"]

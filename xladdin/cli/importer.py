@@ -39,6 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="输出 JSON（与 xladdin dump --json 相同；多个文件时为数组）")
     p.add_argument("--previous", metavar="上年年报", help="上年的年报（任一支持的格式），用作修复线索（只用于一个文件）")
+    p.add_argument(
+        "--overlay", metavar="核对.pdf",
+        help="扫描件 PDF：另写一份核对用 PDF，每页框出读到的每个格并标上读数（红色为待核），便于与原件逐格核对（只用于一个文件）",
+    )
     add_force(p, "-o 给出的")
     add_quiet(p)
     p.set_defaults(func=run)
@@ -103,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _one(args: argparse.Namespace, path: str) -> int:
-    from ..ingest import read_published
+    from ..ingest import read_published, scan_pages
 
     if args.output:  # before reading: last year's workbook (--previous) must survive -o
         if Path(args.output).is_dir():
@@ -116,14 +120,26 @@ def _one(args: argparse.Namespace, path: str) -> int:
             refuse_inputs(args.output, inputs, "-o 输出")
             check_workbook_suffix(args.output)
             refuse_overwriting(args.output, inputs, "-o 输出", force=args.force)
+    scanned = scan_pages(path) if path.lower().endswith(".pdf") else []
+    if args.overlay:
+        from ..ingest.scan_overlay import check_target
+
+        if not scanned:
+            raise InputError("--overlay 只用于扫描件 PDF（页面是图片、没有文字层的 PDF）", path=path)
+        check_target(args.overlay, path, force=args.force)
     previous = None
     if args.previous:
         from ..load import load_report
 
         previous = load_report(args.previous)
-    report = read_published(path, previous=previous)
-    if previous is not None and usable_previous(report, previous) is None:
-        report = read_published(path)  # another agency's or year's figures are no clue
+    if scanned:
+        report = _read_scan(args, path, previous, len(scanned))
+        if previous is not None and usable_previous(report, previous) is None:
+            report = _read_scan(args, path, None, len(scanned))  # another agency's figures are no clue
+    else:
+        report = read_published(path, previous=previous)
+        if previous is not None and usable_previous(report, previous) is None:
+            report = read_published(path)  # another agency's or year's figures are no clue
     if args.output:
         from ..io import write_report
 
@@ -138,6 +154,21 @@ def _one(args: argparse.Namespace, path: str) -> int:
         if args.output:
             print(f"已写入工作簿：{args.output}")
     return 0
+
+
+def _read_scan(args: argparse.Namespace, path: str, previous: Report | None, pages: int) -> Report:
+    """A scanned PDF, with a progress bar over its pages; the overlay written when asked."""
+    from ..ingest import guarded
+    from ..ingest.scan import read_scan
+
+    with progress(pages, "文字识别", quiet=args.quiet, unit="页") as on_page:
+        result = guarded(Path(path), ".pdf", lambda: read_scan(path, previous, on_page, keep_pages=bool(args.overlay)))
+    if args.overlay:
+        from ..ingest.scan_overlay import write_overlay
+
+        write_overlay(result, args.overlay)
+        print(f"已写入核对文件：{args.overlay}", file=sys.stderr if args.json else sys.stdout)
+    return result.report
 
 
 def _read(path: str) -> Report | str:
@@ -163,6 +194,8 @@ def _many(args: argparse.Namespace) -> int:
 
     if args.previous:
         raise InputError("--previous 只能用于一个文件（上年报告只属于一个机关）")
+    if args.overlay:
+        raise InputError("--overlay 只能用于一个文件")
     folder = Path(args.output) if args.output else None
     if folder is not None and folder.exists() and not folder.is_dir():
         raise OutputError("有多个输入文件时，-o 应为文件夹", path=str(folder))

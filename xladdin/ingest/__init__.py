@@ -15,6 +15,7 @@ repaired / ambiguous / unreadable); every repaired or doubtful cell has a Chines
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError, describe, os_reason
@@ -50,28 +51,13 @@ def read_lines(path: str | Path) -> list[Line]:
     p = Path(path)
     suffix = p.suffix.lower()
     limit = _check_size(p, suffix)
+    return guarded(p, suffix, lambda: _lines(p, suffix, limit))
+
+
+def guarded(p: Path, suffix: str, read):  # type: ignore[no-untyped-def]
+    """`read()`, its failures as InputError in Chinese naming the file."""
     try:
-        if suffix in TEXT_SUFFIXES:
-            from .decode import decode_bytes
-
-            return text_lines(decode_bytes(read_input(p, limit), source=str(p)))
-        if suffix in HTML_SUFFIXES:
-            from .html import html_lines
-
-            return html_lines(read_input(p, limit), source=str(p))
-        if suffix == ".docx":
-            from .docx import docx_lines
-
-            return docx_lines(p)
-        if suffix in CONVERTIBLE:
-            from .docx import docx_lines
-
-            with tempfile.TemporaryDirectory(prefix="xladdin-doc-") as tmp:
-                return docx_lines(to_docx(p, Path(tmp)))
-        if suffix == ".pdf":
-            from .pdf import pdf_lines
-
-            return pdf_lines(p)
+        return read()
     except InputError as exc:
         if exc.path:
             raise
@@ -83,27 +69,62 @@ def read_lines(path: str | Path) -> list[Line]:
     except Exception as exc:  # corrupt files: a Chinese message, never a traceback
         kind = KIND_NAMES.get(suffix, suffix.lstrip(".").upper())
         raise InputError(f"文件已损坏，或不是有效的 {kind} 文件，无法读取", path=str(p)) from exc
+
+
+def _lines(p: Path, suffix: str, limit: int) -> list[Line]:
+    if suffix in TEXT_SUFFIXES:
+        from .decode import decode_bytes
+
+        return text_lines(decode_bytes(read_input(p, limit), source=str(p)))
+    if suffix in HTML_SUFFIXES:
+        from .html import html_lines
+
+        return html_lines(read_input(p, limit), source=str(p))
+    if suffix == ".docx":
+        from .docx import docx_lines
+
+        return docx_lines(p)
+    if suffix in CONVERTIBLE:
+        from .docx import docx_lines
+
+        with tempfile.TemporaryDirectory(prefix="xladdin-doc-") as tmp:
+            return docx_lines(to_docx(p, Path(tmp)))
+    if suffix == ".pdf":
+        from .pdf import pdf_lines
+
+        return pdf_lines(p)
     raise InputError("不支持的已发布年报类型（支持 .txt .md .html .htm .shtml .docx .doc .wps .pdf）", path=str(p))
 
 
-def read_published(path: str | Path, previous: Report | None = None) -> Report:
-    """Read a published report file into a Report; InputError (Chinese) for unreadable files."""
+def read_published(
+    path: str | Path, previous: Report | None = None, on_page: Callable[[int], None] | None = None
+) -> Report:
+    """Read a published report file into a Report; InputError (Chinese) for unreadable files.
+    A PDF of scanned pages is read by offline OCR (scan.py); `on_page(done)` is called as each
+    of its pages is read (scan_pages(path) says how many there are)."""
     p = Path(path)
     if not p.exists():
         raise InputError("文件不存在", path=str(p))
-    lines = read_lines(p)
+    images: list[int] = []
+    if p.suffix.lower() == ".pdf":  # one pass finds the text and the scanned pages
+        from .pdf import pdf_lines
+
+        _check_size(p, ".pdf")
+        lines = guarded(p, ".pdf", lambda: pdf_lines(p, images=images))
+        if images:
+            from .scan import read_scan
+
+            return guarded(p, ".pdf", lambda: read_scan(p, previous, on_page).report)
+    else:
+        lines = read_lines(p)
     if not any(ln.text for ln in lines):
         why = "（扫描图片经文字识别也未读出文字）" if p.suffix.lower() == ".pdf" else ""
         raise InputError(f"文件中没有可读取的文字{why}", path=str(p))
     report = parse_lines(lines, str(p), previous)
     if p.suffix.lower() != ".pdf":
         return report
-    from .pdf import OCR_MARK, pdf_lines
+    from .pdf import pdf_lines
 
-    ocr_pages = sorted({ln.page for ln in lines if ln.where.endswith(OCR_MARK) and ln.page})
-    if ocr_pages:
-        _mark_ocr(report, ocr_pages)
-        return report
     # ruled-table detection can cut a table badly, or miss a borderless one; the table rebuilt
     # from word boxes and ruling lines (printed blanks kept in their columns), or the plain
     # text reading, may do better. Keep the reading that settles more cells, and among those
@@ -121,26 +142,21 @@ def read_published(path: str | Path, previous: Report | None = None) -> Report:
     return report
 
 
+def scan_pages(path: str | Path) -> list[int]:
+    """The pages of a PDF that are scanned images (1-based); [] for a born-digital PDF or a
+    file that cannot be opened (its reader then says why)."""
+    p = Path(path)
+    try:
+        _check_size(p, ".pdf")
+        from .scan import image_pages
+
+        return image_pages(p)
+    except Exception:  # noqa: BLE001 - the ordinary reader reports a bad file in Chinese
+        return []
+
+
 def _unsure(report: Report) -> tuple[int, int]:
     return _doubtful(report), len(report.observed.get("repair", {}).get("repaired", []))
-
-
-def _mark_ocr(report: Report, pages: list[int]) -> None:
-    """Every cell read from an OCR'd page says so in its note; observed["ocr"] names the
-    engine and the pages."""
-    from .ocr import engine
-    from .pdf import OCR_MARK
-
-    name = engine().name
-    report.observed["ocr"] = {"engine": name, "pages": pages}
-    note = f"文字由扫描图片经文字识别（{name}）读出，请与原件核对"
-    for key in report.spec.keys:
-        if OCR_MARK in report.addresses.get(key, ""):
-            prev = report.notes.get(key)
-            report.notes[key] = f"{prev}；{note}" if prev else note
-    from .ocr_check import note_digit_hints
-
-    note_digit_hints(report, OCR_MARK)
 
 
 def _doubtful(report: Report) -> int:
@@ -152,4 +168,4 @@ def _doubtful(report: Report) -> int:
     return sum(1 for k in report.spec.keys if isinstance(report.values[k], Doubt)) + missing
 
 
-__all__ = ["Line", "parse_lines", "parse_text", "read_lines", "read_published"]
+__all__ = ["Line", "parse_lines", "parse_text", "read_lines", "read_published", "scan_pages"]

@@ -1,8 +1,7 @@
 """PDF -> lines with page numbers (pdfplumber, pure Python). Ruled tables are read as cells
 (merged cells once); other text line by line, in reading order; "- N -" page numbers dropped
-later by the table and section readers. A page that is only an image (a scan, a photo) is
-read by offline OCR (ocr.py) and rebuilt by geometry (pdf_tables.py): its lines' provenance
-ends in OCR_MARK."""
+later by the table and section readers. Pages that are only images (a scan, a photo) are read
+by scan.py (offline OCR, cell by cell); their lines' provenance ends in OCR_MARK."""
 
 from __future__ import annotations
 
@@ -27,12 +26,15 @@ MAX_PAGES = 200  # a year's report is 5-20 pages
 install()  # every stream pdfminer decodes is bounded while it is decoded (pdfstreams.py)
 
 
-def pdf_lines(path: str | Path, tables: bool = True, geometry: bool = False) -> list[Line]:
+def pdf_lines(
+    path: str | Path, tables: bool = True, geometry: bool = False, images: list[int] | None = None
+) -> list[Line]:
     """The PDF's lines: ruled tables cut by pdfplumber (`tables`), or rebuilt from the word
-    boxes and ruling lines by pdf_tables (`geometry`), or plain text lines (neither)."""
+    boxes and ruling lines by pdf_tables (`geometry`), or plain text lines (neither). Pages that
+    are only images (a scan) give no lines; their numbers are added to `images` (scan.py reads them)."""
     with file_budget():
         try:
-            return _pdf_lines(path, tables, geometry)
+            return _pdf_lines(path, tables, geometry, images if images is not None else [])
         except Exception as exc:  # pdfplumber wraps what pdfminer raised (PdfminerException)
             ours = next((e for e in (*exc.args, exc.__context__) if isinstance(e, InputError)), None)
             if ours is None or ours is exc:
@@ -40,23 +42,15 @@ def pdf_lines(path: str | Path, tables: bool = True, geometry: bool = False) -> 
             raise ours from exc
 
 
-def _pdf_lines(path: str | Path, tables: bool, geometry: bool) -> list[Line]:
+def _pdf_lines(path: str | Path, tables: bool, geometry: bool, images: list[int]) -> list[Line]:
     out: list[Line] = []
     pages: list[list[Line]] = []
-    budget = None
     with pdfplumber.open(str(path)) as pdf:
         if len(pdf.pages) > MAX_PAGES:
             raise InputError(f"PDF 有 {len(pdf.pages)} 页，超过上限 {MAX_PAGES} 页，不像一份年度报告", path=str(path))
         for pno, page in enumerate(pdf.pages, start=1):
             if not page.chars and page.images:
-                if budget is None:
-                    from .ocr import Budget, check_pages, require_engine
-
-                    require_engine(str(path))  # before any work: without it, say what to install
-                    check_pages(len(pdf.pages))
-                    budget = Budget(len(pdf.pages) - pno + 1)
-                pages.append(_ocr_page(str(path), page, pno))
-                budget.check(len(pages))
+                images.append(pno)  # an image: read by scan.py
                 continue
             if geometry:
                 pages.append(_geometry_page(page, pno))
@@ -133,16 +127,6 @@ def _geometry_page(page, pno: int) -> list[Line]:
         else:
             segs.append(Segment(False, (e["x0"] + e["x1"]) / 2, e["top"], e["bottom"]))
     return _blocks_lines(page_blocks(words, segs), pno)
-
-
-def _ocr_page(path: str, page, pno: int) -> list[Line]:
-    """An image-only page: OCR words and ruling lines, rebuilt into lines and table rows."""
-    from .ocr import check_images, page_words, render
-    from .pdf_tables import page_blocks
-
-    check_images(pno, page.images)
-    image = render(path, pno - 1, float(page.width), float(page.height))
-    return _blocks_lines(page_blocks(*page_words(image)), pno, OCR_MARK)
 
 
 def _drop_running_heads(pages: list[list[Line]]) -> list[Line]:

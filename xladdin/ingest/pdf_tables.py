@@ -136,7 +136,7 @@ def cell_text(words: list[Word]) -> str:
     return text
 
 
-def _cluster(values: list[float], tol: float) -> list[float]:
+def cluster(values: list[float], tol: float) -> list[float]:
     out: list[list[float]] = []
     for v in sorted(values):
         if out and v - out[-1][-1] <= tol:
@@ -163,7 +163,7 @@ def tables_of(segments: list[Segment], tol: float) -> list[list[Segment]]:
     return [g for g in groups if sum(s.horizontal for s in g) >= 3 and sum(not s.horizontal for s in g) >= 3]
 
 
-def _covered(segs: list[Segment], pos: float, at: float, tol: float) -> bool:
+def covered(segs: list[Segment], pos: float, at: float, tol: float) -> bool:
     return any(abs(s.pos - pos) <= tol and s.a - tol <= at <= s.b + tol for s in segs)
 
 
@@ -193,8 +193,8 @@ def grid_rows(words: list[Word], segs: list[Segment], tol: float) -> list[Block]
     """The table drawn by `segs` as rows of cells (each merged cell once, in the row it starts)."""
     hs = [s for s in segs if s.horizontal]
     vs = [s for s in segs if not s.horizontal]
-    ys = _cluster([s.pos for s in hs], tol)
-    xs = _cluster([s.pos for s in vs], tol)
+    ys = cluster([s.pos for s in hs], tol)
+    xs = cluster([s.pos for s in vs], tol)
     nr, nc = len(ys) - 1, len(xs) - 1
     parent = {(i, j): (i, j) for i in range(nr) for j in range(nc)}
 
@@ -213,9 +213,9 @@ def grid_rows(words: list[Word], segs: list[Segment], tol: float) -> list[Block]
         ym = (ys[i] + ys[i + 1]) / 2
         for j in range(nc):
             xm = (xs[j] + xs[j + 1]) / 2
-            if j + 1 < nc and not _covered(vs, xs[j + 1], ym, tol):
+            if j + 1 < nc and not covered(vs, xs[j + 1], ym, tol):
                 union((i, j), (i, j + 1))
-            if i + 1 < nr and not _covered(hs, ys[i + 1], xm, tol):
+            if i + 1 < nr and not covered(hs, ys[i + 1], xm, tol):
                 union((i, j), (i + 1, j))
     content: dict[tuple[int, int], list[Word]] = {}
     for w in _cut_at(words, xs[1:-1], tol):
@@ -299,7 +299,7 @@ def aligned_rows(lines: list[list[Word]], h: float) -> dict[int, list[str]]:
         if not run:
             return
         nums = {i: _numbers(lines[i]) for i in run}
-        centers = _cluster([w.cx for i in run for w in nums[i]], h)
+        centers = cluster([w.cx for i in run for w in nums[i]], h)
         if len(run) < 2 or len(centers) != max(len(v) for v in nums.values()):
             centers = _header_columns(lines[max(0, run[0] - 4) : run[0]], [w for i in run for w in nums[i]], h)
         if not centers and len(run) == 1:

@@ -101,7 +101,14 @@ def _note_other_digits(report: Report, lines: list[Line]) -> None:
             report.notes[key] = f"{prev}；{note}" if prev else note
 
 
-def parse_lines(lines: list[Line], source: str = "", previous: Report | None = None) -> Report:
+def parse_lines(
+    lines: list[Line],
+    source: str = "",
+    previous: Report | None = None,
+    read: list[tables.TableRead] | None = None,
+) -> Report:
+    """`read`: tables 二, 三, 四 already read from the source's geometry (a scan's ruled grids),
+    in that order; a table not found there (`found` False) is read from the lines."""
     lines = flat.restore(lines)
     out = sections.outline(lines)
     report = Report(source=source)
@@ -147,9 +154,10 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
     # tables
     region = {k: out.sections.get(k) or [] for k in SECTION_KEYS}
     body = [ln for k in ("s1", "s2", "s3", "s4", "s5", "s6") for ln in out.sections.get(k, [])] or lines
-    t2 = tables.read_t2(_region(region, "s2", body))  # type: ignore[arg-type]
-    t3 = tables.read_t3(_region(region, "s3", body))
-    t4 = tables.read_t4(_region(region, "s4", body))
+    given = read or [tables.TableRead()] * 3
+    t2 = given[0] if given[0].found else tables.read_t2(_region(region, "s2", body))  # type: ignore[arg-type]
+    t3 = given[1] if given[1].found else tables.read_t3(_region(region, "s3", body))
+    t4 = given[2] if given[2].found else tables.read_t4(_region(region, "s4", body))
     if not out.headings and not (t2.found or t3.found or t4.found):
         raise InputError(
             "未能识别为政府信息公开工作年度报告：既没有找到六个部分的标题，也没有找到表二至表四", path=source
@@ -157,7 +165,7 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
     old = tables.old_format_labels(region["s2"] or body)
     narrative = "\n".join(report.sections.get(p.key, "") for p in SPEC.parts)
     summary: dict[str, list[str]] = {"repaired": [], "ambiguous": [], "unreadable": []}
-    if old:  # read what means the same in the 2021 keys; the rest of table 二 is absent
+    if old and not given[0].found:  # read what means the same in the 2021 keys; the rest of table 二 is absent
         t2 = tables.read_t2_2019(_region(region, "s2", body))  # type: ignore[arg-type]
     reads = [t2, t3, t4]
     cut = find_cut(lines, out.headings, out.implied, bool(out.signature_date))
@@ -173,7 +181,8 @@ def parse_lines(lines: list[Line], source: str = "", previous: Report | None = N
                 for k in absent:
                     read.notes[k] = CUT_NOTE
             rows.append(row)
-    result = repair.solve(rows, clues=_clues(narrative, previous))
+    fixed = {k: v for read_ in reads for k, v in read_.fixed.items()}
+    result = repair.solve(rows, fixed=fixed, clues=_clues(narrative, previous))
     virtual = {k for read in reads for k in read.virtual}
     for key, value in result.values.items():
         if key in virtual:

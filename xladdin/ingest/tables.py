@@ -23,7 +23,7 @@ from ..spec.format2021 import (
     T4_GROUPS,
     T4_SUFFIXES,
 )
-from ..values import PLACEHOLDERS
+from ..values import PLACEHOLDERS, Value
 from .labels import Target, header_words, match, norm, t2_rows, t2_targets, t3_targets
 from .lines import Line, is_page_number
 from .repair import Option, Row, absent_segment, plain_row, segment
@@ -186,6 +186,7 @@ class TableRead:
     where: dict[str, str] = field(default_factory=dict)  # cell key -> provenance
     notes: dict[str, str] = field(default_factory=dict)
     virtual: list[str] = field(default_factory=list)  # virtual keys read (printed subtotals)
+    fixed: dict[str, Value] = field(default_factory=dict)  # cells settled without the solver (e.g. 待核)
     found: bool = False
     variant23: bool = False
     labels: dict[str, str] = field(default_factory=dict)  # official row label -> label printed instead
