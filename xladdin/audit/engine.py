@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import queue
+import stat
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -245,13 +246,14 @@ def run_engine(
             path = Path(raw)
             source = str(raw)
             try:
-                size = path.stat().st_size
+                st = path.stat()
+                size = st.st_size if stat.S_ISREG(st.st_mode) else -1
             except OSError:
-                size = -1  # the reader says why in Chinese
+                size = -1  # missing, a folder, a device, a pipe: never opened here, the reader says why
             why = refusal(path, size, limits) if size >= 0 else ""
             if why:
                 tally.refused += 1
-                writer.put(AuditRecord(source, error=why), "", max(size, 0), 0.0)
+                writer.put(AuditRecord(source, error=why), "", size, 0.0)
                 done += 1
                 tick(done)
                 continue
@@ -306,7 +308,7 @@ def _drain(results: Iterator[Result], writer: _Writer, meta_of: dict, tally: Tal
 def _pair_again(store: Any, run: int, pool: Pool, writer: _Writer, limits: Limits, tally: Tally,
                 on_record: Callable[[AuditRecord], None] | None) -> None:
     """Audit again, with last year's report, the files of this run whose pairing changed."""
-    from .pairing import changed_pairs
+    from ..store.pairs import changed_pairs
 
     meta_of: dict[str, tuple[str, int]] = {}
 

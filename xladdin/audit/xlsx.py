@@ -9,6 +9,7 @@ named by their path below the audited folder (the full path behind a link). Save
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..io.cells import cell as safe_cell
@@ -26,11 +27,11 @@ from ..io.sheets import (
     link_file,
     set_filter,
     severity_colour,
-    short_names,
     show,
     table_sheet,
     width_of,
 )
+from ..textsafety import file_name_text
 from .runner import AuditRecord
 
 # Widths add up to what prints legibly on A4 landscape one page wide.
@@ -79,8 +80,10 @@ def _conclusion(r: AuditRecord) -> tuple[str, str]:
     return "通过", GREEN
 
 
-def audit_workbook(records: list[AuditRecord]):
-    """Build the workbook in openpyxl's write-only mode (streams rows: ~3× faster for big batches)."""
+def audit_workbook(records: Iterable[AuditRecord], sources: Iterable[str] | None = None):
+    """Build the workbook in openpyxl's write-only mode (streams rows: ~3× faster for big batches,
+    and memory stays flat). `records`: a list, or a stream read once (then `sources`: every
+    source and last year's file of the records, a separate stream, for the short names)."""
     from copy import copy
 
     from openpyxl import Workbook
@@ -90,7 +93,10 @@ def audit_workbook(records: list[AuditRecord]):
     mark(wb, "audit")
     fills = {c: PatternFill("solid", fgColor=c) for c in (RED, BLUE, AMBER, GREEN, GREY)}
     wrap = Alignment(wrap_text=True, vertical="top")
-    names = short_names([r.source for r in records] + [r.previous or "" for r in records])
+    if sources is None:
+        records = list(records)
+        sources = [r.source for r in records] + [r.previous or "" for r in records]
+    names = ShortNames(sources)
 
     # Every cell of a row is aligned to the top (a year or a count level with the first line of
     # a long text beside it), each with a copy of a style registered once: building a style
@@ -114,7 +120,7 @@ def audit_workbook(records: list[AuditRecord]):
         return cell
 
     def source(ws, path: str):  # type: ignore[no-untyped-def]
-        cell = wrapped(ws, names.get(path, path))
+        cell = wrapped(ws, names(path))
         link_file(cell, path)
         return cell
 
@@ -132,7 +138,12 @@ def audit_workbook(records: list[AuditRecord]):
     wrap_style = style_of(ws, alignment=wrap)
     top_style = style_of(ws, alignment=Alignment(vertical="top"))
     fill_styles = {c: style_of(ws, fill=f, alignment=wrap) for c, f in fills.items()}
-    for n, r in enumerate(records, start=2):
+    wd = table_sheet(wb, "明细", DETAIL_COLUMNS)
+    # One pass over the records (a write-only workbook takes rows of both sheets in turn): the
+    # records may be a stream from the store, read once.
+    n, k = 1, 1
+    for r in records:
+        n += 1
         conclusion, colour = _conclusion(r)
         m = r.meta
         append(ws, [
@@ -142,28 +153,59 @@ def audit_workbook(records: list[AuditRecord]):
             r.unexplained if not r.error else None, styled(ws, conclusion, colour),
             source(ws, r.previous or ""), wrapped(ws, r.error),
         ], SUMMARY_COLUMNS, n)
-    set_filter(ws, SUMMARY_COLUMNS, max(2, len(records) + 1))
-
-    wd = table_sheet(wb, "明细", DETAIL_COLUMNS)
-    n = 1
-    for r in records:
-        agency, year = r.meta.get("agency", ""), r.meta.get("year")
+        agency, year = m.get("agency", ""), m.get("year")
         for f in r.shown:
-            n += 1
+            k += 1
             append(wd, [
                 source(wd, r.source), wrapped(wd, agency), year, f.rule, wrapped(wd, f.title),
                 styled(wd, f.severity, severity_colour(f.severity)),
                 f.scope, wrapped(wd, f.message), wrapped(wd, cells_text(f, width_of(DETAIL_COLUMNS, "涉及单元格"))),
                 show(f.expected), show(f.actual), show(f.imbalance),
                 wrapped(wd, f.snippet), wrapped(wd, f.explanation), wrapped(wd, f.ref),
-            ], DETAIL_COLUMNS, n)
-    set_filter(wd, DETAIL_COLUMNS, max(2, n))
+            ], DETAIL_COLUMNS, k)
+    set_filter(ws, SUMMARY_COLUMNS, max(2, n))
+    set_filter(wd, DETAIL_COLUMNS, max(2, k))
     return wb
 
 
-def write_audit_xlsx(records: list[AuditRecord], path: str | Path) -> Path:
-    """Write the 汇总/明细 workbook atomically; returns the path."""
-    return save_atomic(audit_workbook(records), path)
+def write_audit_xlsx(records: Iterable[AuditRecord], path: str | Path, sources: Iterable[str] | None = None) -> Path:
+    """Write the 汇总/明细 workbook atomically; returns the path. `records` and `sources` as in
+    audit_workbook (streams from the store for a big run)."""
+    return save_atomic(audit_workbook(records, sources), path)
+
+
+class ShortNames:
+    """short_names without a table of every path: what a table shows of a source is its path
+    below the folder all sources share (just the name when there is one source), so only that
+    folder is kept, found in one pass over the sources."""
+
+    def __init__(self, sources: Iterable[str]) -> None:
+        import os
+
+        self.common: str | None = None
+        self.first, self.many = "", False
+        for s in sources:
+            if not s:
+                continue
+            if not self.first:
+                self.first = s
+            elif s != self.first:
+                self.many = True
+            parent = str(Path(s).parent)
+            try:
+                self.common = parent if self.common is None else os.path.commonpath([self.common, parent])
+            except ValueError:  # relative and absolute, or different drives
+                self.common = ""
+
+    def __call__(self, path: str) -> str:
+        import os
+
+        if not path:
+            return ""
+        if self.common and self.many:
+            rel = os.path.relpath(path, self.common)
+            return file_name_text(rel if not rel.startswith("..") else path)
+        return file_name_text(Path(path).name)
 
 
 __all__ = ["audit_workbook", "write_audit_xlsx"]

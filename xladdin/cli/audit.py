@@ -1,19 +1,35 @@
-"""`xladdin audit PATH... [--previous PATH] [--json] [--xlsx OUT] [--jobs N]` — 批量审核."""
+"""`xladdin audit PATH... [--previous PATH] [--db 审核.db] [--json | --jsonl OUT] [--xlsx OUT] [--csv OUT]
+[--jobs N] [--timeout S] [--max-size MB] [--max-memory MB] [--scheduler tcp://HOST:8786 [--send-files]]`
+— 批量审核, through the streaming engine (audit.engine) into the results store."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.table import Table
 
-from ..audit.runner import AuditRecord, audit_paths, expand_paths
-from ..errors import InputError
+from ..audit.engine import (
+    DEFAULT_MAX_MEMORY,
+    DEFAULT_MAX_SIZE,
+    DEFAULT_TIMEOUT,
+    PDF_TIMEOUT,
+    Limits,
+    LocalPool,
+    Tally,
+    run_engine,
+)
+from ..audit.exports import dump_json, write_csv, write_jsonl
+from ..audit.runner import AuditRecord, expand_paths
+from ..errors import InputError, XladdinError
 from ..load import load_report
 from ..report import Meta, Report
+from ..store import Store
 from .findings_view import show_findings
 from .inputs import add_force, ensure_writable, loadable_in, refuse_overwriting
 from .progress import add_quiet, progress
@@ -26,12 +42,17 @@ EPILOG = (
 )
 
 
+TABLE_LIMIT = 200  # files: above this the terminal gets the counts, the details are in the outputs
+ERRORS_SHOWN = 20  # unreadable files listed on stderr before "另有 N 个"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "audit",
         help="批量审核：工作簿与已发布年报（文本/网页/Word/PDF）的表格、文字、结构与跨期检查",
         description="审核一个或多个年报：表内勾稽、正文与表格一致（文表）、结构与时限，"
-        "给出上年报告时另查跨期衔接与第五部分雷同。文件夹会展开为其中所有受支持的文件。",
+        "给出上年报告时另查跨期衔接与第五部分雷同。文件夹会展开为其中所有受支持的文件。"
+        "结果边审边写入审核结果库（--db），中断后重新运行同一命令只审核尚未审核或已改动的文件。",
         epilog=EPILOG,
     )
     p.add_argument("paths", nargs="+", metavar="路径", help="年报文件或文件夹（.xlsx .xlsm .json .txt .md .html .docx .pdf）")
@@ -39,17 +60,33 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--previous", metavar="上年",
         help="上年度年报文件（用于同一机关），或存放上年年报的文件夹（按机关名称和年度自动查找；可以就是本次审核的文件夹）",
     )
-    p.add_argument("--json", action="store_true", help="以 JSON 输出：每个文件一个对象 {source, meta, findings}")
+    p.add_argument("--db", metavar="审核.db",
+                   help="审核结果库（SQLite 文件）：结果边审边写入；再次运行时内容未变的文件直接沿用，中断后可续审。"
+                   "不给时用临时文件，运行结束即删除")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="以 JSON 输出到屏幕：每个文件一个对象 {source, meta, findings}（文件很多时请用 --jsonl）")
+    p.add_argument("--jsonl", metavar="输出.jsonl", help="另写 JSON Lines 文件：每行一个文件的审核结果")
+    p.add_argument("--csv", metavar="输出.csv", help="另写 CSV 文件：每个问题一行（中文表头，Excel 可直接打开）")
     p.add_argument("--xlsx", metavar="输出.xlsx", help="另写审核工作簿：“汇总”表每个年报一行，“明细”表每个问题一行")
-    p.add_argument("--jobs", type=int, metavar="进程数", help="并行进程数（默认为 CPU 核数，最多 8；1 表示不并行）")
+    p.add_argument("--jobs", type=int, metavar="进程数", help="并行进程数（默认为 CPU 核数，最多 8；1 表示只用一个审核进程）")
+    p.add_argument("--timeout", type=float, metavar="秒",
+                   help=f"每个文件的审核时限（默认 {DEFAULT_TIMEOUT:g} 秒，PDF 可能是扫描件需识别文字，默认 {PDF_TIMEOUT:g} 秒）；"
+                   "超时的文件记为错误，审核继续")  # fmt: skip
+    p.add_argument("--max-size", type=float, metavar="兆字节",
+                   help=f"单个文件大小上限（默认 {DEFAULT_MAX_SIZE // 2**20} MB）；超过的文件不读取，记为错误")  # fmt: skip
+    p.add_argument("--max-memory", type=float, metavar="兆字节",
+                   help=f"每个审核进程的内存上限（默认 {DEFAULT_MAX_MEMORY:g} MB，0 表示不限）；超过时该文件记为错误，审核继续")  # fmt: skip
+    p.add_argument("--scheduler", metavar="调度器地址",
+                   help="在 Dask 集群上审核（需 pip install xladdin[cluster]）：各工作机须能以同一路径读到文件，或加 --send-files")  # fmt: skip
+    p.add_argument("--send-files", action="store_true", help="与 --scheduler 同用：把文件内容随任务发给工作机（无需共享文件夹）")
     p.add_argument("--detail", action="store_true", help="多个文件时也逐条列出每个文件的问题")
-    add_force(p, "--xlsx 给出的")
+    add_force(p, "--xlsx、--jsonl、--csv 给出的")
     add_quiet(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     err = console(stderr=True)
+    outputs = [(o, opt) for o, opt in ((args.xlsx, "--xlsx"), (args.jsonl, "--jsonl"), (args.csv, "--csv")) if o]
     files: list[Path] = []
     empty: list[AuditRecord] = []
     for raw in args.paths:
@@ -57,44 +94,205 @@ def run(args: argparse.Namespace) -> int:
         found = expand_paths([p])
         if p.is_dir():
             found = sorted(set(found) | set(loadable_in(p)))
-        if p.is_dir() and args.xlsx:  # our own workbook from an earlier run is not a report
-            found = [f for f in found if not _same(f, args.xlsx)]
+        if p.is_dir() and outputs:  # our own workbook from an earlier run is not a report
+            found = [f for f in found if not any(_same(f, o) for o, _ in outputs)]
         if p.is_dir() and not found:
             empty.append(AuditRecord(str(p), error=f"文件夹“{p}”：其中没有可审核的文件"))
         files.extend(found)
-    if args.xlsx:
-        refuse_overwriting(args.xlsx, [*files, *([args.previous] if args.previous else [])], "--xlsx 输出", kind="audit",
-                           force=args.force)
-        ensure_writable(args.xlsx, "--xlsx 输出")  # before the audit, not after it
+    limits = _limits(args)
+    if args.send_files and not args.scheduler:
+        raise XladdinError("--send-files 只能与 --scheduler 同用")
+    inputs = [*files, *([args.previous] if args.previous else [])]
+    for out, opt in outputs:
+        refuse_overwriting(out, inputs, f"{opt} 输出", kind="audit" if opt == "--xlsx" else None, force=args.force)
+        ensure_writable(out, f"{opt} 输出")  # before the audit, not after it
+    if args.db:
+        refuse_overwriting_input(args.db, inputs)
+        ensure_writable(args.db, "--db 审核结果库")
     previous = None
     if args.previous:
         prev_path = Path(args.previous)
         if prev_path.is_dir():
+            if args.send_files:
+                raise XladdinError("--send-files 时 --previous 须为一个文件（工作机看不到本机的文件夹）")
             previous = str(prev_path)
         elif not prev_path.exists():
             raise InputError("上年报告不存在", path=str(prev_path))
         else:
             previous = load_report(prev_path)
-    with progress(len(files), "审核", quiet=args.quiet, unit="份") as on_progress:
-        records = audit_paths(files, previous=previous, jobs=args.jobs, on_progress=on_progress) + empty
-    for r in records:  # last year's report not used, and why: said on stderr for every command
-        for note in r.previous_notes:
-            print(f"注意：{Path(r.source).name}：{note}", file=sys.stderr)
+    with _store(args.db) as store:
+        run_id = store.begin_run(_run_args(args))
+        for record in empty:
+            store.put(run_id, record)
+        pool = _pool(args, limits)
+        notes = _Notes()
+        stop = _sigterm_as_interrupt()
+        try:
+            with progress(len(files), "审核", quiet=args.quiet, unit="份") as on_progress:
+                tally = run_engine(store, run_id, files, len(files), previous=previous, pool=pool, limits=limits,
+                                   on_progress=on_progress, on_record=notes)  # fmt: skip
+        except KeyboardInterrupt:
+            done = store.covered(run_id)
+            if args.db:
+                print(f"已中断：已保存 {done} 个文件的结果到 {args.db}；重新运行同一命令即可从中断处继续。", file=sys.stderr)
+            raise
+        finally:
+            stop()
+            _close(pool)
+        return _report(store, run_id, args, err, tally, len(files) + len(empty))
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    for value, opt in ((args.timeout, "--timeout"), (args.max_size, "--max-size"), (args.max_memory, "--max-memory")):
+        if value is None:
+            continue
+        if value < 0 or (value == 0 and opt != "--max-memory"):
+            raise XladdinError(f"{opt} 须为正数")
+    return Limits(
+        timeout=args.timeout,
+        max_size=int(args.max_size * 2**20) if args.max_size else DEFAULT_MAX_SIZE,
+        max_memory=DEFAULT_MAX_MEMORY if args.max_memory is None else (args.max_memory or None),
+    )
+
+
+def _run_args(args: argparse.Namespace) -> dict[str, object]:
+    keep = ("paths", "previous", "jobs", "timeout", "max_size", "max_memory", "scheduler", "send_files")
+    return {k: getattr(args, k) for k in keep if getattr(args, k) not in (None, False)}
+
+
+def _pool(args: argparse.Namespace, limits: Limits):  # type: ignore[no-untyped-def]
+    if args.scheduler:
+        from ..audit.cluster import DaskPool
+
+        return DaskPool(args.scheduler, limits, send_files=args.send_files)
+    from ..audit.pool import default_jobs
+
+    return LocalPool(default_jobs() if args.jobs is None else max(1, args.jobs), limits)
+
+
+def _close(pool: object) -> None:
+    close = getattr(pool, "close", None)
+    if close is not None:
+        close()
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator[Store]:
+    """The user's store (--db, reused: that is resume), or a temporary one deleted at the end."""
+    if db:
+        with Store.open(db) as store:
+            yield store
+        return
+    with tempfile.TemporaryDirectory(prefix="xladdin-audit-") as folder:
+        store = Store.open(Path(folder) / "审核.db")
+        try:
+            yield store
+        finally:
+            store.conn.close()
+
+
+def refuse_overwriting_input(db: str, inputs: list) -> None:  # type: ignore[type-arg]
+    from ..io.outputs import refuse_inputs
+
+    refuse_inputs(db, inputs, "--db 审核结果库")
+
+
+class _Notes:
+    """Last year's report not used, and why: said on stderr as the files are audited."""
+
+    def __call__(self, record: AuditRecord) -> None:
+        for note in record.previous_notes:
+            print(f"注意：{Path(record.source).name}：{note}", file=sys.stderr)
+
+
+def _sigterm_as_interrupt():  # type: ignore[no-untyped-def]
+    """SIGTERM (a `kill`) during the run ends it like Ctrl-C: the store is left consistent and
+    the run marked 中断. Returns the function that puts the old handler back."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        return lambda: None
+
+    def interrupt(signum, frame):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, interrupt)
+    return lambda: signal.signal(signal.SIGTERM, old)
+
+
+def _report(store: Store, run_id: int, args: argparse.Namespace, err, tally: Tally, total: int) -> int:  # type: ignore[no-untyped-def]
+    """Outputs from the store, the summary, the exit code."""
     if args.xlsx:
         from ..audit.xlsx import write_audit_xlsx
 
-        path = write_audit_xlsx(records, args.xlsx)
+        path = write_audit_xlsx(store.records(run_id), args.xlsx, _sources(store, run_id))
         err.print(f"审核工作簿已写入：{path}")
+    if args.jsonl:
+        err.print(f"JSON Lines 已写入：{write_jsonl(store.records(run_id), args.jsonl)}")
+    if args.csv:
+        err.print(f"CSV 已写入：{write_csv(store.records(run_id), args.csv)}")
     if args.json:
-        print(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+        if total > 1000:
+            print("提示：文件很多时建议用 --jsonl 输出（每行一个文件，可边读边处理）", file=sys.stderr)
+        dump_json(store.records(run_id), sys.stdout)
+    elif total <= TABLE_LIMIT:
+        show_summary(list(store.records(run_id)), detail=args.detail)
     else:
-        show_summary(records, detail=args.detail)
-    unreadable = [r for r in records if r.error]
-    for r in unreadable:  # on stderr too, so that a script sees why the exit code is 2
-        print(f"错误：{r.error}", file=sys.stderr)
-    if unreadable:
+        _show_counts(store, run_id, args)
+    if tally.reused:
+        err.print(f"其中 {tally.reused} 个文件内容未变，沿用审核结果库中的结果。")
+    unreadable = store.conn.execute(
+        "SELECT f.error FROM files f JOIN run_files rf ON rf.file = f.id AND rf.run = ? WHERE f.error != ''"
+        " ORDER BY f.path LIMIT ?", (run_id, ERRORS_SHOWN + 1),
+    ).fetchall()  # fmt: skip
+    totals = store.totals(run_id)
+    for (error,) in unreadable[:ERRORS_SHOWN]:  # on stderr too, so that a script sees why the exit code is 2
+        print(f"错误：{error}", file=sys.stderr)
+    if totals["无法读取"] > ERRORS_SHOWN:
+        print(f"……另有 {totals['无法读取'] - ERRORS_SHOWN} 个文件无法读取，详见输出文件或审核结果库", file=sys.stderr)
+    if totals["无法读取"]:
         return 2
-    return 1 if any(r.hard for r in records) else 0
+    return 1 if totals["有强制"] else 0
+
+
+def _sources(store: Store, run_id: int) -> Iterator[str]:
+    cur = store.conn.execute(
+        "SELECT f.path, f.previous FROM files f JOIN run_files rf ON rf.file = f.id AND rf.run = ?", (run_id,)
+    )
+    while rows := cur.fetchmany(1000):
+        for path, previous in rows:
+            yield path
+            if previous:
+                yield previous
+
+
+def _show_counts(store: Store, run_id: int, args: argparse.Namespace) -> None:
+    """A big run on the terminal: counts only; where the details are."""
+    out = console()
+    t = store.totals(run_id)
+    rules = store.conn.execute(
+        "SELECT rule, COUNT(*) FROM run_findings WHERE run = ? GROUP BY rule", (run_id,)
+    ).fetchall()
+    if rules:
+        from ..spec import SPEC
+
+        rank = {r.id: i for i, r in enumerate(SPEC.rules)}
+        ordered = sorted(rules, key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+        out.print("按规则统计：" + "，".join(f"{k} {v} 处" for k, v in ordered))
+    out.print(
+        Text(
+            f"共 {t['文件']} 个文件：{t['有强制']} 个有强制错误，"
+            + (f"{t['有待核']} 个有待核（无强制错误）、须人工核定，" if t["有待核"] else "")
+            + f"{t['只有提示']} 个只有提示，{t['通过']} 个通过，{t['无法读取']} 个无法读取。",
+            style="bold",
+        )
+    )
+    where = [o for o in (args.xlsx, args.jsonl, args.csv, args.db) if o]
+    out.print(
+        f"文件较多，逐个文件的结果未在此列出，见：{'、'.join(where)}" if where
+        else "文件较多，逐个文件的结果未在此列出；请加 --xlsx、--csv、--jsonl 或 --db 保存明细"
+    )
 
 
 def _same(a: Path, b: str) -> bool:
