@@ -41,7 +41,7 @@ DEFAULT_MAX_MEMORY = 3072.0  # MB of resident memory a worker may take (OCR of a
 SHEET_LIMIT = 16 * 2**20  # bytes of one worksheet's XML; the template's largest is ~64 KB
 TEMPLATE_SHEET = 64 * 1024
 COMMIT_EVERY = 200
-COMMIT_SECONDS = 2.0
+COMMIT_SECONDS = 0.5  # WAL with synchronous=NORMAL: a commit does not wait for the disk
 DEPTH = 2  # tasks queued per worker: the next file is there when one ends
 WATCH_SECONDS = 0.5  # how often workers' memory is looked at
 

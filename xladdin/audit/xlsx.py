@@ -80,7 +80,10 @@ def _conclusion(r: AuditRecord) -> tuple[str, str]:
     return "通过", GREEN
 
 
-def audit_workbook(records: Iterable[AuditRecord], sources: Iterable[str] | None = None):
+LINKS_LIMIT = 2_000  # reports: above this no links nor path notes (openpyxl keeps them all in memory)
+
+
+def audit_workbook(records: Iterable[AuditRecord], sources: Iterable[str] | None = None, links: bool = True):
     """Build the workbook in openpyxl's write-only mode (streams rows: ~3× faster for big batches,
     and memory stays flat). `records`: a list, or a stream read once (then `sources`: every
     source and last year's file of the records, a separate stream, for the short names)."""
@@ -121,7 +124,8 @@ def audit_workbook(records: Iterable[AuditRecord], sources: Iterable[str] | None
 
     def source(ws, path: str):  # type: ignore[no-untyped-def]
         cell = wrapped(ws, names(path))
-        link_file(cell, path)
+        if links:
+            link_file(cell, path)
         return cell
 
     def top(ws, value: object):  # type: ignore[no-untyped-def]
@@ -133,6 +137,7 @@ def audit_workbook(records: Iterable[AuditRecord], sources: Iterable[str] | None
         ws.row_dimensions[n].height = fit_height([getattr(v, "value", v) for v in row], columns)
         cells = [v if v is None or hasattr(v, "value") else top(ws, v) for v in row]
         ws.append(safe_row(ws, cells))
+        ws.row_dimensions.pop(n, None)  # written with the row: holding it would grow with the run
 
     ws = table_sheet(wb, "汇总", SUMMARY_COLUMNS)
     wrap_style = style_of(ws, alignment=wrap)
@@ -168,10 +173,12 @@ def audit_workbook(records: Iterable[AuditRecord], sources: Iterable[str] | None
     return wb
 
 
-def write_audit_xlsx(records: Iterable[AuditRecord], path: str | Path, sources: Iterable[str] | None = None) -> Path:
-    """Write the 汇总/明细 workbook atomically; returns the path. `records` and `sources` as in
-    audit_workbook (streams from the store for a big run)."""
-    return save_atomic(audit_workbook(records, sources), path)
+def write_audit_xlsx(
+    records: Iterable[AuditRecord], path: str | Path, sources: Iterable[str] | None = None, links: bool = True
+) -> Path:
+    """Write the 汇总/明细 workbook atomically; returns the path. `records`, `sources` and
+    `links` as in audit_workbook (streams from the store for a big run)."""
+    return save_atomic(audit_workbook(records, sources, links), path)
 
 
 class ShortNames:

@@ -25,13 +25,13 @@ from ..audit.engine import (
     run_engine,
 )
 from ..audit.exports import dump_json, write_csv, write_jsonl
-from ..audit.runner import AuditRecord, expand_paths
+from ..audit.runner import AuditRecord
 from ..errors import InputError, XladdinError
 from ..load import load_report
 from ..report import Meta, Report
 from ..store import Store
 from .findings_view import show_findings
-from .inputs import add_force, ensure_writable, loadable_in, refuse_overwriting
+from .inputs import add_force, ensure_writable, refuse_overwriting
 from .progress import add_quiet, progress
 from .terminal import Text, console
 
@@ -87,15 +87,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     err = console(stderr=True)
     outputs = [(o, opt) for o, opt in ((args.xlsx, "--xlsx"), (args.jsonl, "--jsonl"), (args.csv, "--csv")) if o]
-    files: list[Path] = []
+    files: list[str] = []  # strings, not Paths: a run of 100,000 files keeps its list small
     empty: list[AuditRecord] = []
     for raw in args.paths:
         p = Path(raw)
-        found = expand_paths([p])
-        if p.is_dir():
-            found = sorted(set(found) | set(loadable_in(p)))
+        found = list_reports(p) if p.is_dir() else [raw]
         if p.is_dir() and outputs:  # our own workbook from an earlier run is not a report
-            found = [f for f in found if not any(_same(f, o) for o, _ in outputs)]
+            found = [f for f in found if not any(_same(Path(f), o) for o, _ in outputs)]
         if p.is_dir() and not found:
             empty.append(AuditRecord(str(p), error=f"文件夹“{p}”：其中没有可审核的文件"))
         files.extend(found)
@@ -140,6 +138,25 @@ def run(args: argparse.Namespace) -> int:
             stop()
             _close(pool)
         return _report(store, run_id, args, err, tally, len(files) + len(empty))
+
+
+def list_reports(folder: Path) -> list[str]:
+    """load.report_files as strings, walked without a Path per file (the same filter: a
+    supported suffix, not hidden, not a temporary or lock file), sorted."""
+    import os
+
+    from ..fileio import is_temp_name
+    from ..load import LISTED_SUFFIXES
+
+    out = []
+    for top, _, names in os.walk(folder):
+        for name in names:
+            if os.path.splitext(name)[1].lower() in LISTED_SUFFIXES and not is_temp_name(name) and not name.startswith("."):
+                path = os.path.join(top, name)
+                if os.path.isfile(path):
+                    out.append(path)
+    out.sort()
+    return out
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -224,9 +241,10 @@ def _sigterm_as_interrupt():  # type: ignore[no-untyped-def]
 def _report(store: Store, run_id: int, args: argparse.Namespace, err, tally: Tally, total: int) -> int:  # type: ignore[no-untyped-def]
     """Outputs from the store, the summary, the exit code."""
     if args.xlsx:
-        from ..audit.xlsx import write_audit_xlsx
+        from ..audit.xlsx import LINKS_LIMIT, write_audit_xlsx
 
-        path = write_audit_xlsx(store.records(run_id), args.xlsx, _sources(store, run_id))
+        links = total <= LINKS_LIMIT
+        path = write_audit_xlsx(store.records(run_id), args.xlsx, _sources(store, run_id), links=links)
         err.print(f"审核工作簿已写入：{path}")
     if args.jsonl:
         err.print(f"JSON Lines 已写入：{write_jsonl(store.records(run_id), args.jsonl)}")
