@@ -93,9 +93,9 @@ def test_jobs_1_and_2_agree_and_a_changed_file_is_audited_again(batch: Path, ref
 def test_limits_and_a_dying_worker_cost_one_file_each(tmp_path: Path) -> None:
     folder = tmp_path / "limits"
     make_folder(folder, 6)
-    (folder / "大文件.txt").write_bytes(b"x" * (3 << 20))  # over --max-size 2
+    (folder / "大文件.txt").write_bytes(b"x" * (10 << 20))  # over --max-size 9
     slow = TEXT.read_text(encoding="utf-8")
-    (folder / "很慢.txt").write_text(slow * 200, encoding="utf-8")  # ~1.6 MB: many seconds of reading
+    (folder / "很慢.txt").write_text(slow * 1000, encoding="utf-8")  # 8 MB: ~9 s of reading
     with zipfile.ZipFile(WORKBOOK) as src, zipfile.ZipFile(folder / "巨表.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
             data = src.read(info)
@@ -104,12 +104,12 @@ def test_limits_and_a_dying_worker_cost_one_file_each(tmp_path: Path) -> None:
             out.writestr(info.filename, data)
     (folder / "崩溃.json").write_text((folder / "r00000.json").read_text(encoding="utf-8"), encoding="utf-8")
     t0 = time.monotonic()
-    done = cli("audit", str(folder), "--db", str(tmp_path / "l.db"), "--timeout", "3", "--max-size", "2", "--jobs", "2",
+    done = cli("audit", str(folder), "--db", str(tmp_path / "l.db"), "--timeout", "3", "--max-size", "9", "--jobs", "2",
                "--json", env={"XLADDIN_TEST_CRASH_ON": "崩溃"})  # fmt: skip
     took = time.monotonic() - t0
     assert done.returncode == 2
     errors = {Path(d["source"]).name: d.get("error", "") for d in json.loads(done.stdout)}
-    assert "文件大小 3.0 MB，超过上限 2 MB" in errors["大文件.txt"]
+    assert "文件大小 10.0 MB，超过上限 9 MB" in errors["大文件.txt"]
     assert "审核超过 3 秒，已跳过" in errors["很慢.txt"] and "很慢.txt" in errors["很慢.txt"]
     assert "远大于模板" in errors["巨表.xlsx"] and "xl/worksheets/sheet1.xml" in errors["巨表.xlsx"]
     assert errors["崩溃.json"] == f"文件“{folder / '崩溃.json'}”：读取时处理进程异常退出"

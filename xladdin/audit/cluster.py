@@ -89,9 +89,11 @@ class DaskPool:
             raise XladdinError("在集群上审核需要 Dask：请先安装 pip install \"xladdin[cluster]\"") from None
         self.limits, self.send_files = limits, send_files
         try:
+            if not isinstance(address, Client):
+                _reachable(address)  # a refused connection is said at once, not after Dask's timeout
             self.client = address if isinstance(address, Client) else Client(address, timeout=30)
         except (OSError, TimeoutError) as exc:
-            raise XladdinError(f"无法连接 Dask 调度器“{address}”（{describe(exc)}）：请确认已运行 dask scheduler 且地址、端口正确") from None
+            raise XladdinError(f"无法连接 Dask 调度器“{address}”（{_why(exc)}）：请确认已运行 dask scheduler 且地址、端口正确") from None
         self.own = not isinstance(address, Client)
 
     def close(self) -> None:
@@ -139,6 +141,28 @@ class DaskPool:
                 f = self._submit(nxt)
                 flying[f] = nxt
                 done.add(f)
+
+
+def _why(exc: BaseException) -> str:
+    import socket
+
+    if isinstance(exc, ConnectionRefusedError):
+        return "连接被拒绝，该端口没有调度器"
+    if isinstance(exc, socket.gaierror):
+        return "找不到该主机"
+    if isinstance(exc, TimeoutError):
+        return "连接超时"
+    return describe(exc)
+
+
+def _reachable(address: str) -> None:
+    """OSError when nothing listens at a tcp://HOST:PORT address."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme == "tcp" and parts.hostname and parts.port:
+        socket.create_connection((parts.hostname, parts.port), timeout=10).close()
 
 
 def _read(path: str) -> bytes | None:
