@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from batch_support import cli, contents, make_folder
 
+
 @pytest.fixture(scope="module")
 def cluster():  # type: ignore[no-untyped-def]
     from distributed import LocalCluster
