@@ -68,6 +68,26 @@ def test_resume_after_a_kill_at_a_random_point(batch: Path, reference: Path, tmp
     assert contents(db) == contents(reference)
 
 
+def test_sigterm_marks_the_run_interrupted_and_the_rerun_completes(batch: Path, reference: Path, tmp_path: Path) -> None:
+    db = tmp_path / "审核.db"
+    proc = start_cli("audit", str(batch), "--db", str(db), "--jobs", "2", "-q")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:  # some results are committed
+        try:
+            with sqlite3.connect(db) as conn:
+                if conn.execute("SELECT COUNT(*) FROM files").fetchone()[0]:
+                    break
+        except sqlite3.Error:
+            pass
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 130
+    assert statuses(db) == ["中断"]
+    again = cli("audit", str(batch), "--db", str(db), "--jobs", "2", "-q")
+    assert again.returncode == 1 and "沿用" in again.stderr
+    assert contents(db) == contents(reference) and statuses(db) == ["中断", "完成"]
+
+
 def test_jobs_1_and_2_agree_and_a_changed_file_is_audited_again(batch: Path, reference: Path, tmp_path: Path) -> None:
     db = tmp_path / "一进程.db"
     done = cli("audit", str(batch), "--db", str(db), "--jobs", "1", "-q", "--jsonl", str(tmp_path / "a.jsonl"),

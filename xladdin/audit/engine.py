@@ -284,9 +284,12 @@ def run_engine(
         store.finish_run(run, "完成")
         store.commit()
     except BaseException:
-        writer.commit()
+        # Ctrl-C (or SIGTERM made one) may come between the statements of one file's put: the
+        # batch in progress is dropped, never committed half-written; the run is marked 中断.
+        if store.conn.in_transaction:
+            store.conn.execute("ROLLBACK")
+        store.conn.execute("BEGIN")
         store.finish_run(run, "中断")
-        store.commit()
         raise
     tally.seconds = time.monotonic() - tally.started
     return tally
