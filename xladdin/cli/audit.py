@@ -69,14 +69,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--xlsx", metavar="输出.xlsx", help="另写审核工作簿：“汇总”表每个年报一行，“明细”表每个问题一行")
     p.add_argument("--jobs", type=int, metavar="进程数", help="并行进程数（默认为 CPU 核数，最多 8；1 表示只用一个审核进程）")
     p.add_argument("--timeout", type=float, metavar="秒",
-                   help=f"每个文件的审核时限（默认 {DEFAULT_TIMEOUT:g} 秒，PDF 可能是扫描件需识别文字，默认 {PDF_TIMEOUT:g} 秒）；"
+                   help=f"每个文件的审核时限（默认 {DEFAULT_TIMEOUT:g} 秒；PDF 默认 {PDF_TIMEOUT:g} 秒，因其可能是需识别文字的扫描件）；"
                    "超时的文件记为错误，审核继续")  # fmt: skip
     p.add_argument("--max-size", type=float, metavar="兆字节",
                    help=f"单个文件大小上限（默认 {DEFAULT_MAX_SIZE // 2**20} MB）；超过的文件不读取，记为错误")  # fmt: skip
     p.add_argument("--max-memory", type=float, metavar="兆字节",
                    help=f"每个审核进程的内存上限（默认 {DEFAULT_MAX_MEMORY:g} MB，0 表示不限）；超过时该文件记为错误，审核继续")  # fmt: skip
     p.add_argument("--scheduler", metavar="调度器地址",
-                   help="在 Dask 集群上审核（需 pip install xladdin[cluster]）：各工作机须能以同一路径读到文件，或加 --send-files")  # fmt: skip
+                   help="在 Dask 集群上审核，地址如 tcp://192.168.1.10:8786（需 pip install xladdin[cluster]）："
+                   "各工作机须能以同一路径读到文件，或加 --send-files")  # fmt: skip
     p.add_argument("--send-files", action="store_true", help="与 --scheduler 同用：把文件内容随任务发给工作机（无需共享文件夹）")
     p.add_argument("--detail", action="store_true", help="多个文件时也逐条列出每个文件的问题")
     add_force(p, "--xlsx、--jsonl、--csv 给出的")
