@@ -189,3 +189,23 @@ def test_the_wheel_ships_the_add_in(tmp_path: Path) -> None:
     static = {f"xladdin/wps/addin/{n}" for n in addin_files(18230) if n not in ("ribbon.xml", "js/config.js")}
     assert static <= names, static - names
     assert {"xladdin/serve/app.py", "xladdin/wps/sevenzip.py", "xladdin/excel/macros/customUI.xml"} <= names
+
+
+def test_build_never_replaces_a_file_it_did_not_write(tmp_path: Path) -> None:
+    """The one output rule for `wps build`: a user's xladdin.7z or 安装说明.txt in the output
+    folder is refused (nothing written) unless --force; a folder of an earlier build is rebuilt."""
+    out = tmp_path / "dist"
+    out.mkdir()
+    mine = out / "安装说明.txt"
+    mine.write_text("我自己的说明", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "xladdin", "wps", "build", "-o", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "--force" in run.stderr and "Traceback" not in run.stderr
+    assert mine.read_text(encoding="utf-8") == "我自己的说明" and sorted(p.name for p in out.iterdir()) == [mine.name]
+    run = subprocess.run([sys.executable, "-m", "xladdin", "wps", "build", "-o", str(out), "--force"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "xladdin wps install" in mine.read_text(encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "xladdin", "wps", "build", "-o", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr  # our own earlier build: replaced without --force

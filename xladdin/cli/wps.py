@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .inputs import add_force
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     from ..serve.state import DEFAULT_PORT
@@ -19,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     b = cmds.add_parser("build", help="生成离线加载项文件夹、7z 包和两种加载项列表（publish.xml、jsplugins.xml）")
     b.add_argument("-o", "--output", default="dist/wps", metavar="文件夹", help="输出文件夹（默认 dist/wps）")
     b.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="端口", help=f"本机服务的端口（默认 {DEFAULT_PORT}）")
+    add_force(b, "同名的 xladdin.7z 或安装说明.txt 不是 xladdin 生成的时，")
     b.set_defaults(func=_build)
 
     i = cmds.add_parser("install", help="为当前用户安装（不需要管理员权限），并放一个服务启动器")
@@ -39,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _build(args: argparse.Namespace) -> int:
     from ..wps.build import build
 
-    built = build(args.output, port=args.port)
+    built = build(args.output, port=args.port, force=args.force)
     print(f"已生成加载项文件夹：{built.addin}")
     print(f"已生成 7z 包：{built.archive}")
     print(f"publish 方式的列表：{built.publish_xml}")

@@ -39,6 +39,20 @@ class Built:
     jsplugins_xml: Path
 
 
+def _refuse_foreign(out: Path, force: bool) -> None:
+    """The one output rule: the .7z and the install notes are replaced only where an earlier
+    build of ours stands (a folder with our marker), or with --force; publish.xml and
+    jsplugins.xml are merged, never replaced."""
+    if force or any(out.glob(f"*/{MARKER}")):
+        return
+    taken = [p for p in (out / f"{ADDIN_NAME}.7z", out / README) if p.exists() or p.is_symlink()]
+    if taken:
+        raise OutputError(
+            f"文件夹中已有不是 xladdin 生成的“{taken[0].name}”，为免覆盖，未做改动（确需替换请加 --force，或换一个输出文件夹）",
+            path=str(out),
+        )
+
+
 def write_addin(parent: Path, port: int = DEFAULT_PORT, launcher: str = "") -> Path:
     """<parent>/xladdin_<version>/ with every file of the add-in; an older copy of ours is replaced."""
     import json
@@ -90,8 +104,9 @@ def readme(port: int) -> str:
     )
 
 
-def build(out_dir: str | Path, port: int = DEFAULT_PORT, launcher: str = "") -> Built:
+def build(out_dir: str | Path, port: int = DEFAULT_PORT, launcher: str = "", force: bool = False) -> Built:
     out = Path(out_dir)
+    _refuse_foreign(out, force)
     addin = write_addin(out, port, launcher)
     archive = write_archive(addin)
     publish_xml = publish.merge(out / "publish.xml", *publish.publish_entry(__version__))
