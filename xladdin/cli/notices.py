@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_roster(p)
     p.add_argument("-o", "--output", required=True, metavar="整改通知/", help="输出文件夹（不存在时新建）")
     p.add_argument("--include-soft", action="store_true", help="复核确认的提示问题也写入通知")
-    p.add_argument("--deadline", metavar="YYYY-MM-DD", help="整改时限（默认留空，由人工填写）")
+    p.add_argument("--deadline", metavar="日期", help="整改时限，如 2025-04-30（默认留空，由人工填写）")
     p.add_argument("--office", default="政务公开工作主管部门", metavar="名称", help="通知落款（默认：政务公开工作主管部门）")
     add_force(p)
     p.set_defaults(func=run)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from pathlib import Path
 
 from ..errors import InputError
 from .inputs import add_force
@@ -57,7 +58,7 @@ def export(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
         c = collected(store, args)
-        write_review(c, args.output)
+        write_review(c, args.output, str(Path(args.db).resolve()))
     finally:
         store.close()
     print(f"已写入：{args.output}（{len(c.items)} 个问题；在“复核”列选择结论后用 xladdin review import 导入）")

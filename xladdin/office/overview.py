@@ -123,6 +123,8 @@ def build(collected: Collected):  # noqa: ANN201 - an openpyxl Workbook
     stacked.add_data(Reference(parent_ws, min_col=3, max_col=5, min_row=1, max_row=parent_last), titles_from_data=True)
     stacked.set_categories(Reference(parent_ws, min_col=1, min_row=2, max_row=parent_last))
     stacked.width, stacked.height = 16, 9
+    for series, colour in zip(stacked.series, ("C00000", "5B9BD5", "FFC000"), strict=False):
+        series.graphicalProperties.solidFill = colour  # 强制 red, 待核 blue, 提示 amber
 
     pie = PieChart()
     pie.title = "复核状态"

@@ -22,13 +22,14 @@ COLUMNS = (
 )
 HEADER = tuple(name for name, _ in COLUMNS)
 HIDDEN = ("指纹", "值摘要")
+DB_LABEL = "审核结果库"  # the 说明 sheet's row naming the store (the ribbon's 导入复核结果 reads it)
 
 
 def _col(name: str) -> int:
     return HEADER.index(name) + 1
 
 
-def build(collected: Collected):  # noqa: ANN201 - an openpyxl Workbook
+def build(collected: Collected, db: str = ""):  # noqa: ANN201 - an openpyxl Workbook
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
@@ -70,7 +71,8 @@ def build(collected: Collected):  # noqa: ANN201 - an openpyxl Workbook
     ws.print_area = f"A1:{get_column_letter(_col('文件'))}{ws.max_row}"
     info = wb.create_sheet(INFO)
     for row in (
-        ("审核结果库", str(collected.run and f"第 {collected.run} 次审核")),
+        (DB_LABEL, db),
+        ("审核", f"第 {collected.run} 次审核"),
         ("规则版本", RULES_VERSION),
         ("xladdin 版本", __version__),
         ("填写方法", "在“复核”列选择 确认、驳回、已说明 或 已核定，在“复核说明”列写明理由（已核定须写明核定的读数）；"
@@ -83,10 +85,18 @@ def build(collected: Collected):  # noqa: ANN201 - an openpyxl Workbook
     return wb
 
 
-def write_review(collected: Collected, path: str | Path) -> Path:
+def write_review(collected: Collected, path: str | Path, db: str = "") -> Path:
     from ..io.save import save_atomic
 
-    return save_atomic(build(collected), path)
+    return save_atomic(build(collected, db), path)
+
+
+def db_of(rows: list[list]) -> str:
+    """The store a review workbook came from (its 说明 sheet), or ""."""
+    for row in rows:
+        if row and row[0] == DB_LABEL and len(row) > 1 and row[1]:
+            return str(row[1])
+    return ""
 
 
 @dataclass
@@ -108,10 +118,7 @@ class Imported:
 
 
 def import_decisions(store: Store, collected: Collected, path: str | Path, reviewer: str = "") -> Imported:
-    """Read the 复核 column back: every value validated first (an error names the sheet and the
-    cell, and nothing is recorded), then the new decisions recorded in one transaction."""
-    from openpyxl.utils import get_column_letter
-
+    """Read the 复核 column of the workbook at `path` back (see `import_rows`)."""
     from ..io.workbook import open_workbook
 
     p = Path(path)
@@ -119,9 +126,18 @@ def import_decisions(store: Store, collected: Collected, path: str | Path, revie
     try:
         if SHEET not in wb.sheetnames:
             raise InputError(f"没有“{SHEET}”工作表：请用 xladdin review export 导出的复核工作簿", path=str(p))
-        rows = list(wb[SHEET].iter_rows(values_only=True))
+        rows = [list(r) for r in wb[SHEET].iter_rows(values_only=True)]
     finally:
         wb.close()
+    return import_rows(store, collected, rows, str(p), reviewer)
+
+
+def import_rows(store: Store, collected: Collected, rows: list[list], source: str, reviewer: str = "") -> Imported:
+    """The decisions of the 复核 sheet's rows: every value validated first (an error names the
+    sheet and the cell, and nothing is recorded), then the new decisions recorded at once."""
+    from openpyxl.utils import get_column_letter
+
+    p = Path(source)
     if not rows:
         raise InputError("工作表是空的", path=str(p), sheet=SHEET)
     header = [str(v).strip() if v is not None else "" for v in rows[0]]
@@ -135,7 +151,7 @@ def import_decisions(store: Store, collected: Collected, path: str | Path, revie
     plan = []
     out = Imported()
     for r, row in enumerate(rows[1:], start=2):
-        def get(name: str, row: tuple = row) -> str:
+        def get(name: str, row: list = row) -> str:
             i = where[name]
             return str(row[i]).strip() if i < len(row) and row[i] is not None else ""
 
@@ -165,4 +181,4 @@ def import_decisions(store: Store, collected: Collected, path: str | Path, revie
     return out
 
 
-__all__ = ["COLUMNS", "HEADER", "Imported", "SHEET", "build", "import_decisions", "write_review"]
+__all__ = ["COLUMNS", "HEADER", "INFO", "Imported", "SHEET", "build", "db_of", "import_decisions", "import_rows", "write_review"]
