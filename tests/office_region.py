@@ -34,7 +34,7 @@ class Agency:
     parent: str = ""
     summary: bool = False
     published: str = f"{YEAR + 1}-01-20"
-    changes: dict[str, Any] = field(default_factory=dict)  # cell key -> planted value
+    changes: dict[str, Any] = field(default_factory=dict)  # cell key -> planted value (or f(sum))
     skip: bool = False  # on the roster, no report (缺报)
     path: Path | None = None
 
@@ -146,7 +146,8 @@ def build(folder: Path, agencies: list[Agency], extra: tuple[str, ...] = ("威�
                 total[key] = (int(exact) if all(isinstance(n, int) for n in nums) else float(exact)) if len(nums) == len(parts) else base
         else:
             total = dict(writer.base)
-        total.update(a.changes)
+        for key, change in a.changes.items():  # a value, or a function of the sum (a planted difference)
+            total[key] = change(total.get(key)) if callable(change) else change
         values[a.name] = total
         return total
 

@@ -83,7 +83,7 @@ def cells_seen(finding: Finding) -> list[tuple[str, str]]:
     """What a finding saw, as people read it: (cell, value) pairs, then the compared numbers."""
     from ..check.findings import cell_label, show
 
-    out = [(cell_label(c), show(c.value)) for c in finding.cells]
+    out = [(cell_label(c), show(c.value) or "空白") for c in finding.cells]
     if finding.snippet:
         out.append(("原文", finding.snippet))
     if finding.expected is not None or finding.actual is not None:
