@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 # (long form, short form): the short one is the key. Only what every office reads as the same.
 _FOLDS = (("人民政府", "政府"), ("管理委员会", "管委会"), ("办公室", "办"))
 _PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,7}?(省|自治区|特别行政区)")
+_ANY_REGION = re.compile(r"^[\u4e00-\u9fff]{2,4}?(市|州|盟|地区|县|区|旗)")
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 
@@ -65,6 +66,10 @@ def split_regions(key: str, regions: set[str]) -> tuple[tuple[str, ...], str]:
         for region in regions:
             if len(region) > len(found) and rest.startswith(region) and len(region) < len(rest):
                 found = region
+        if not found:  # a region the roster does not name, but only right before one it does (宿迁市沭阳县…)
+            m = _ANY_REGION.match(rest)
+            if m and any(rest[len(m.group(0)):].startswith(r) for r in regions):
+                found = m.group(0)
         if not found:
             return tuple(chain), rest
         chain.append(found)
