@@ -47,3 +47,21 @@ def test_the_review_group_runs_the_loop(tmp_path: Path) -> None:
     # a second batch: the same store, compared with the first run
     text = run("xladdin_batch", caller)
     assert "第 2 次审核，与第 1 次审核相比：新增 0 处，已改正 0 处" in text
+
+
+def test_the_summary_after_an_audit_with_a_roster(tmp_path: Path) -> None:
+    """What `xladdin audit DIR --db X --roster 名单.xlsx` prints after its run (office.hooks)."""
+    from xladdin.office.batch import audit_into
+    from xladdin.office.hooks import after_audit
+    from xladdin.store import Store
+
+    agencies = plan(counties=1, depts_per_county=1, city_depts=1)
+    agencies[-1].skip = True
+    region = build(tmp_path / "年报", agencies)
+    with Store.open(tmp_path / "r.db") as store:
+        run = audit_into(store, [region.folder], jobs=1)
+        text = after_audit(store, run, region.roster)
+    assert text.splitlines()[0].startswith("第 1 次审核，首次审核：新增")
+    assert "名单 4 个机关：缺报 1，迟报 0，名单外 1，名称待确认 0" in text
+    with Store.open(tmp_path / "r.db") as store:  # the roster stays in the store
+        assert "缺报 1" in after_audit(store, run)
