@@ -211,7 +211,7 @@ def test_notices_render_every_character(loop: dict, capsys: pytest.CaptureFixtur
     assert ws.max_row - 1 == sum(len(v) for v in chosen.values())
     assert "整改情况（机关填写）" in [c.value for c in ws[1]]
 
-    picked = [CHANGED, LATE]
+    picked = [CHANGED, LATE, MISSING[0]]
     pdfs = convert([out / f"{a}-整改通知.docx" for a in picked], base / "pdf")
     for agency, pdf in zip(picked, pdfs, strict=True):
         text = re.sub(r"\s+", "", _pdf_text(pdf))
@@ -225,6 +225,7 @@ def test_notices_render_every_character(loop: dict, capsys: pytest.CaptureFixtur
         assert "2025年4月30日前" in text and agency in text
         assert "整改时限" in text
     assert "表三!H5本年新收·法律服务机构" in re.sub(r"\s+", "", _pdf_text(pdfs[0]))
+    assert "截至目前未见你单位2024年政府信息公开工作年度报告" in re.sub(r"\s+", "", _pdf_text(pdfs[2]))
 
 
 def test_overview_charts_exist_and_render(loop: dict, tmp_path: Path) -> None:
@@ -248,9 +249,12 @@ def test_overview_charts_exist_and_render(loop: dict, tmp_path: Path) -> None:
     assert rows[WRONG_SUM]["提示"] >= 1
     assert ws.conditional_formatting and ws.page_setup.orientation == "landscape"
     assert ws.print_title_rows in ("1:1", "$1:$1") and ws.sheet_properties.pageSetUpPr.fitToPage
-    link = next(c for c in ws[ws.max_row] if c.hyperlink is not None or c.column == len(head))
-    assert any(c.hyperlink is not None and "问题明细" in (c.hyperlink.location or c.hyperlink.target or "")
-               for row in ws.iter_rows(min_row=2) for c in row), link
+    links = [c.hyperlink.location for row in ws.iter_rows(min_row=2) for c in row if c.hyperlink is not None]
+    assert links and all(link.startswith("'问题明细'!A") for link in links)
+    detail = wb["问题明细"]
+    first = int(links[0].rsplit("A", 1)[1])
+    assert detail.cell(first, 1).value == ws.cell(2 + next(
+        i for i, r in enumerate(ws.iter_rows(min_row=2)) if r[-1].hyperlink is not None), 1).value
     pdf = convert([target], tmp_path / "pdf")[0]
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) >= 3

@@ -86,10 +86,15 @@ def paragraphs(agency: str, items: list[Item], year: int | None, deadline: date 
     out: list[tuple[str, str]] = [
         ("title", f"关于{agency}{year_text}政府信息公开工作年度报告问题整改的通知"),
         ("addressee", f"{agency}："),
-        ("body", f"经审核，你单位{year_text}政府信息公开工作年度报告存在以下 {len(items)} 个问题，"
-                 "不符合《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）的要求。"
-                 f"请于{due}前完成整改，重新发布更正后的年度报告，并在所附整改清单中填写整改情况后报送。"),
     ]
+    if all(i.finding.rule == "R1" for i in items):  # nothing published: nothing to correct, a report to publish
+        out.append(("body", f"经审核，截至目前未见你单位{year_text}政府信息公开工作年度报告。请于{due}前按"
+                            "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）编制并发布，"
+                            "并在所附整改清单中填写情况后报送。"))
+    else:
+        out.append(("body", f"经审核，你单位{year_text}政府信息公开工作年度报告存在以下 {len(items)} 个问题，"
+                            "不符合《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）的要求。"
+                            f"请于{due}前完成整改，重新发布更正后的年度报告，并在所附整改清单中填写整改情况后报送。"))
     for n, item in enumerate(items, start=1):
         f = item.finding
         rule = SPEC.rule(f.rule)

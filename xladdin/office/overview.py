@@ -35,6 +35,7 @@ def build(collected: Collected):  # noqa: ANN201 - an openpyxl Workbook
     from openpyxl.formatting.rule import CellIsRule, DataBarRule
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     from ..io.sheets import AMBER, BLUE, RED, list_row, set_filter, severity_colour, table_sheet
     from ..sheetfit import print_setup
@@ -75,7 +76,7 @@ def build(collected: Collected):  # noqa: ANN201 - an openpyxl Workbook
         ], AGENCY_COLUMNS)
         if row.items:
             link = overview.cell(overview.max_row, len(AGENCY_COLUMNS))
-            link.hyperlink = f"#'问题明细'!A{first}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'问题明细'!A{first}")  # within the workbook
             link.font = Font(color="0563C1", underline="single")
     last = max(overview.max_row, 2)
     set_filter(overview, AGENCY_COLUMNS, last)
