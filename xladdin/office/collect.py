@@ -108,7 +108,7 @@ def collect(store: Store, run: int | None = None, roster: Roster | None = None, 
             if hierarchy:
                 from .hierarchy import hierarchy_findings
 
-                extra += hierarchy_findings(roster, placed, year)
+                extra += hierarchy_findings(roster, placed, year, store=store)
             for agency, f in extra:
                 fp = f.fingerprint(agency, year)
                 item = Item(agency, year, "", f, fp, f.value_digest(), decisions.get(fp))
