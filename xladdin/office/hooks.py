@@ -6,19 +6,19 @@ roster's 缺报 / 迟报 / 名单外 / 名称待确认."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 
-def after_audit(store: Any, run: int, roster: str | Path | None = None, hierarchy: bool = False) -> str:
-    """The office's summary of `run` (Chinese, a few lines); with `roster`, it is read (an
-    InputError names the file, sheet and cell) and kept in the store first."""
+def after_audit(store: Any, run: int, roster: Any = None, hierarchy: bool = False) -> str:
+    """The office's summary of `run` (Chinese, a few lines); with `roster` (a path, or a Roster
+    read before the run so that a bad roster stops it early: xladdin.office.roster.read_roster,
+    whose InputError names the file, sheet and cell), the roster is kept in the store first."""
     from . import review as rv
     from .collect import collect
     from .diff import compare
-    from .roster import read_roster
+    from .roster import Roster, read_roster
 
-    given = read_roster(roster) if roster else None
+    given = roster if isinstance(roster, Roster) else read_roster(roster) if roster else None
     if given is not None:
         rv.save_roster(store, given)
     collected = collect(store, run, given, hierarchy=hierarchy)
