@@ -86,7 +86,7 @@ def test_region_first_round_and_roster_findings(loop: dict, capsys: pytest.Captu
 def test_review_in_the_workbook_survives_reruns(loop: dict, capsys: pytest.CaptureFixture[str]) -> None:
     db, base, region = loop["db"], loop["base"], loop["region"]
     book = base / "审核结果.xlsx"
-    assert main(["review", "export", "--db", str(db), "-o", str(book)]) == 0
+    assert main(["review", "export", "--db", str(db), "--hierarchy", "-o", str(book)]) == 0
     # a second export to the same name is refused (the reviewer's decisions may be in it)
     assert main(["review", "export", "--db", str(db), "-o", str(book)]) == 2
     assert "已存在" in capsys.readouterr().err
@@ -105,6 +105,8 @@ def test_review_in_the_workbook_survives_reruns(loop: dict, capsys: pytest.Captu
         elif rule == "R3":
             ws.cell(r, col["复核"]).value = "驳回"
             ws.cell(r, col["复核说明"]).value = "公积金中心不在本级名单，不审"
+        elif rule == "H1" and "相差" in ws.cell(r, col["问题"]).value:
+            ws.cell(r, col["复核"]).value = "确认"  # a 提示 confirmed: only with --include-soft in a notice
         elif rule.startswith("X"):
             ws.cell(r, col["复核"]).value = "已说明"
             ws.cell(r, col["复核说明"]).value = "汇总口径，正文为本机关数字"
@@ -130,7 +132,9 @@ def test_review_in_the_workbook_survives_reruns(loop: dict, capsys: pytest.Captu
 
     before = _collect(db)
     states = Counter(i.state for i in before.items)
-    assert states[rv.CONFIRMED] == decided["确认"] and states[rv.EXPLAINED] == decided["已说明"]
+    assert states[rv.CONFIRMED] == decided["确认"] - 1 and states[rv.EXPLAINED] == decided["已说明"]
+    h1 = [i for i in _collect(db, hierarchy=True).items if i.finding.rule == "H1" and "相差" in i.finding.message]
+    assert [(i.agency, i.state) for i in h1] == [(WRONG_SUM, rv.CONFIRMED)]  # imported although export-only
     changed_fp = next(i.fingerprint for i in before.agencies[CHANGED].items if i.finding.rule == "T3-N")
     fixed_fps = {i.fingerprint for i in before.agencies[FIXED].items if i.finding.rule == "E1"}
     kept = {i.fingerprint: i.state for i in before.items if i.state != rv.UNREVIEWED and i.source

@@ -66,12 +66,14 @@ def export(args: argparse.Namespace) -> int:
 
 
 def import_(args: argparse.Namespace) -> int:
-    from ..office.workbook import import_decisions
+    from ..office.workbook import has_hierarchy, import_rows, read_rows
 
+    rows = read_rows(args.workbook)
+    args.hierarchy = args.hierarchy or has_hierarchy(rows)  # exported with --hierarchy: its H1 rows too
     store = open_store(args)
     try:
         c = collected(store, args)
-        result = import_decisions(store, c, args.workbook, args.reviewer)
+        result = import_rows(store, c, rows, args.workbook, args.reviewer)
     finally:
         store.close()
     print(result.summary())

@@ -76,7 +76,7 @@ def batch_audit(book: Any) -> str:
 def import_review(book: Any) -> str:
     """导入复核结果: the decisions of the active review workbook into its store."""
     from .collect import collect
-    from .workbook import SHEET, import_rows
+    from .workbook import SHEET, has_hierarchy, import_rows
 
     rows = book.read_rows(SHEET)
     if not rows:
@@ -86,7 +86,7 @@ def import_review(book: Any) -> str:
         return "已取消"
     store = _store(db)
     try:
-        result = import_rows(store, collect(store), rows, book.path or SHEET)
+        result = import_rows(store, collect(store, hierarchy=has_hierarchy(rows)), rows, book.path or SHEET)
     finally:
         store.close()
     return result.summary()

@@ -119,6 +119,19 @@ class Imported:
 
 def import_decisions(store: Store, collected: Collected, path: str | Path, reviewer: str = "") -> Imported:
     """Read the 复核 column of the workbook at `path` back (see `import_rows`)."""
+    return import_rows(store, collected, read_rows(path), str(path), reviewer)
+
+
+def has_hierarchy(rows: list[list]) -> bool:
+    """Whether a review workbook lists hierarchy sums (H1): its import must collect them too."""
+    if not rows or "规则" not in [str(v) for v in rows[0]]:
+        return False
+    i = [str(v) for v in rows[0]].index("规则")
+    return any(len(r) > i and r[i] == "H1" for r in rows[1:])
+
+
+def read_rows(path: str | Path) -> list[list]:
+    """The rows of a review workbook's 复核 sheet."""
     from ..io.workbook import open_workbook
 
     p = Path(path)
@@ -129,7 +142,7 @@ def import_decisions(store: Store, collected: Collected, path: str | Path, revie
         rows = [list(r) for r in wb[SHEET].iter_rows(values_only=True)]
     finally:
         wb.close()
-    return import_rows(store, collected, rows, str(p), reviewer)
+    return rows
 
 
 def import_rows(store: Store, collected: Collected, rows: list[list], source: str, reviewer: str = "") -> Imported:
@@ -181,4 +194,5 @@ def import_rows(store: Store, collected: Collected, rows: list[list], source: st
     return out
 
 
-__all__ = ["COLUMNS", "HEADER", "INFO", "Imported", "SHEET", "build", "db_of", "import_decisions", "import_rows", "write_review"]
+__all__ = ["COLUMNS", "HEADER", "INFO", "Imported", "SHEET", "build", "db_of", "has_hierarchy", "import_decisions", "import_rows", "read_rows",
+           "write_review"]
