@@ -65,3 +65,38 @@ def test_the_summary_after_an_audit_with_a_roster(tmp_path: Path) -> None:
     assert "名单 4 个机关：缺报 1，迟报 0，名单外 1，名称待确认 0" in text
     with Store.open(tmp_path / "r.db") as store:  # the roster stays in the store
         assert "缺报 1" in after_audit(store, run)
+
+
+def test_review_commands_say_what_is_wrong(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    """Bad input to the review commands: Chinese errors, exit code 2, nothing recorded."""
+    from xladdin.cli import main
+    from xladdin.office.batch import audit_into
+    from xladdin.store import Store
+
+    assert main(["review", "status", "--db", str(tmp_path / "无.db")]) == 2
+    assert "审核结果库不存在" in capsys.readouterr().err
+    agencies = plan(counties=1, depts_per_county=1, city_depts=1)
+    agencies[-1].changes = {"t3.new.natural": 12}
+    region = build(tmp_path / "年报", agencies, extra=())
+    db = tmp_path / "r.db"
+    with Store.open(db) as store:
+        audit_into(store, [region.folder], jobs=1)
+    assert main(["review", "set", "--db", str(db), "0123456789abcdef", "确认"]) == 2
+    assert "没有指纹为 0123456789abcdef 的问题" in capsys.readouterr().err
+    assert main(["review", "status", "--db", str(db), "--list"]) == 0
+    fp = next(line.split()[0] for line in capsys.readouterr().out.splitlines() if " E1 " in f" {line} ")
+    assert main(["review", "set", "--db", str(db), fp, "同意"]) == 2
+    assert "复核结论“同意”无效" in capsys.readouterr().err
+    assert main(["review", "set", "--db", str(db), fp, "已核定", "--note", "10"]) == 2
+    assert "只用于待核" in capsys.readouterr().err
+    book = tmp_path / "复核.xlsx"
+    assert main(["review", "export", "--db", str(db), "-o", str(book)]) == 0
+    wb = openpyxl.load_workbook(book)
+    ws = wb["复核"]
+    ws.delete_cols([c.value for c in ws[1]].index("指纹") + 1)
+    wb.save(book)
+    assert main(["review", "import", str(book), "--db", str(db)]) == 2
+    assert "工作表“复核”单元格 A1：第 1 行缺少“指纹”列" in capsys.readouterr().err
+    assert main(["review", "set", "--db", str(db), fp, "确认", "--note", "已通知"]) == 0
+    assert main(["review", "status", "--db", str(db)]) == 0
+    assert "确认 1" in capsys.readouterr().out
