@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from office_region import build, plan
+from office_region import Writer, build, plan
 
 from xladdin.excel.actions import run
 from xladdin.excel.filebook import FileBook
@@ -44,9 +44,12 @@ def test_the_review_group_runs_the_loop(tmp_path: Path) -> None:
     again = run("xladdin_overview", FileBook(review))  # a second overview never replaces the first
     assert (tmp_path / "总览-2.xlsx").is_file() and "总览-2.xlsx" in again
 
-    # a second batch: the same store, compared with the first run
+    # the missing report arrives; a second batch: the same store, compared with the first run
+    late = agencies[-1]
+    writer = Writer()
+    writer.write(region.folder / f"{late.name}-2024.xlsx", late.name, late.level, "2025-01-30", dict(writer.base))
     text = run("xladdin_batch", caller)
-    assert "第 2 次审核，与第 1 次审核相比：新增 0 处，已改正 0 处" in text
+    assert "第 2 次审核，与第 1 次审核相比：新增 0 处，已改正 1 处" in text  # its 缺报 (R1)
 
 
 def test_the_summary_after_an_audit_with_a_roster(tmp_path: Path) -> None:

@@ -92,7 +92,8 @@ def set_(args: argparse.Namespace) -> int:
         why = rv.validate(args.decision, item.finding, args.note)
         if why:
             raise InputError(why)
-        rv.decide(store, item.fingerprint, args.decision, item.finding, item.digest, args.note, args.reviewer, how="命令行")
+        rv.decide(store, item.fingerprint, args.decision, item.finding, item.digest, args.note, args.reviewer,
+                  how="命令行", agency=item.agency)
         store.commit()
     finally:
         store.close()

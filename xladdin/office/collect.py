@@ -105,6 +105,7 @@ def collect(store: Store, run: int | None = None, roster: Roster | None = None, 
             row.level, row.parent, row.on_roster = a.level, a.parent, True
         if year is not None:
             extra = roster_findings(roster, placed, year)
+            rv.snapshot(store, run, [(f.fingerprint(a, year), f.value_digest(), f.rule, f.severity, a) for a, f in extra])
             if hierarchy:
                 from .hierarchy import hierarchy_findings
 

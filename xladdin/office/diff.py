@@ -3,7 +3,8 @@
 Compared on the files both runs covered (a run over part of the folder says nothing about the
 rest), by fingerprint: 新增 (seen now, not last time), 已改正 (seen last time, gone now), 仍存在
 (seen both times), and among those seen now, 已重开: a decision was made on other values than
-the finding now sees (the cells changed since the review).
+the finding now sees (the cells changed since the review). The roster's findings (缺报, 迟报,
+名单外, 名称待确认) are compared too, where both runs were seen with a roster (review.snapshot).
 """
 
 from __future__ import annotations
@@ -74,6 +75,20 @@ def compare(store: Store, run: int, previous: int | None = None) -> Diff:
         out.new = [c for fp, c in now.items() if fp not in before]
     else:
         out.new = list(now.values())
+    # the roster's findings (缺报, 迟报…), where both runs were seen with a roster
+    roster_now = rv.roster_seen(store, run)
+    roster_before = rv.roster_seen(store, previous) if previous is not None else None
+    if roster_now is not None:
+        mine = {fp: Change(fp, rule, severity, agency, digest) for fp, digest, rule, severity, agency in roster_now}
+        now.update(mine)
+        if roster_before is None:
+            out.new += list(mine.values())
+        else:
+            before_fps = {row[0]: row for row in roster_before}
+            out.new += [c for fp, c in mine.items() if fp not in before_fps]
+            out.still_open += [c for fp, c in mine.items() if fp in before_fps]
+            out.fixed += [Change(fp, rule, severity, agency, digest)
+                          for fp, (_, digest, rule, severity, agency) in before_fps.items() if fp not in mine]
     for fp, c in now.items():
         d = decisions.get(fp)
         if d is not None and d.value_digest != c.digest:

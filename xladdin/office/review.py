@@ -44,6 +44,16 @@ CREATE TABLE IF NOT EXISTS review_decisions (
 );
 CREATE INDEX IF NOT EXISTS review_decisions_fp ON review_decisions (fingerprint, id);
 CREATE TABLE IF NOT EXISTS office_roster (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL, loaded TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS office_roster_runs (run INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS office_run_findings (
+    run INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    value_digest TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    PRIMARY KEY (run, fingerprint)
+);
 """
 
 
@@ -105,14 +115,14 @@ def validate(decision: str, finding: Finding | None, note: str) -> str:
 
 def decide(
     store: Store, fingerprint: str, decision: str, finding: Finding | None, value_digest: str,
-    note: str = "", reviewer: str = "", how: str = "",
+    note: str = "", reviewer: str = "", how: str = "", agency: str = "",
 ) -> Decision:
     """Record a decision (a new row: the history stays)."""
     conn = ensure(store)
     cells = cells_seen(finding) if finding is not None else []
     row = (
         fingerprint, decision, note.strip(), value_digest, json.dumps(cells, ensure_ascii=False),
-        finding.rule if finding is not None else "", "", RULES_VERSION, __version__,
+        finding.rule if finding is not None else "", agency, RULES_VERSION, __version__,
         reviewer or _user(), time.strftime("%Y-%m-%d %H:%M:%S"), how,
     )
     conn.execute(
@@ -182,6 +192,31 @@ def flags(decision: Decision | None) -> str:
     if decision.other_version:
         out.append(f"由 xladdin {decision.xladdin_version} 作出，当前为 {__version__}")
     return "；".join(out)
+
+
+# --------------------------------------------------------------------------- the roster's findings of each run
+
+
+def snapshot(store: Store, run: int, items: list[tuple[str, str, str, str, str]]) -> None:
+    """The roster's findings (fingerprint, digest, rule, severity, agency) as `run` first saw
+    them: the store's own history has only the files' findings, and 缺报 fixed by a report that
+    arrived is news too (diff.compare). Kept once per run."""
+    conn = ensure(store)
+    if conn.execute("SELECT 1 FROM office_roster_runs WHERE run = ?", (run,)).fetchone():
+        return
+    conn.execute("INSERT INTO office_roster_runs (run) VALUES (?)", (run,))
+    conn.executemany("INSERT OR IGNORE INTO office_run_findings VALUES (?, ?, ?, ?, ?, ?)",
+                     [(run, *item) for item in items])
+    store.commit()
+
+
+def roster_seen(store: Store, run: int) -> list[tuple[str, str, str, str, str]] | None:
+    """The roster's findings of `run`, or None when the run was never seen with a roster."""
+    conn = ensure(store)
+    if not conn.execute("SELECT 1 FROM office_roster_runs WHERE run = ?", (run,)).fetchone():
+        return None
+    return list(conn.execute(
+        "SELECT fingerprint, value_digest, rule, severity, agency FROM office_run_findings WHERE run = ?", (run,)))
 
 
 # --------------------------------------------------------------------------- roster kept in the store

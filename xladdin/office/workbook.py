@@ -187,7 +187,7 @@ def import_rows(store: Store, collected: Collected, rows: list[list], source: st
             continue
         plan.append((fp, decision, item, digest or item.digest, note))
     for fp, decision, item, digest, note in plan:
-        rv.decide(store, fp, decision, item.finding, digest, note, reviewer, how=f"工作簿 {p.name}")
+        rv.decide(store, fp, decision, item.finding, digest, note, reviewer, how=f"工作簿 {p.name}", agency=item.agency)
         out.taken += 1
         out.stale += digest != item.digest
     store.commit()
