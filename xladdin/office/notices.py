@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .. import __version__
 from ..check.findings import DOUBT, HARD, SOFT, cell_label, show
 from ..export.settings import ExportSettings
 from ..spec import SPEC
+from ..store import RULES_VERSION
 from . import review as rv
 from .collect import Collected, Item
 
@@ -186,11 +188,11 @@ def write_notices(
         doc.save(buffer)
         atomic_write(paths[agency], buffer.getvalue(), make_dirs=True)
         notices.append(Notice(agency, items, paths[agency]))
-    write_list(chosen, list_path, deadline)
+    write_list(chosen, list_path, deadline, collected.run)
     return notices, list_path
 
 
-def write_list(chosen: dict[str, list[Item]], path: Path, deadline: date | None) -> Path:
+def write_list(chosen: dict[str, list[Item]], path: Path, deadline: date | None, run: int = 0) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
@@ -216,6 +218,11 @@ def write_list(chosen: dict[str, list[Item]], path: Path, deadline: date | None)
     ws.column_dimensions[get_column_letter(len(LIST_COLUMNS))].hidden = True
     set_filter(ws, LIST_COLUMNS[:-1], max(ws.max_row, 2))
     ws.print_area = f"A1:{get_column_letter(len(LIST_COLUMNS) - 1)}{max(ws.max_row, 2)}"
+    info = wb.create_sheet("说明")
+    for row in (("填写方法", "请在“整改情况”“完成日期”“联系人及电话”三列填写后报送；隐藏的“指纹”列请勿删除"),
+                ("审核", f"第 {run} 次审核" if run else ""), ("规则版本", RULES_VERSION), ("xladdin 版本", __version__)):
+        info.append(list(row))
+    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 14, 80
     return save_atomic(wb, path)
 
 
