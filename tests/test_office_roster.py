@@ -115,10 +115,28 @@ def test_roster_template_has_the_drop_downs(tmp_path: Path, capsys: pytest.Captu
     target = tmp_path / "名单.xlsx"
     assert main(["roster", "template", "-o", str(target)]) == 0
     ws = openpyxl.load_workbook(target)["名单"]
-    assert [c.value for c in ws[1]] == ["机关名称", "层级", "上级机关", "网站", "汇总"]
+    assert [c.value for c in ws[1]] == ["机关名称", "层级", "上级机关", "网站", "汇总", "其他名称"]
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
     assert lists["B2:B2000"] == '"部门,乡镇,县,市,省,垂直"' and lists["E2:E2000"] == '"是,否"'
     assert main(["roster", "template", "-o", str(target)]) == 2  # the one output rule
     assert "已存在" in capsys.readouterr().err
     with pytest.raises(InputError, match="名单上没有机关"):
         read_roster(target)
+
+
+def test_a_person_confirms_a_name_in_the_other_names_column(tmp_path: Path) -> None:
+    head = ["机关名称", "层级", "上级机关", "网站", "汇总", "其他名称"]
+    rows = [head, ["上海市科学技术委员会", "部门", "", "", "", "上海市科委、市科委"], ["威海市人民政府", "市"],
+            ["威海市人力资源和社会保障局", "部门", "威海市人民政府"], ["荣成市人民政府", "县"],
+            ["荣成市人力资源和社会保障局", "部门", "荣成市人民政府", "", "", "荣成人社局"]]
+    roster = read_roster(_roster_book(tmp_path / "名单.xlsx", rows))
+    assert roster.agencies[0].aliases == ["上海市科委", "市科委"]
+    m = roster.match("上海市科委")
+    assert m.sure and roster.agencies[m.entry].name == "上海市科学技术委员会"
+    assert roster.agencies[roster.match("荣成人社局").entry].name == "荣成市人力资源和社会保障局"
+    unsure = roster.match("人力资源和社会保障局")
+    assert sorted(roster.agencies[i].name for i in unsure.candidates) == [
+        "威海市人力资源和社会保障局", "荣成市人力资源和社会保障局"]
+    found = roster_findings(roster, [Placed("x.xlsx", "人力资源和社会保障局", 2024, "", unsure)], 2024)
+    r4 = next(f for _, f in found if f.rule == "R4")
+    assert "写入该机关的“其他名称”列" in r4.message

@@ -101,35 +101,38 @@ class Match:
 
 
 class NameIndex:
-    """The roster's names, ready to match report names against."""
+    """The roster's names, ready to match report names against. `owners[i]` is the agency
+    names[i] belongs to (default: itself): other names of an agency (别名, the names a person
+    confirmed) point to the same agency."""
 
-    def __init__(self, names: Sequence[str]) -> None:
+    def __init__(self, names: Sequence[str], owners: Sequence[int] | None = None) -> None:
         self.names = list(names)
+        self.owners = list(owners) if owners is not None else list(range(len(self.names)))
         self.regions = regions_of(names)
-        self.raw: dict[str, list[int]] = {}
-        self.keys: dict[str, list[int]] = {}
+        self.raw: dict[str, set[int]] = {}
+        self.keys: dict[str, set[int]] = {}
         self.bodies: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-        for i, name in enumerate(names):
+        for name, owner in zip(self.names, self.owners, strict=True):
             raw = "".join(unicodedata.normalize("NFKC", name).split())
             key = name_key(name)
-            self.raw.setdefault(raw, []).append(i)
-            self.keys.setdefault(key, []).append(i)
+            self.raw.setdefault(raw, set()).add(owner)
+            self.keys.setdefault(key, set()).add(owner)
             chain, body = split_regions(key, self.regions)
-            self.bodies.setdefault(body, []).append((i, chain))
+            self.bodies.setdefault(body, []).append((owner, chain))
 
     def match(self, name: str) -> Match:
         raw = "".join(unicodedata.normalize("NFKC", name or "").split())
         key = name_key(name)
         if not key:
             return Match(name)
-        exact = self.raw.get(raw) or self.keys.get(key) or []
+        exact = sorted(self.raw.get(raw) or self.keys.get(key) or ())
         how = "同名" if self.raw.get(raw) else "名称写法不同"
         if len(exact) == 1:
             return Match(name, exact[0], how)
-        if len(exact) > 1:  # the roster lists the same name twice: a person says which
-            return Match(name, candidates=list(exact))
+        if len(exact) > 1:  # the roster gives the same name to two agencies: a person says which
+            return Match(name, candidates=exact)
         chain, body = split_regions(key, self.regions)
-        fits = [i for i, other in self.bodies.get(body, []) if _chain_fits(chain, other)]
+        fits = sorted({i for i, other in self.bodies.get(body, []) if _chain_fits(chain, other)})
         if len(fits) == 1:
             return Match(name, fits[0], "去掉地名后相同")
         return Match(name, candidates=fits)

@@ -2,7 +2,8 @@
 which parent, and whose report sums its subordinates' (汇总).
 
 A workbook (first sheet, or the sheet named 名单) or a CSV file with a header row naming the
-columns 机关名称, 层级, 上级机关, 网站 (optional), 汇总 (optional: 是/否). Every problem is a
+columns 机关名称, 层级, 上级机关, 网站 (optional), 汇总 (optional: 是/否), 其他名称 (optional: the
+names an agency's reports use, separated by 、; where a person confirms an unsure match). Every problem is a
 Chinese InputError naming the file, the sheet and the cell. `write_template` writes an empty
 roster with the drop-downs; `roster_findings` compares the roster with the reports (缺报 R1,
 迟报 R2, 名单外 R3, 名称待确认 R4).
@@ -23,9 +24,10 @@ from ..spec import SPEC
 from .names import Match, NameIndex
 
 SHEET = "名单"
-COLUMNS = ("机关名称", "层级", "上级机关", "网站", "汇总")
+COLUMNS = ("机关名称", "层级", "上级机关", "网站", "汇总", "其他名称")
 REQUIRED = ("机关名称", "层级")
-WIDTHS = (40, 10, 36, 36, 8)
+WIDTHS = (40, 10, 36, 36, 8, 40)
+ALIAS_SEPARATORS = ("、", "；", ";", "，", ",")
 YES, NO = "是", "否"
 LEVELS = tuple(lv.name for lv in SPEC.levels)
 MAX_ROWS = 100_000
@@ -39,6 +41,7 @@ class Agency:
     website: str = ""
     summary: bool = False  # its report sums its subordinates' reports (汇总)
     row: int = 0  # where it is on the roster (for messages)
+    aliases: list[str] = field(default_factory=list)  # 其他名称: names its reports use (a person confirmed them)
 
 
 @dataclass
@@ -52,7 +55,9 @@ class Roster:
     @property
     def index(self) -> NameIndex:
         if self._index is None:
-            self._index = NameIndex([a.name for a in self.agencies])
+            names = [(a.name, i) for i, a in enumerate(self.agencies)]
+            names += [(alias, i) for i, a in enumerate(self.agencies) for alias in a.aliases]
+            self._index = NameIndex([n for n, _ in names], [i for _, i in names])
         return self._index
 
     def match(self, name: str) -> Match:
@@ -164,7 +169,11 @@ def _parse(rows: list[list[Any]], path: str, sheet: str) -> Roster:
                 f"机关“{name}”在名单上出现两次（另见第 {seen[key]} 行）", path=path, sheet=sheet, cell=cell("机关名称"),
             )
         seen[key] = i + 1
-        agencies.append(Agency(name, level, get("上级机关"), get("网站"), summary == YES, i + 1))
+        aliases = get("其他名称")
+        for sep in ALIAS_SEPARATORS:
+            aliases = aliases.replace(sep, "、")
+        agencies.append(Agency(name, level, get("上级机关"), get("网站"), summary == YES, i + 1,
+                               [a.strip() for a in aliases.split("、") if a.strip()]))
     if not agencies:
         raise InputError("名单上没有机关（列名行之下没有数据）", path=path, sheet=sheet)
     roster = Roster(agencies, path)
@@ -218,7 +227,12 @@ def write_template(path: str | Path) -> Path:
         promptTitle="上级机关", prompt="填写名单上另一行的机关名称；最上级的机关留空",
     )
     parent.add(f"C2:C{last}")
-    for dv in (level, summary, parent):
+    alias = DataValidation(
+        type="custom", formula1="TRUE", allow_blank=True, showInputMessage=True, promptTitle="其他名称",
+        prompt="报告中使用的其他名称（如简称、旧称），用顿号分隔；“名称待确认”的报告经人工确认后可把其名称写在这里",
+    )
+    alias.add(f"F2:F{last}")
+    for dv in (level, summary, parent, alias):
         ws.add_data_validation(dv)
     return save_atomic(wb, path)
 
@@ -258,7 +272,7 @@ def roster_findings(roster: Roster, placed: list[Placed], year: int) -> list[tup
             names = "、".join(f"“{roster.agencies[i].name}”（第 {roster.agencies[i].row} 行）" for i in p.match.candidates)
             out.append((p.agency, _finding(
                 "R4", f"报告“{Path(p.source).name}”的机关名称“{p.agency}”与名单上的 {names} 相近，不能确定是哪一个；"
-                "请人工确认（可在名单上改用报告所写的全称）", ref="R4", actual=p.agency)))
+                f"请人工确认，并把“{p.agency}”写入该机关的“其他名称”列", ref="R4", actual=p.agency)))
         else:
             out.append((p.agency, _finding(
                 "R3", f"报告“{Path(p.source).name}”的机关“{p.agency or '（未写机关名称）'}”不在名单上；请核对名单或报告的机关名称",
