@@ -176,12 +176,17 @@ def test_review_in_the_workbook_survives_reruns(loop: dict, capsys: pytest.Captu
     assert main(["review", "set", "--db", str(db), changed_fp, "确认", "--note", "仍未填写"]) == 0
     store = Store.open(db, create=False)
     assert [d.decision for d in rv.history(store, changed_fp)] == ["确认", "确认"]
+    assert [d.reviewer for d in rv.history(store, changed_fp)][0] == "张三"
     # a decision made under other rules is shown as such
     store.conn.execute("UPDATE review_decisions SET rules_version = 'older' WHERE fingerprint = ?", (changed_fp,))
     store.commit()
     store.close()
     assert main(["review", "status", "--db", str(db)]) == 0
     assert "另一规则版本" in capsys.readouterr().out
+    assert main(["review", "history", "--db", str(db), changed_fp]) == 0
+    out = capsys.readouterr().out
+    assert f"{CHANGED} T3-N：共 2 次复核结论" in out and "张三" in out and "当时所见：表三!H5 本年新收·法律服务机构＝空白" in out
+    assert "在另一规则版本（older）下作出" in out
     loop["second"] = second
 
 

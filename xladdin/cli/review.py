@@ -40,6 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_db(s)
     add_roster(s)
     s.set_defaults(func=set_)
+    h = inner.add_parser("history", help="列出一个问题的全部复核结论（历次结论都保留）")
+    h.add_argument("fingerprint", metavar="指纹", help="问题指纹")
+    add_db(h)
+    h.set_defaults(func=history)
     t = inner.add_parser("status", help="与上次审核相比：新增、已改正、仍存在、重新打开；各复核状态的问题数")
     add_db(t)
     add_roster(t)
@@ -123,4 +127,27 @@ def status(args: argparse.Namespace) -> int:
             if item.state in (rv.UNREVIEWED, rv.REOPENED):
                 extra = f"（{rv.change(item.decision, item.finding)}）" if item.state == rv.REOPENED and item.decision else ""
                 print(f"  {item.fingerprint}  {item.state}  {item.agency}  {item.finding.rule}  {item.finding.message}{extra}")
+    return 0
+
+
+def history(args: argparse.Namespace) -> int:
+    from ..office import review as rv
+
+    store = open_store(args)
+    try:
+        rows = rv.history(store, args.fingerprint)
+    finally:
+        store.close()
+    if not rows:
+        print(f"指纹为 {args.fingerprint} 的问题还没有复核结论")
+        return 0
+    print(f"{rows[-1].agency} {rows[-1].rule}：共 {len(rows)} 次复核结论（最后一次有效）")
+    for d in rows:
+        seen = "；".join(f"{k}＝{v}" for k, v in d.cells)
+        flag = rv.flags(d)
+        print(f"  {d.decided}  {d.decision}  {d.reviewer or '（未署名）'}  {d.how}  {d.note}")
+        if seen:
+            print(f"    当时所见：{seen}")
+        if flag:
+            print(f"    注意：{flag}")
     return 0

@@ -69,6 +69,8 @@ def check(args: argparse.Namespace) -> int:
                 outside += 1
                 print(f"  名单外：{name}（{Path(source).name}）")
         print(f"报告 {len(names)} 个机关：对应 {sure} 个，待确认 {unsure} 个，名单外 {outside} 个。名单已存入 {args.db}")
+        if unsure:
+            print("待确认的报告：确认是哪个机关后，把报告所写的名称填入名单上该机关的“其他名称”列，再运行本命令。")
     finally:
         store.close()
     return 1 if unsure else 0
