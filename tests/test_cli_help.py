@@ -58,14 +58,15 @@ def _parsers() -> list[tuple[str, argparse.ArgumentParser]]:
     """The root parser and every (sub)command's, by name."""
     root = build_parser()
     out = [("xladdin", root)]
-    todo = [root]
+    todo = [("", root)]
     while todo:
-        parser = todo.pop()
+        prefix, parser = todo.pop()
         for action in parser._actions:
             if isinstance(action, argparse._SubParsersAction):
                 for name, sub in action.choices.items():
-                    out.append((name, sub))
-                    todo.append(sub)
+                    full = f"{prefix} {name}".strip()  # "review import" is not "import"
+                    out.append((full, sub))
+                    todo.append((full, sub))
     return out
 
 

@@ -289,7 +289,7 @@ def test_actions_refuse_a_workbook_that_is_not_a_report(tmp_path: Path) -> None:
 
 
 def test_every_action_is_reachable_from_the_dispatcher() -> None:
-    assert len(ACTIONS) == 9
+    assert len(ACTIONS) == 13
     assert all(callable(a.handler) for a in ACTIONS.values())
 
 

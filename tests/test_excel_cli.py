@@ -56,7 +56,7 @@ def test_run_rejects_unknown_buttons_and_bad_answers(tmp_path: Path, capsys: pyt
 
 def test_list_names_every_button(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["addin", "list"]) == 0
-    assert capsys.readouterr().out.count("xladdin_") == 9
+    assert capsys.readouterr().out.count("xladdin_") == 13
 
 
 def test_run_without_a_needed_answer_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -49,7 +49,7 @@ def test_ribbon_layout() -> None:
     tabs = root.findall(".//ui:tab", NS)
     assert [t.get("label") for t in tabs] == ["政务公开年报"]
     groups = [g.get("label") for g in root.findall(".//ui:group", NS)]
-    assert groups == ["编制", "校验", "输出"]
+    assert groups == ["编制", "校验", "审核", "输出"]
     for button in root.findall(".//ui:button", NS):
         assert button.get("imageMso"), button.get("id")
         assert re.search(r"[\u4e00-\u9fff]", button.get("label", "")), button.get("id")

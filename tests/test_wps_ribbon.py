@@ -74,7 +74,7 @@ def test_a_button_and_a_group_added_to_the_excel_ribbon_appear_in_wps(schema, tm
     assert ("xladdin_draft", "生成正文") in _layout(wps_ribbon())[0][2]
     extra_button = ('<button id="xladdin_more" label="更多按钮" size="large" imageMso="FileNew" '
                     'onAction="XladdinRibbon.OnAction"/>')
-    extra_group = ('<group id="xladdin_grp_review" label="审核"><button id="xladdin_batch" label="批量审核" '
+    extra_group = ('<group id="xladdin_grp_extra" label="更多"><button id="xladdin_extra" label="另一按钮" '
                    'size="large" imageMso="FileOpen" onAction="XladdinRibbon.OnAction"/></group>')
     changed = excel.replace('</group>', extra_button + '</group>', 1).replace('</tab>', extra_group + '</tab>')
     xml = wps_ribbon(changed.encode("utf-8"))
@@ -82,7 +82,10 @@ def test_a_button_and_a_group_added_to_the_excel_ribbon_appear_in_wps(schema, tm
     path.write_bytes(xml)
     assert list(schema.iter_errors(str(path))) == []
     layout = _layout(xml)
-    assert ("政务公开年报", "审核", [("xladdin_batch", "批量审核")]) in layout
+    assert ("政务公开年报", "更多", [("xladdin_extra", "另一按钮")]) in layout
+    review = ("政务公开年报", "审核", [("xladdin_batch", "批量审核"), ("xladdin_review_import", "导入复核结果"),
+                                     ("xladdin_notices", "生成整改通知"), ("xladdin_overview", "汇总")])
+    assert review in _layout(wps_ribbon())  # the office's group (issue 18), derived as it is
     assert ("xladdin_more", "更多按钮") in layout[0][2] and ("xladdin_draft", "生成正文") in layout[0][2]
     assert callbacks(xml) == {"OnAddinLoad", "OnAction"}
 

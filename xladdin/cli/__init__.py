@@ -38,7 +38,7 @@ from .helpformat import ChineseArgumentParser  # noqa: E402
 # Modules under xladdin.cli that define register(subparsers). Add a line to add a command.
 COMMAND_MODULES: list[str] = [
     "template", "fill", "draft", "check", "dump", "demo", "audit", "export", "addin", "importer", "rollup", "serve", "wps",
-    "bundle",
+    "bundle", "roster", "review", "notices", "overview",
 ]
 
 

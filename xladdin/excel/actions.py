@@ -405,6 +405,16 @@ def help_action(book: Book) -> str:
     )
 
 
+# ---------------------------------------------------------------------- 审核 (the office's loop)
+
+
+def _office(name: str, book: Book) -> str:
+    """A button of the 审核 group: xladdin.office.ribbon, imported on use (the store, charts)."""
+    from ..office import ribbon
+
+    return getattr(ribbon, name)(book)
+
+
 # ---------------------------------------------------------------------- dispatcher
 
 ACTIONS: dict[str, Action] = {
@@ -417,6 +427,10 @@ ACTIONS: dict[str, Action] = {
     "xladdin_export": Action("导出报告", export_report),
     "xladdin_settings": Action("设置", settings),
     "xladdin_help": Action("帮助", help_action),
+    "xladdin_batch": Action("批量审核", lambda book: _office("batch_audit", book)),
+    "xladdin_review_import": Action("导入复核结果", lambda book: _office("import_review", book)),
+    "xladdin_notices": Action("生成整改通知", lambda book: _office("write_notices_action", book)),
+    "xladdin_overview": Action("汇总", lambda book: _office("overview_action", book)),
 }
 
 

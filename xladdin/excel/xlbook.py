@@ -31,6 +31,7 @@ FILTERS = {
     ("open", ".xlsx"): "Excel 工作簿 (*.xlsx;*.xlsm),*.xlsx;*.xlsm",
     ("save", ".xlsx"): "Excel 工作簿 (*.xlsx),*.xlsx",
     ("save", ".docx"): "Word 文档 (*.docx),*.docx,PDF (*.pdf),*.pdf,网页 (*.html),*.html,Markdown (*.md),*.md",
+    ("open", ".db"): "审核结果库 (*.db),*.db",  # the office's store (审核 group)
 }
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Kind = Literal["count", "amount"]  # count: non-negative integer (件); amount: non-negative decimal (万元)
-Scope = Literal["表内", "表间", "跨期", "文表", "结构", "读取"]
+Scope = Literal["表内", "表间", "跨期", "文表", "结构", "读取", "名单"]  # 名单: the office's roster (缺报/迟报)
 # 强制: the report is wrong; 提示: may be right, needs a 说明; 待核: the *reading* is in doubt (an
 # ambiguous, unreadable or cut-off source), for a person to settle. 待核 is never the agency's
 # defect: it never goes into a rectification notice and never fails a run on its own.
