@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .runner import AuditRecord
-from .sandbox import EOF, Result, Sandbox, Task
+from .sandbox import EOF, READY, STARTUP_GRACE, Result, Sandbox, Task
 
 DEFAULT_TIMEOUT = 120.0  # seconds a file: workbooks and texts take well under a second
 PDF_TIMEOUT = 900.0  # a PDF may be a scan read by OCR (~6 s a page): up to ~150 pages
@@ -150,7 +150,9 @@ class LocalPool:
                 except queue.Empty:
                     box = None
                 if box is not None and generation == box.generation:
-                    if payload is EOF:
+                    if payload == READY:
+                        box.started_up()
+                    elif payload is EOF:
                         lost = list(box.pending)
                         why, seconds = box.killed_for or "crash", time.monotonic() - box.started
                         box.start()
@@ -162,7 +164,10 @@ class LocalPool:
                         yield Result(box.done(), record, seconds)
                 now = time.monotonic()
                 for b in boxes:
-                    if b.pending and not b.killed_for and now - b.started > self.limits.timeout_for(b.pending[0].source):
+                    if not b.pending or b.killed_for:
+                        continue
+                    limit = self.limits.timeout_for(b.pending[0].source) + (0 if b.ready else STARTUP_GRACE)
+                    if now - b.started > limit:
                         b.kill("timeout")
                 if self.limits.max_memory and now - watched > WATCH_SECONDS:
                     watched = now

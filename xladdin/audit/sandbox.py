@@ -25,6 +25,8 @@ from typing import Any, BinaryIO
 
 _LEN = struct.Struct("<Q")
 EOF = object()  # the child's stdout closed: it died, or was killed
+READY = "ready"  # the child's first frame: imports done, the time limit of its first file starts now
+STARTUP_GRACE = 60.0  # seconds a child may take to start (a loaded machine) before it counts as hung
 CRASH_HOOK = "XLADDIN_TEST_CRASH_ON"  # tests only: a child exits hard on a file whose name holds this
 
 
@@ -88,11 +90,13 @@ class Sandbox:
     started: float = 0.0  # when the head task began
     generation: int = 0
     killed_for: str = ""  # "timeout" | "memory": why the owner killed the child
+    ready: bool = False  # the child has started (its start-up is not a file's time)
     proc: subprocess.Popen | None = None
 
     def start(self) -> None:
         self.generation += 1
         self.killed_for = ""
+        self.ready = False
         self.pending.clear()
         env = dict(os.environ)
         env.setdefault("PYTHONUNBUFFERED", "1")
@@ -122,6 +126,11 @@ class Sandbox:
             write_frame(self.proc.stdin, (task.source, task.previous, task.single))
         except (BrokenPipeError, OSError):
             pass  # the child is gone: its EOF event reports the head task
+
+    def started_up(self) -> None:
+        """The READY frame came: the head task (if any) begins now."""
+        self.ready = True
+        self.started = time.monotonic()
 
     def done(self) -> Task:
         """The head task has its result: the next one begins now."""
@@ -170,11 +179,15 @@ def call(box: Sandbox, task: Task, timeout: float, max_memory: float | None) -> 
             why = box.killed_for or "crash"
             box.start()
             return None, time.monotonic() - t0, why
+        if payload == READY:
+            box.started_up()
+            t0 = time.monotonic()
+            continue
         if payload is not None:
             box.done()
             record, seconds = payload
             return record, seconds, ""
-        if time.monotonic() - t0 > timeout:
+        if time.monotonic() - t0 > timeout + (0 if box.ready else STARTUP_GRACE):
             box.kill("timeout")
         elif max_memory and (box.rss() or 0) > max_memory:
             box.kill("memory")
@@ -204,6 +217,7 @@ def main() -> None:
     from .runner import audit_path  # import once: a warm worker audits in a few ms
 
     hook = os.environ.get(CRASH_HOOK)
+    write_frame(out, READY)
     while True:
         task = tasks.get()
         if task is EOF or task is None:
