@@ -143,6 +143,19 @@ def test_limits_and_a_dying_worker_cost_one_file_each(tmp_path: Path) -> None:
     assert unhashed == sorted(["大文件.txt", "很慢.txt", "巨表.xlsx", "崩溃.json"])
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the memory watch reads /proc (psutil elsewhere)")
+def test_a_worker_over_the_memory_limit_costs_its_file(tmp_path: Path) -> None:
+    folder = tmp_path / "mem"
+    folder.mkdir()
+    (folder / "很慢.txt").write_text(TEXT.read_text(encoding="utf-8") * 1000, encoding="utf-8")  # ~9 s of reading
+    (folder / "第二个.txt").write_text(TEXT.read_text(encoding="utf-8") * 1000, encoding="utf-8")
+    # a worker holds ~60 MB once its libraries are loaded: over 40 MB, each file is stopped
+    done = cli("audit", str(folder), "--json", "--max-memory", "40", "--jobs", "1")
+    assert done.returncode == 2
+    errors = [d["error"] for d in json.loads(done.stdout)]
+    assert all("审核时内存超过上限 40 MB，已跳过" in e for e in errors) and len(errors) == 2, errors
+
+
 def test_a_db_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     make_folder(folder, 2)
