@@ -278,3 +278,23 @@ def test_overview_charts_exist_and_render(loop: dict, tmp_path: Path) -> None:
     drawn = sum(1 for b in pixels if b < 200) / len(pixels)
     assert drawn > 0.03, f"the chart page is nearly blank ({drawn:.1%} drawn)"
     assert shutil.which("soffice")
+
+
+def test_audit_command_with_roster(loop: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`xladdin audit DIR --db X --roster 名单.xlsx`: the engine's run, then the office's lines
+    (缺报 and 迟报 from the roster, what changed since the last run); a rerun reuses every file."""
+    region = loop["region"]
+    db = tmp_path / "命令.db"
+    args = ["audit", str(region.folder), "--db", str(db), "--roster", str(region.roster), "--jobs", "1", "--quiet"]
+    assert main(args) == 1  # planted 强制 defects
+    err = capsys.readouterr().err
+    assert "首次审核" in err and f"缺报 {len(MISSING)}，迟报 1" in err
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "内容未变，沿用" in err and "新增 0 处，已改正 0 处" in err
+    bad = tmp_path / "坏名单.csv"
+    bad.write_text("名称,级别\n甲,乙\n", encoding="utf-8")
+    assert main(["audit", str(region.folder), "--db", str(db), "--roster", str(bad), "--quiet"]) == 2
+    assert "坏名单.csv" in capsys.readouterr().err
+    assert main(["audit", str(region.folder), "--hierarchy", "--quiet"]) == 2
+    assert "--hierarchy 须与 --roster 同用" in capsys.readouterr().err

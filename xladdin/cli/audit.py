@@ -79,6 +79,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="在 Dask 集群上审核，地址如 tcp://192.168.1.10:8786（需 pip install xladdin[cluster]）："
                    "各工作机须能以同一路径读到文件，或加 --send-files")  # fmt: skip
     p.add_argument("--send-files", action="store_true", help="与 --scheduler 同用：把文件内容随任务发给工作机（无需共享文件夹）")
+    p.add_argument("--roster", metavar="名单.xlsx",
+                   help="本地区应报机关名单（.xlsx 或 .csv，可用 xladdin roster template 生成）：对照名单查缺报、迟报、"
+                   "名单外报告；与 --db 同用时名单存入审核结果库，供复核、整改通知和总览使用")  # fmt: skip
+    p.add_argument("--hierarchy", action="store_true", help="与 --roster 同用：名单标为汇总的机关，核对其表格是否等于下级机关之和（表间）")
     p.add_argument("--detail", action="store_true", help="多个文件时也逐条列出每个文件的问题")
     add_force(p, "--xlsx、--jsonl、--csv 给出的")
     add_quiet(p)
@@ -108,6 +112,13 @@ def run(args: argparse.Namespace) -> int:
     if args.db:
         refuse_overwriting_input(args.db, inputs)
         ensure_writable(args.db, "--db 审核结果库")
+    if args.hierarchy and not args.roster:
+        raise XladdinError("--hierarchy 须与 --roster 同用（汇总关系来自名单）")
+    roster = None
+    if args.roster:  # read before the run: a bad roster stops it at once, naming file, sheet and cell
+        from ..office.roster import read_roster
+
+        roster = read_roster(args.roster)
     previous = None
     if args.previous:
         prev_path = Path(args.previous)
@@ -138,7 +149,12 @@ def run(args: argparse.Namespace) -> int:
         finally:
             stop()
             _close(pool)
-        return _report(store, run_id, args, err, tally, len(files) + len(empty))
+        code = _report(store, run_id, args, err, tally, len(files) + len(empty))
+        if args.db or roster is not None:  # the office's lines: what changed since the last run, the roster
+            from ..office.hooks import after_audit
+
+            err.print(Text(after_audit(store, run_id, roster, hierarchy=args.hierarchy)))
+        return code
 
 
 def list_reports(folder: Path) -> list[str]:
@@ -174,7 +190,7 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 
 def _run_args(args: argparse.Namespace) -> dict[str, object]:
-    keep = ("paths", "previous", "jobs", "timeout", "max_size", "max_memory", "scheduler", "send_files")
+    keep = ("paths", "previous", "roster", "hierarchy", "jobs", "timeout", "max_size", "max_memory", "scheduler", "send_files")
     return {k: getattr(args, k) for k in keep if getattr(args, k) not in (None, False)}
 
 
