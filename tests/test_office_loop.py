@@ -298,3 +298,30 @@ def test_audit_command_with_roster(loop: dict, tmp_path: Path, capsys: pytest.Ca
     assert "坏名单.csv" in capsys.readouterr().err
     assert main(["audit", str(region.folder), "--hierarchy", "--quiet"]) == 2
     assert "--hierarchy 须与 --roster 同用" in capsys.readouterr().err
+
+
+def test_run_summary_in_sql_matches_compare(loop: dict, tmp_path: Path) -> None:
+    """The counts a roster-less run prints (diff.counts, in SQL, memory flat) are those of
+    diff.compare: two runs over a folder where one report with findings was replaced by a clean
+    one between them (its findings fixed), a decision on a finding whose cell then changed."""
+    from xladdin.office.diff import counts
+
+    folder = tmp_path / "年报"
+    shutil.copytree(loop["region"].folder, folder)
+    db = tmp_path / "c.db"
+    store = Store.open(db)
+    try:
+        audit_into(store, [folder], jobs=1)
+        with_findings = [r for r in store.records() if r.findings and not r.error]
+        clean = [r for r in store.records() if not r.findings and not r.error]
+        assert with_findings and clean
+        shutil.copy(clean[0].source, with_findings[0].source)
+        audit_into(store, [folder], jobs=1)
+        for run in (r.id for r in store.runs()):
+            a, b = compare(store, run), counts(store, run)
+            assert [len(x) for x in (a.new, a.fixed, a.still_open, a.reopened)] == \
+                   [len(x) for x in (b.new, b.fixed, b.still_open, b.reopened)]
+            assert a.summary() == b.summary()
+        assert len(compare(store, 2).fixed) >= 1
+    finally:
+        store.close()

@@ -15,10 +15,14 @@ def after_audit(store: Any, run: int, roster: Any = None, hierarchy: bool = Fals
     whose InputError names the file, sheet and cell), the roster is kept in the store first."""
     from . import review as rv
     from .collect import collect
-    from .diff import compare
+    from .diff import compare, counts
     from .roster import Roster, read_roster
 
     given = roster if isinstance(roster, Roster) else read_roster(roster) if roster else None
+    if given is None and not hierarchy and rv.stored_roster(store) is None:
+        # no roster: the counts in SQL, memory flat however big the run (with a roster the
+        # summary holds the region's findings: bounded by the roster, not by the folder)
+        return counts(store, run).summary() + "。"
     if given is not None:
         rv.save_roster(store, given)
     collected = collect(store, run, given, hierarchy=hierarchy)
