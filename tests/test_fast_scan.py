@@ -66,6 +66,9 @@ SHEET = (
         (b"<row r='9'><c r='D9' t='e'><v>#REF!</v></c></row>", (9, 4), {"D9": "#REF!"}, {}),
         (b'<row r="1048576"><x:c xmlns:x="urn:x" r="CV1048576"><x:v>1</x:v></x:c></row>', (1048576, 100), {}, {}),
         (b'<row r="2"><!-- <c r="A1"/> --><c r="B2" t="e"><v>#REF!</v></c></row>', (2, 2), {"B2": "#REF!"}, {}),
+        # character references in the type and the value
+        (b'<row r="2"><c r="B2" t="&#101;"><v>#REF!</v></c><c r="C2"><v>&#57;007199254740993</v></c></row>',
+         (2, 3), {"B2": "#REF!"}, {"C2": 9007199254740993}),
         # a ">" inside an attribute value must not hide the cell's type
         (b'<row r="2"><c r="B2" x="a>b" t="e"><v>#REF!</v></c></row>', (2, 2), {"B2": "#REF!"}, {}),
     ],

@@ -117,13 +117,22 @@ def blank_for_its_parts(report: Report, key: str) -> bool:
     )
 
 
+_DERIVATIONS: dict[int, tuple[object, dict[str, list[Identity]]]] = {}
+
+
 def _derivations(report: Report) -> dict[str, list[Identity]]:
-    """Cell key -> the identities that derive it (the formula totals of the template)."""
+    """Cell key -> the identities that derive it (the formula totals of the template); built
+    once per spec (a batch audits thousands of reports of one spec). Read-only for callers."""
+    spec = report.spec
+    hit = _DERIVATIONS.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
     out: dict[str, list[Identity]] = {}
-    for rule in report.spec.rules:
+    for rule in spec.rules:
         for ident in rule.identities:
             if ident.derive:
                 out.setdefault(ident.derive, []).append(ident)
+    _DERIVATIONS[id(spec)] = (spec, out)
     return out
 
 

@@ -10,6 +10,7 @@ so the two readers cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -162,6 +163,7 @@ def at(grid: Sequence[Sequence[Any]], coord: str) -> Any:
     return line[col] if col < len(line) else None
 
 
+@functools.lru_cache(maxsize=4096)  # the template's few hundred places, for every file of a batch
 def split(coord: str) -> tuple[int, int]:
     """"D7" -> (3, 6): 0-based column and row."""
     i = col = 0

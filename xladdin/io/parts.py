@@ -130,6 +130,12 @@ _CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]*")?(?: t="([A-Za-z]*)")?([^>/]*(?:/(?!>)[^>/]*)*)'
     rb"(?:/>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)"
 )
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[\s/>]')
+_HAS_F = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f[\s/>]")  # a formula (not <formula> of a format rule)
+# an error value, however the attribute is written (quotes, spaces, a character reference)
+_HAS_E = re.compile(rb"""\st\s*=\s*["'](?:e["']|&)""")
+# a whole number calamine would round, or a value written with character references
+_HAS_LONG = re.compile(rb"<v(?:\s[^>]*)?>(?:\s*-?[0-9]{16}|[^<]*&)")
 _ATTR = re.compile(rb"""([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _F = re.compile(rb"<f(\s[^>]*?)?(?:/>|>([^<]*)</f>)")
 _V = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>([^<]*)</v>)")
@@ -144,21 +150,26 @@ class _Unusual(Exception):
 
 def byte_scan(data: bytes) -> SheetScan | None:
     """The scan with compiled regexes over the raw XML bytes, no parse: None when any cell is
-    not written the ordinary way (the careful scan then reads the part). Only formula cells,
-    error values and long numbers are looked at one by one."""
+    not written the ordinary way (the careful scan then reads the part). The extent comes from
+    the references alone; only a sheet holding a formula, an error value or a long number is
+    read cell by cell, and there only those cells are looked at closely."""
     if b"<!" in data or b"<?" in data[5:]:  # comments, CDATA, DTD, processing instructions
         return None
-    found = _CELL.findall(data)
+    refs = _CELL_REF.findall(data)
     every = _CELL_ANY if b":c" in data else _CELL_PLAIN
-    if len(found) != len(every.findall(data)):
+    if len(refs) != len(every.findall(data)):
         return None  # a cell without r, with r elsewhere, lower-case or prefixed
     scan = SheetScan()
-    if not found:
+    if not refs:
         return scan
+    scan.rows = max(map(int, [row for _, row in refs]))
+    scan.cols = column_number(max({col for col, _ in refs}, key=lambda c: (len(c), c)).decode())
+    if not (_HAS_F.search(data) or _HAS_E.search(data) or _HAS_LONG.search(data)):
+        return scan
+    found = _CELL.findall(data)
+    if len(found) != len(refs):
+        return None
     try:
-        scan.rows = max(int(f[1]) for f in found)
-        widest = max({f[0] for f in found}, key=lambda c: (len(c), c))
-        scan.cols = column_number(widest.decode())
         shared: dict[str, tuple[str, str]] = {}
         for col, row, t, rest, body in found:
             if rest:
