@@ -8,7 +8,7 @@ figures that satisfy every identity; the narrative sentences that quote table fi
 rewritten with the new figures. About 10% carry one planted error, recorded in DIR/.manifest.json
 with the rule ids the audit must report:
 
-- ``identity``: a result row of 表三 one higher than received + carried over allows → E1, and
+- ``identity``: a result row of 表三 higher (by 2% or more) than received + carried over allow → E1, and
   X1 (the narrative's 办结率 100% no longer holds);
 - ``narrative``: 第一部分 states another number of applications than 表三 → X1;
 - ``blank``: a zero cell of 表三 left blank (xlsx) → T3-N;
@@ -132,7 +132,7 @@ def figures(rng: random.Random) -> dict[str, Any]:
     return values
 
 
-def plan(n: int, kinds: list[str], seed: int) -> list[Plan]:
+def plan(n: int, kinds: list[str], seed: int, rate: float = PLANT_RATE) -> list[Plan]:
     rng = random.Random(seed)
     plans = []
     for i in range(n):
@@ -144,17 +144,21 @@ def plan(n: int, kinds: list[str], seed: int) -> list[Plan]:
         published = f"{year + 1}-01-{rng.randrange(8, 29):02d}"
         values = figures(rng)
         p = Plan(f"{i:06d}_{agency}-{year}{SUFFIX[kind]}", kind, agency, city, year, published, values)
-        if rng.random() < PLANT_RATE:
+        if rng.random() < rate:
             choices = [x for x in PLANTS if kind == "xlsx" or x != "blank"]  # a published table prints 0 or a blank
             p.plant = rng.choice(choices)
             if p.plant == "identity":
                 col = rng.choice([c for c in APPLICANTS if values[f"t3.new.{c}"]] or ["natural"])
                 row = rng.choice(("open", "unable_1", "noproc_2"))
                 p.detail = {"cell": f"t3.{row}.{col}", "from": values[f"t3.{row}.{col}"]}
-                values[f"t3.{row}.{col}"] += 1
+                # at least 2% too many, so that "办结率 100%" is off whatever the rounding
+                received = sum(values[f"t3.{k}.{c}"] for k in ("new", "carry_in") for c in APPLICANTS)
+                values[f"t3.{row}.{col}"] += max(1, -(-received * 2 // 100))
                 p.detail["to"] = values[f"t3.{row}.{col}"]
             elif p.plant == "narrative":
-                p.detail = {"part": "s1.request", "delta": rng.choice((1, 2, 5, 10))}
+                # never new + carried over: "收到" may count last year's requests too
+                carried = sum(values[f"t3.carry_in.{c}"] for c in APPLICANTS)
+                p.detail = {"part": "s1.request", "delta": rng.choice([d for d in (1, 2, 5, 10) if d != carried])}
             elif p.plant == "blank":
                 zeros = [f"t3.{r}.{c}" for r in RESULTS for c in APPLICANTS if values[f"t3.{r}.{c}"] == 0]
                 p.detail = {"cell": rng.choice(zeros)}
@@ -284,10 +288,13 @@ def _make(p: Plan) -> None:
         export(report, "html", path)
 
 
-def generate(n: int, kinds: list[str], seed: int, out: Path, jobs: int = 1) -> dict[str, Any]:
-    """Write the reports and DIR/manifest.json; returns the manifest."""
+def generate(
+    n: int, kinds: list[str], seed: int, out: Path, jobs: int = 1, rate: float = PLANT_RATE
+) -> dict[str, Any]:
+    """Write the reports and DIR/.manifest.json; returns the manifest. `rate`: the share of
+    reports given a planted error."""
     out.mkdir(parents=True, exist_ok=True)
-    plans = plan(n, kinds, seed)
+    plans = plan(n, kinds, seed, rate)
     base_json = EXAMPLE_JSON.read_text(encoding="utf-8")
     base_xlsx = None
     if "xlsx" in kinds:
@@ -341,12 +348,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("-o", "--out", required=True, type=Path)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--rate", type=float, default=PLANT_RATE, help="share of reports with a planted error")
     args = ap.parse_args()
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         ap.error(f"unknown kinds: {unknown}")
-    manifest = generate(args.n, kinds, args.seed, args.out, args.jobs)
+    manifest = generate(args.n, kinds, args.seed, args.out, args.jobs, args.rate)
     planted = sum(1 for f in manifest["files"].values() if f["planted"])
     print(f"{args.n} reports in {args.out} ({planted} with a planted error), {args.out / MANIFEST}")
 
