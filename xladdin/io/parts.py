@@ -136,6 +136,8 @@ _HAS_F = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f[\s/>]")  # a formula (not <form
 _HAS_E = re.compile(rb"""\st\s*=\s*["'](?:e["']|&)""")
 # a whole number calamine would round, or a value written with character references
 _HAS_LONG = re.compile(rb"<v(?:\s[^>]*)?>(?:\s*-?[0-9]{16}|[^<]*&)")
+# a formula cell as spreadsheet programs write most of them: no attributes, no entities
+_PLAIN_FORMULA = re.compile(rb"<f>([^<&\r]+)</f>(?:<v>([^<&\s]*)</v>|<v\s*/>)?\Z")
 _ATTR = re.compile(rb"""([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _F = re.compile(rb"<f(\s[^>]*?)?(?:/>|>([^<]*)</f>)")
 _V = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>([^<]*)</v>)")
@@ -164,7 +166,8 @@ def byte_scan(data: bytes) -> SheetScan | None:
         return scan
     scan.rows = max(map(int, [row for _, row in refs]))
     scan.cols = column_number(max({col for col, _ in refs}, key=lambda c: (len(c), c)).decode())
-    if not (_HAS_F.search(data) or _HAS_E.search(data) or _HAS_LONG.search(data)):
+    maybe_error = b'"e"' in data or b"'e'" in data or b'"&' in data or b"'&" in data
+    if not (_HAS_F.search(data) or (maybe_error and _HAS_E.search(data)) or _HAS_LONG.search(data)):
         return scan
     found = _CELL.findall(data)
     if len(found) != len(refs):
@@ -180,6 +183,15 @@ def byte_scan(data: bytes) -> SheetScan | None:
             if not body:
                 continue
             if b"<f" in body:
+                plain = _PLAIN_FORMULA.match(body)
+                if plain is not None and t in (b"", b"n"):  # <f>SUM(D5:I5)</f><v>10</v>: most totals
+                    ref = (col + row).decode()
+                    scan.formulas[ref] = "=" + plain.group(1).decode()
+                    if plain.group(2):
+                        cached = plain.group(2).decode()
+                        scan.cached[ref] = cached_value("n", cached)
+                        _value(scan, ref, "n", cached)
+                    continue
                 _formula(scan, shared, (col + row).decode(), (t or b"n").decode(), body)
             if t == b"e" or (t in (b"", b"n") and len(body) > _LONG):
                 v = _V.search(body)
