@@ -75,12 +75,13 @@ def rule_finding(rule: Rule, report: Report, **kw: object) -> Finding:
 def evaluate_identity(report: Report, rule: Rule, ident: Identity) -> Finding | None:
     keys = ident.left + ident.right
     values = [report.value(k) for k in keys]
-    if any(not is_number(v) for v in values):
+    if not all(map(is_number, values)):
         return None  # reported by the N rules (or, for virtual subtotals, not printed)
-    left = sum((report.value(k) for k in ident.left), start=0)  # type: ignore[arg-type]
-    right = sum((report.value(k) for k in ident.right), start=0)  # type: ignore[arg-type]
+    n = len(ident.left)
+    left = sum(values[:n], start=0)  # type: ignore[arg-type]
+    right = sum(values[n:], start=0)  # type: ignore[arg-type]
     if left == right:
-        return None
+        return None  # the finding (message, cells) is built only where the identity fails
     imbalance = left - right
     message = rule.message.format(
         where=ident.where,
