@@ -12,7 +12,9 @@ generated workbooks, in one run.
   processes (and one process, the figure the issue quotes).
 
 Each way runs as its own process tree; its peak RSS is the largest sum of the RSS of the tree,
-polled every 50 ms (psutil), and the largest single process (getrusage of the children). The
+polled every 50 ms (psutil), and the largest single process (getrusage of the children). CPU
+ms/file (user + system of the whole tree) is printed too: on a shared machine the wall-clock
+files/s depend on what else runs, the CPU cost per file does not. The
 workbooks come from bench/generate.py (seed 2024, ~10% with planted errors), made once under
 --root and reused. The naive way is slow (about 25 files/s): above --naive-max files it runs on
 the first --naive-max and says so.
@@ -23,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -87,32 +88,44 @@ def worker(way: str, folder: str, jobs: int, limit: int | None) -> None:
 
 
 def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
-    """Wall time and peak memory of a command's process tree."""
+    """Wall time, CPU time and peak memory of a command's process tree: the largest sum of the
+    tree's RSS (polled every 50 ms), and from wait4 the largest single process and the CPU of
+    the whole tree."""
+    import tempfile
+
     import psutil
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    peak = 0
-    root = psutil.Process(proc.pid)
-    while proc.poll() is None:
-        total = 0
-        try:
-            for p in [root, *root.children(recursive=True)]:
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-        except psutil.Error:
-            pass
-        peak = max(peak, total)
-        time.sleep(0.05)
-    seconds = time.perf_counter() - t
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {err[-2000:]}")
-    single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": seconds, "tree_mb": peak / 2**20, "single_mb": max(single, before) / 1024}
+    with tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        root = psutil.Process(proc.pid)
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            total = 0
+            try:
+                for p in [root, *root.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                pass
+            peak = max(peak, total)
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):
+            err.seek(0)
+            raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {err.read().decode(errors='replace')[-2000:]}")
+    return {
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "tree_mb": peak / 2**20,
+        "single_mb": usage.ru_maxrss / 1024,
+    }
 
 
 def ensure(root: Path, kind: str, n: int, jobs: int) -> Path:
@@ -144,8 +157,9 @@ def bench_size(folder: Path, n: int, jobs: int, naive_max: int, with_db: bool) -
     def add(way: str, files: int, m: dict[str, float], note: str = "") -> None:
         row = {"size": n, "way": way, "files": files, **m, "files_per_s": files / m["seconds"], "note": note}
         rows.append(row)
-        print(f"  {way:<28} {files:>7} files {m['seconds']:8.1f} s {row['files_per_s']:8.0f} files/s "
-              f"tree {m['tree_mb']:7.0f} MB  one process {m['single_mb']:6.0f} MB {note}", flush=True)
+        print(f"  {way:<22} {files:>7} files {m['seconds']:7.1f} s {row['files_per_s']:6.0f} files/s "
+              f"CPU {m['cpu_seconds'] / files * 1000:6.2f} ms/file  tree {m['tree_mb']:5.0f} MB  "
+              f"one process {m['single_mb']:5.0f} MB {note}", flush=True)
 
     add(f"ours --jobs {jobs}", n, measure(["xladdin", "audit", str(folder), "--json", "--jobs", str(jobs), "-q"]))
     if with_db:
