@@ -203,7 +203,8 @@ def main() -> None:
         rows.append({"size": args.text, "way": f"ours text --jobs {args.jobs}", "files": args.text, **m,
                      "files_per_s": args.text / m["seconds"], "note": ""})
         print(f"  ours text --jobs {args.jobs}: {m['seconds']:.1f} s {args.text / m['seconds']:.0f} files/s "
-              f"tree {m['tree_mb']:.0f} MB one process {m['single_mb']:.0f} MB", flush=True)
+              f"CPU {m['cpu_seconds'] / args.text * 1000:.2f} ms/file tree {m['tree_mb']:.0f} MB "
+              f"one process {m['single_mb']:.0f} MB", flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
