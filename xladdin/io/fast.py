@@ -121,6 +121,8 @@ def _rows(book: Any, sheet: str | None, scans: dict[str, SheetScan]) -> list[lis
         return None
     scan = scans.get(sheet)
     rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    if scan is None or not (scan.errors or scan.big):  # nothing calamine misreads: no coordinates needed
+        return [[_plain(value) for value in values] for values in rows]
     out = []
     for r, values in enumerate(rows, start=1):
         line = []
