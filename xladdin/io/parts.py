@@ -136,6 +136,13 @@ _HAS_F = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f[\s/>]")  # a formula (not <form
 _HAS_E = re.compile(rb"""\st\s*=\s*["'](?:e["']|&)""")
 # a whole number calamine would round, or a value written with character references
 _HAS_LONG = re.compile(rb"<v(?:\s[^>]*)?>(?:\s*-?[0-9]{16}|[^<]*&)")
+_HAS_F_PLAIN = re.compile(rb"<f[\s/>]")
+# a whole formula cell as spreadsheet programs write most of them: r first, an optional style,
+# a number type or none, no other attribute, <f> without attributes or entities, a number
+_PLAIN_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]*")?(?: t="n")?>'
+    rb"<f>([^<&\r]+)</f>(?:<v>([^<&\s]*)</v>|<v\s*/>)?</c>"
+)
 # a formula cell as spreadsheet programs write most of them: no attributes, no entities
 _PLAIN_FORMULA = re.compile(rb"<f>([^<&\r]+)</f>(?:<v>([^<&\s]*)</v>|<v\s*/>)?\Z")
 _ATTR = re.compile(rb"""([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -155,7 +162,7 @@ def byte_scan(data: bytes) -> SheetScan | None:
     not written the ordinary way (the careful scan then reads the part). The extent comes from
     the references alone; only a sheet holding a formula, an error value or a long number is
     read cell by cell, and there only those cells are looked at closely."""
-    if b"<!" in data or b"<?" in data[5:]:  # comments, CDATA, DTD, processing instructions
+    if b"<!" in data or data.find(b"<?", 5) >= 0:  # comments, CDATA, DTD, processing instructions
         return None
     refs = _CELL_REF.findall(data)
     every = _CELL_ANY if b":c" in data else _CELL_PLAIN
@@ -166,9 +173,26 @@ def byte_scan(data: bytes) -> SheetScan | None:
         return scan
     scan.rows = max(map(int, [row for _, row in refs]))
     scan.cols = column_number(max({col for col, _ in refs}, key=lambda c: (len(c), c)).decode())
-    maybe_error = b'"e"' in data or b"'e'" in data or b'"&' in data or b"'&" in data
-    if not (_HAS_F.search(data) or (maybe_error and _HAS_E.search(data)) or _HAS_LONG.search(data)):
+    # an error type (t="e", or a character reference) among the cells: calamine reads cells in
+    # <sheetData> only, and the attributes after it (validations) are full of "&#…;"
+    lo, hi = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    if lo < 0 or hi < lo:
+        lo, hi = 0, len(data)
+    maybe_error = any(data.find(x, lo, hi) >= 0 for x in (b'"e"', b"'e'", b'"&', b"'&"))
+    formulas = len((_HAS_F if b":f" in data else _HAS_F_PLAIN).findall(data))
+    unusual = (maybe_error and _HAS_E.search(data, lo, hi)) or _HAS_LONG.search(data)
+    if not (formulas or unusual):
         return scan
+    if not unusual:  # formulas only: read just the formula cells, when every <f> is in one
+        plain = _PLAIN_FORMULA_CELL.findall(data)
+        if len(plain) == formulas:
+            for col, row, formula, cached in plain:
+                ref = (col + row).decode()
+                scan.formulas[ref] = "=" + formula.decode()
+                if cached:
+                    scan.cached[ref] = cached_value("n", cached.decode())
+                    _value(scan, ref, "n", cached.decode())
+            return scan
     found = _CELL.findall(data)
     if len(found) != len(refs):
         return None
