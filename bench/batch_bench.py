@@ -2,7 +2,7 @@
 generated workbooks, in one run.
 
     python bench/batch_bench.py [--sizes 1000,10000] [--text 1000] [--jobs 2] [--naive-max 2000]
-                                [--root /tmp/xladdin-bench] [--json results.json]
+                                [--ways ours,floor,naive] [--root /tmp/xladdin-bench] [--json results.json]
 
 - ours: `xladdin audit DIR --json --jobs J` (and `--db 审核.db` when the CLI has it), output to
   /dev/null;
@@ -149,7 +149,7 @@ def has_db_option() -> bool:
     return "--db" in out
 
 
-def bench_size(folder: Path, n: int, jobs: int, naive_max: int, with_db: bool) -> list[dict]:
+def bench_size(folder: Path, n: int, jobs: int, naive_max: int, with_db: bool, ways: set[str]) -> list[dict]:
     rows = []
     py = sys.executable
     me = str(Path(__file__).resolve())
@@ -161,15 +161,19 @@ def bench_size(folder: Path, n: int, jobs: int, naive_max: int, with_db: bool) -
               f"CPU {m['cpu_seconds'] / files * 1000:6.2f} ms/file  tree {m['tree_mb']:5.0f} MB  "
               f"one process {m['single_mb']:5.0f} MB {note}", flush=True)
 
-    add(f"ours --jobs {jobs}", n, measure(["xladdin", "audit", str(folder), "--json", "--jobs", str(jobs), "-q"]))
-    if with_db:
+    if "ours" in ways:
+        add(f"ours --jobs {jobs}", n, measure(["xladdin", "audit", str(folder), "--json", "--jobs", str(jobs), "-q"]))
+    if with_db and "ours" in ways:
         db = folder.parent / f"{folder.name}.db"
         db.unlink(missing_ok=True)
         add(f"ours --db --jobs {jobs}", n,
             measure(["xladdin", "audit", str(folder), "--db", str(db), "--jobs", str(jobs), "-q"]))
         db.unlink(missing_ok=True)
-    add(f"floor --jobs {jobs}", n, measure([py, me, "--worker", "floor", str(folder), "--jobs", str(jobs)]))
-    add("floor --jobs 1", n, measure([py, me, "--worker", "floor", str(folder), "--jobs", "1"]))
+    if "floor" in ways:
+        add(f"floor --jobs {jobs}", n, measure([py, me, "--worker", "floor", str(folder), "--jobs", str(jobs)]))
+        add("floor --jobs 1", n, measure([py, me, "--worker", "floor", str(folder), "--jobs", "1"]))
+    if "naive" not in ways:
+        return rows
     limit = min(n, naive_max)
     add(f"naive --jobs {jobs}", limit,
         measure([py, me, "--worker", "naive", str(folder), "--jobs", str(jobs), "--limit", str(limit)]),
@@ -185,6 +189,7 @@ def main() -> None:
     ap.add_argument("--naive-max", type=int, default=2000)
     ap.add_argument("--root", type=Path, default=Path("/tmp/xladdin-bench"))
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--ways", default="ours,floor,naive", help="which ways to measure")
     ap.add_argument("--worker", nargs=2, metavar=("WAY", "DIR"))
     ap.add_argument("--limit", type=int)
     args = ap.parse_args()
@@ -195,7 +200,8 @@ def main() -> None:
     rows: list[dict] = []
     for n in [int(s) for s in args.sizes.split(",") if s]:
         print(f"== {n} workbooks", flush=True)
-        rows += bench_size(ensure(args.root, "xlsx", n, args.jobs), n, args.jobs, args.naive_max, with_db)
+        ways = set(args.ways.split(","))
+        rows += bench_size(ensure(args.root, "xlsx", n, args.jobs), n, args.jobs, args.naive_max, with_db, ways)
     if args.text:
         print(f"== {args.text} published text reports", flush=True)
         folder = ensure(args.root, "txt", args.text, args.jobs)
