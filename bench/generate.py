@@ -301,7 +301,7 @@ def generate(
         from xladdin.io import write_report
 
         base_xlsx = str(out / ".base.xlsx")
-        write_report(_base_for_workbooks(base_json), base_xlsx)
+        write_report(Report.from_json(base_json), base_xlsx)  # the base whose cells are patched
     work = [p for p in plans if p.kind != "pdf"]
     if jobs > 1 and len(work) > 200:
         with ProcessPoolExecutor(jobs, initializer=_init, initargs=(base_json, base_xlsx, str(out))) as pool:
@@ -333,12 +333,6 @@ def generate(
     }
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     return manifest
-
-
-def _base_for_workbooks(base_json: str) -> Report:
-    """The example with every cell a number and every total a formula result, so that the base
-    workbook holds a `<v>` for each (its cells are then patched)."""
-    return Report.from_json(base_json)
 
 
 def main() -> None:
