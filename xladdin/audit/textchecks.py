@@ -76,6 +76,7 @@ class _Ctx:
         self.out: list[Finding] = []
         self.seen: set[tuple] = set()
         self.derived: set[str] = set()  # table-三 totals added up from the applicant columns
+        self.complete: dict[str, bool] = {}  # formula total -> _complete()
 
     def v(self, key: str) -> int | Decimal | None:
         """A table figure a sentence may be compared with: a printed non-negative number. Never
@@ -100,9 +101,16 @@ class _Ctx:
     def _complete(self, key: str, seen: frozenset[str] = frozenset()) -> bool:
         """A workbook's formula total counts only when every cell it adds up is a non-negative
         number (recursively): a clerk's blank cell makes Excel's SUM one short, and the total it
-        shows is not the table's."""
+        shows is not the table's. Remembered per report: the totals form a tree of sums."""
         if key not in self.report.formulas or key in seen:
             return True
+        known = self.complete.get(key)
+        if known is not None:
+            return known
+        self.complete[key] = result = self._complete_parts(key, seen)
+        return result
+
+    def _complete_parts(self, key: str, seen: frozenset[str]) -> bool:
         from ..check.engine import _derivations
 
         for ident in _derivations(self.report).get(key, ()):

@@ -75,12 +75,13 @@ def rule_finding(rule: Rule, report: Report, **kw: object) -> Finding:
 def evaluate_identity(report: Report, rule: Rule, ident: Identity) -> Finding | None:
     keys = ident.left + ident.right
     values = [report.value(k) for k in keys]
-    if any(not is_number(v) for v in values):
+    if not all(map(is_number, values)):
         return None  # reported by the N rules (or, for virtual subtotals, not printed)
-    left = sum((report.value(k) for k in ident.left), start=0)  # type: ignore[arg-type]
-    right = sum((report.value(k) for k in ident.right), start=0)  # type: ignore[arg-type]
+    n = len(ident.left)
+    left = sum(values[:n], start=0)  # type: ignore[arg-type]
+    right = sum(values[n:], start=0)  # type: ignore[arg-type]
     if left == right:
-        return None
+        return None  # the finding (message, cells) is built only where the identity fails
     imbalance = left - right
     message = rule.message.format(
         where=ident.where,
@@ -117,13 +118,22 @@ def blank_for_its_parts(report: Report, key: str) -> bool:
     )
 
 
+_DERIVATIONS: dict[int, tuple[object, dict[str, list[Identity]]]] = {}
+
+
 def _derivations(report: Report) -> dict[str, list[Identity]]:
-    """Cell key -> the identities that derive it (the formula totals of the template)."""
+    """Cell key -> the identities that derive it (the formula totals of the template); built
+    once per spec (a batch audits thousands of reports of one spec). Read-only for callers."""
+    spec = report.spec
+    hit = _DERIVATIONS.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
     out: dict[str, list[Identity]] = {}
-    for rule in report.spec.rules:
+    for rule in spec.rules:
         for ident in rule.identities:
             if ident.derive:
                 out.setdefault(ident.derive, []).append(ident)
+    _DERIVATIONS[id(spec)] = (spec, out)
     return out
 
 

@@ -10,6 +10,7 @@ so the two readers cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,17 +39,22 @@ def assemble(
     """formulas/notes: sheet -> {"D7": text}; cached(places) -> {key: cached raw value}."""
     report = Report(source=str(path))
     found: dict[str, str] = {}
+    addresses, kinds = _cells_of(layout)
+    report.addresses.update(addresses)
+    values = report.values
     for key, place in layout.cells.items():
         sheet, coord = place
-        report.addresses[key] = layout.address(place)
-        note = notes.get(sheet, {}).get(coord, "")
-        if note:
-            report.notes[key] = note
-        formula = formulas.get(sheet, {}).get(coord)
+        sheet_notes = notes.get(sheet)
+        if sheet_notes:
+            note = sheet_notes.get(coord, "")
+            if note:
+                report.notes[key] = note
+        sheet_formulas = formulas.get(sheet)
+        formula = sheet_formulas.get(coord) if sheet_formulas else None
         if formula is not None:
             found[key] = formula
             continue
-        report.values[key] = cell_value(raw(place), SPEC.cell(key).kind)
+        values[key] = cell_value(raw(place), kinds[key])
     meta = Meta()
     for name, place in layout.meta.items():
         value = raw(place)
@@ -65,6 +71,23 @@ def assemble(
     if found:
         apply_formulas(report, found, cached({k: layout.cells[k] for k in found}), layout)
     return report
+
+
+_CELLS_OF: dict[int, tuple[Layout, dict[str, str], dict[str, str]]] = {}
+
+
+def _cells_of(layout: Layout) -> tuple[dict[str, str], dict[str, str]]:
+    """({key: "表三!D5"}, {key: kind}) of a layout, built once per layout object (the fast
+    reader keeps one layout per distinct workbook.xml for a whole batch)."""
+    hit = _CELLS_OF.get(id(layout))
+    if hit is not None and hit[0] is layout:
+        return hit[1], hit[2]
+    addresses = {key: layout.address(place) for key, place in layout.cells.items()}
+    kinds = {key: SPEC.cell(key).kind for key in layout.cells}
+    if len(_CELLS_OF) >= 64:
+        _CELLS_OF.clear()
+    _CELLS_OF[id(layout)] = (layout, addresses, kinds)
+    return addresses, kinds
 
 
 def cell_value(raw: Any, kind: str) -> Value:
@@ -162,6 +185,7 @@ def at(grid: Sequence[Sequence[Any]], coord: str) -> Any:
     return line[col] if col < len(line) else None
 
 
+@functools.lru_cache(maxsize=4096)  # the template's few hundred places, for every file of a batch
 def split(coord: str) -> tuple[int, int]:
     """"D7" -> (3, 6): 0-based column and row."""
     i = col = 0

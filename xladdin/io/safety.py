@@ -9,6 +9,7 @@ declarations). Nothing here writes to the input.
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 import zlib
@@ -98,11 +99,17 @@ def sniff(path: Path) -> str:
             # The OLE directory is small; the stream name sits within the first sectors
             # for encrypted OOXML. Read at most 1 MB to stay cheap on huge .xls files.
             fh.seek(0)
-            blob = fh.read(1024 * 1024)
-            return "encrypted" if ENCRYPTED_STREAM in blob else "ole"
+            return sniff_bytes(fh.read(1024 * 1024))
+    return sniff_bytes(head)
+
+
+def sniff_bytes(head: bytes) -> str:
+    """sniff() of the first bytes of a file (the first megabyte for an OLE file)."""
+    if head.startswith(OLE_MAGIC):
+        return "encrypted" if ENCRYPTED_STREAM in head[: 1024 * 1024] else "ole"
     if head.startswith(ZIP_MAGICS):
         return "zip"
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    text = head[:8].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<html", b"<!doc", b"<?xml", b"<table", b"<meta", b"<head")):
         return "html"
     if head.startswith(b"%PDF"):
@@ -110,10 +117,8 @@ def sniff(path: Path) -> str:
     return "unknown"
 
 
-def check_workbook(path: str | Path) -> WorkbookFile:
-    """All pre-open checks; returns facts about the zip or raises InputError."""
-    p = check_path(path)
-    kind = sniff(p)
+def refuse_kind(kind: str, p: Path) -> None:
+    """InputError for any file that is not a zip package, in words the user can act on."""
     where = str(p)
     if kind == "encrypted":
         raise InputError(
@@ -142,23 +147,68 @@ def check_workbook(path: str | Path) -> WorkbookFile:
         raise InputError("文件内容是 PDF 而不是 Excel 工作簿", path=where)
     if kind != "zip":
         raise InputError("不是 Excel 工作簿（文件内容不是 .xlsx/.xlsm 格式）", path=where)
+
+
+def check_workbook(path: str | Path) -> WorkbookFile:
+    """All pre-open checks; returns facts about the zip or raises InputError."""
+    p = check_path(path)
+    refuse_kind(sniff(p), p)
+    zf, facts = open_checked(p, p)
+    zf.close()
+    return facts
+
+
+# A workbook up to this size is read into memory once: the checks, the sheet scans and calamine
+# then share one copy of its bytes instead of opening the file three times.
+MAX_IN_MEMORY = 16 * 1024 * 1024
+KEEP_TOTAL = 16 * 1024 * 1024  # at most this many uncompressed bytes of XML parts are kept
+
+
+class CheckedZip(zipfile.ZipFile):
+    """A zip that passed the checks, keeping the XML parts it had to inflate for them (the
+    prolog scan reads each part's beginning; a small part is read whole and kept), so that the
+    readers do not inflate them again."""
+
+    kept: dict[str, bytes]
+
+    def read(self, name: str | zipfile.ZipInfo, pwd: bytes | None = None) -> bytes:  # type: ignore[override]
+        key = name.filename if isinstance(name, zipfile.ZipInfo) else name
+        data = self.kept.get(key) if pwd is None else None
+        return data if data is not None else super().read(name, pwd)
+
+
+def open_checked(source: Path | BinaryIO, p: Path) -> tuple[CheckedZip, WorkbookFile]:
+    """Open the zip at `source` (a path, or the file's bytes) and run every zip check on it:
+    the open zip (the caller closes it) and the facts; InputError naming `p` for a damaged or
+    hostile package."""
+    where = str(p)
+    zf: CheckedZip | None = None
     try:
-        with zipfile.ZipFile(p) as zf:
-            infos = zf.infolist()
-            facts = _check_entries(zf, infos, where)
-    except zipfile.BadZipFile as exc:
-        raise InputError("工作簿已损坏或不完整（压缩包结构错误），请重新获取文件", path=where) from exc
-    except (OSError, EOFError, ValueError, zlib.error) as exc:
-        raise InputError(f"工作簿已损坏或不完整（{describe(exc)}），请重新获取文件", path=where) from exc
-    return WorkbookFile(p, *facts)
+        zf = CheckedZip(source)
+        zf.kept = {}
+        facts = _check_entries(zf, zf.infolist(), where, zf.kept)
+        return zf, WorkbookFile(p, *facts)
+    except BaseException as exc:
+        if zf is not None:
+            zf.close()
+        if isinstance(exc, zipfile.BadZipFile):
+            raise InputError("工作簿已损坏或不完整（压缩包结构错误），请重新获取文件", path=where) from exc
+        if isinstance(exc, (OSError, EOFError, ValueError, zlib.error)):
+            raise InputError(f"工作簿已损坏或不完整（{describe(exc)}），请重新获取文件", path=where) from exc
+        raise
 
 
 def check_package_entries(
-    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str, max_total: int | None = None
+    zf: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    where: str,
+    max_total: int | None = None,
+    kept: dict[str, bytes] | None = None,
 ) -> int:
     """The checks every zip package (workbook, Word document) passes before a parser sees it:
     entry count, total and per-entry inflation (zip bombs), duplicate entry names, and no
-    DOCTYPE/ENTITY in the prolog of any XML part. Returns the uncompressed total."""
+    DOCTYPE/ENTITY in the prolog of any XML part. Returns the uncompressed total. `kept`: the
+    small XML parts are read whole for the prolog scan and kept there (up to KEEP_TOTAL)."""
     max_total = MAX_UNCOMPRESSED if max_total is None else max_total
     seen: set[str] = set()
     for info in infos:  # part names are case-insensitive (OPC); Excel calls such files corrupt
@@ -184,8 +234,16 @@ def check_package_entries(
                 "疑似“压缩炸弹”，已拒绝",
                 path=where,
             )
+    room = KEEP_TOTAL
     for info in infos:  # every XML part, whatever its name or case: the whole prolog
-        with zf.open(info) as fh:
+        if kept is not None and info.file_size <= room and info.filename.endswith((".xml", ".rels")):
+            data = zf.read(info)
+            kept[info.filename] = data
+            room -= len(data)
+            fh: BinaryIO = io.BytesIO(data)
+        else:
+            fh = zf.open(info)
+        with fh:
             if dtd_in_prolog(fh):
                 raise InputError(
                     f"部件“{info.filename}”含有 XML 文档类型/实体声明（DOCTYPE/ENTITY），"
@@ -207,8 +265,10 @@ def check_package(path: str | Path, kind: str, max_total: int | None = None) -> 
         raise InputError(f"文件已损坏，或不是有效的 {kind} 文件（{describe(exc)}），无法读取", path=where) from exc
 
 
-def _check_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str) -> tuple[bool, int, int]:
-    total = check_package_entries(zf, infos, where)
+def _check_entries(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], where: str, kept: dict[str, bytes] | None = None
+) -> tuple[bool, int, int]:
+    total = check_package_entries(zf, infos, where, kept=kept)
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
