@@ -101,6 +101,7 @@ CREATE TABLE IF NOT EXISTS run_findings (
     severity TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS run_findings_run ON run_findings (run, fingerprint);
+CREATE INDEX IF NOT EXISTS run_findings_file ON run_findings (run, file);
 """
 
 
@@ -274,7 +275,9 @@ class Store:
         return file
 
     def _cover(self, run: int, file: int, how: str) -> None:
-        self.conn.execute("DELETE FROM run_findings WHERE run = ? AND file = ?", (run, file))
+        # a file seen again in the same run (the pairing pass re-audits it): its history replaced
+        if self.conn.execute("SELECT 1 FROM run_files WHERE run = ? AND file = ?", (run, file)).fetchone():
+            self.conn.execute("DELETE FROM run_findings WHERE run = ? AND file = ?", (run, file))
         self.conn.execute("INSERT OR REPLACE INTO run_files (run, file, how) VALUES (?, ?, ?)", (run, file, how))
         self.conn.execute(
             "INSERT INTO run_findings (run, file, fingerprint, value_digest, rule, severity)"
