@@ -18,6 +18,16 @@ def add_roster(p: argparse.ArgumentParser, hierarchy: bool = True) -> None:
         p.add_argument("--hierarchy", action="store_true", help="核对汇总年报与下级年报之和（表间，规则 H1；需读取各下级年报）")
 
 
+def claim_xlsx(args: argparse.Namespace, what: str) -> None:
+    """-o of a workbook the office asked for: .xlsx, under the one output rule, never the store."""
+    from ..errors import InputError
+    from ..io.outputs import claim
+
+    if not args.output.lower().endswith(".xlsx"):
+        raise InputError(f"{what}请保存为 .xlsx", path=args.output)
+    claim(args.output, [args.db], force=args.force, option="-o 输出")
+
+
 def open_store(args: argparse.Namespace) -> Any:
     from ..store import Store
 

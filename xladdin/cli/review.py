@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .inputs import add_force
-from .office_args import add_db, add_roster, collected, open_store
+from .office_args import add_db, add_roster, claim_xlsx, collected, open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -53,12 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def export(args: argparse.Namespace) -> int:
-    from ..io.outputs import claim
     from ..office.workbook import write_review
 
-    if not args.output.lower().endswith(".xlsx"):
-        raise InputError("复核工作簿请保存为 .xlsx", path=args.output)
-    claim(args.output, [args.db], force=args.force, option="-o 输出")
+    claim_xlsx(args, "复核工作簿")
     store = open_store(args)
     try:
         c = collected(store, args)
