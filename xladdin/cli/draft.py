@@ -14,7 +14,7 @@ from pathlib import Path
 from ..draft import Applied
 from ..errors import InputError, OutputError
 from ..load import WORKBOOK_SUFFIXES, load_report
-from .inputs import add_force, free_name, refuse_overwriting
+from .inputs import add_force, free_name, workbook_output
 from .terminal import Text, console
 
 SUFFIX = "-已起草"
@@ -51,12 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if not source.is_file():
         raise InputError("文件不存在", path=str(source))
     if args.output:
-        from ..io.outputs import refuse_inputs
-        from ..io.workbook import check_workbook_suffix
-
-        refuse_inputs(args.output, [source], "-o 输出")
-        output = check_workbook_suffix(args.output)
-        refuse_overwriting(output, [source], "-o 输出", force=args.force)
+        output = workbook_output(args.output, [source], force=args.force)
     else:
         output = default_output(source)
     if output.suffix.lower() == ".xlsm" and source.suffix.lower() != ".xlsm":

@@ -10,7 +10,7 @@ from ..errors import OutputError
 from ..fill import FillResult, fill
 from ..load import WORKBOOK_SUFFIXES, load_report
 from ..report import Report
-from .inputs import add_force, free_name, refuse_overwriting
+from .inputs import add_force, free_name, workbook_output
 from .terminal import Text, console
 
 SUFFIX = "-已填充"
@@ -57,12 +57,7 @@ def fill_file(source: Path, output: Path, overwrite: bool = False) -> tuple[Repo
 def run(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if args.output:
-        from ..io.outputs import refuse_inputs
-        from ..io.workbook import check_workbook_suffix
-
-        refuse_inputs(args.output, [source], "-o 输出")
-        output = check_workbook_suffix(args.output)
-        refuse_overwriting(output, [source], "-o 输出", force=args.force)
+        output = workbook_output(args.output, [source], force=args.force)
     else:
         output = default_output(source)
     report, result = fill_file(source, output, overwrite=args.overwrite)

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..report import Report
 from ..values import Doubt, is_absent
-from .inputs import add_force, free_name, refuse_overwriting, usable_previous
+from .inputs import add_force, free_name, usable_previous, workbook_output
 from .progress import add_quiet, progress
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt")
@@ -113,13 +113,7 @@ def _one(args: argparse.Namespace, path: str) -> int:
         if Path(args.output).is_dir():
             args.output = str(free_name(Path(args.output), Path(path).stem, ".xlsx"))
         else:
-            from ..io.outputs import refuse_inputs
-            from ..io.workbook import check_workbook_suffix
-
-            inputs = [path] + ([args.previous] if args.previous else [])
-            refuse_inputs(args.output, inputs, "-o 输出")
-            check_workbook_suffix(args.output)
-            refuse_overwriting(args.output, inputs, "-o 输出", force=args.force)
+            workbook_output(args.output, [path] + ([args.previous] if args.previous else []), force=args.force)
     scanned = scan_pages(path) if path.lower().endswith(".pdf") else []
     if args.overlay:
         from ..ingest.scan_overlay import check_target

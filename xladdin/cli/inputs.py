@@ -27,6 +27,18 @@ def refuse_overwriting(
     claim(output, inputs, kind=kind, force=force, option=option)
 
 
+def workbook_output(output: str | Path, inputs: list[str | Path], force: bool = False) -> Path:
+    """The -o of a command that writes a report workbook, checked before any work: never one
+    of its inputs, a workbook suffix, and the one output rule (--force to replace)."""
+    from ..io.outputs import refuse_inputs
+    from ..io.workbook import check_workbook_suffix
+
+    refuse_inputs(output, inputs, "-o 输出")
+    path = check_workbook_suffix(output)
+    refuse_overwriting(path, inputs, "-o 输出", force=force)
+    return path
+
+
 def add_force(parser: argparse.ArgumentParser, also: str = "") -> None:
     """The --force of every command that writes a file the user names."""
     parser.add_argument("--force", action="store_true", help=f"{also}输出文件已存在时替换它（默认拒绝，以免覆盖你的文件）")
