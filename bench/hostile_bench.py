@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+from pdf_maker import one_page_pdf  # noqa: E402  (tests/: the same PDFs the tests build)
+
 CAP_MB = 4096
 MEASURED = (
     "import resource, sys\n"
@@ -59,23 +61,6 @@ def run(tree: Path, path: Path, timeout: float = 600) -> tuple[float, int, int, 
     return seconds, int(peak) if peak.strip().isdigit() else -1, done.returncode, last[:70]
 
 
-def pdf(stream_dict: bytes, data: bytes, keyword: bytes = b"stream\n") -> bytes:
-    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
-            b"/Contents 5 0 R >>")
-    stream = stream_dict % len(data) + b"\n" + keyword + data + b"\nendstream"
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", page, stream]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
-
-
 def inputs(folder: Path, mb: int, tables: int) -> dict[str, Path]:
     comp = zlib.compressobj(9)
     raw = bytearray(comp.compress(b"BT /F1 10 Tf 50 800 Td (x) Tj ET\n"))
@@ -84,12 +69,12 @@ def inputs(folder: Path, mb: int, tables: int) -> dict[str, Path]:
         raw += comp.compress(block)
     raw = bytes(raw + comp.flush())
     cases = {
-        f"PDF {mb} MB Flate": pdf(b"<< /Length %d /Filter /FlateDecode >>", raw),
-        f"PDF {mb} MB A85+Flate": pdf(b"<< /Length %d /Filter [/ASCII85Decode /FlateDecode] >>", base64.a85encode(raw) + b"~>"),
-        f"PDF {mb} MB AHx+Flate": pdf(b"<< /Length %d /Filter [/ASCIIHexDecode /FlateDecode] >>", raw.hex().encode() + b">"),
-        f"PDF {mb} MB stream+CR": pdf(b"<< /Length %d /Filter /FlateDecode >>", raw, keyword=b"stream\r"),
-        f"PDF {mb} MB stream+SP": pdf(b"<< /Length %d /Filter /FlateDecode >>", raw, keyword=b"stream \n"),
-        f"PDF {mb} MB Flate×2": pdf(b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>", zlib.compress(raw, 9)),
+        f"PDF {mb} MB Flate": one_page_pdf(b"<< /Length %d /Filter /FlateDecode >>", raw),
+        f"PDF {mb} MB A85+Flate": one_page_pdf(b"<< /Length %d /Filter [/ASCII85Decode /FlateDecode] >>", base64.a85encode(raw) + b"~>"),
+        f"PDF {mb} MB AHx+Flate": one_page_pdf(b"<< /Length %d /Filter [/ASCIIHexDecode /FlateDecode] >>", raw.hex().encode() + b">"),
+        f"PDF {mb} MB stream+CR": one_page_pdf(b"<< /Length %d /Filter /FlateDecode >>", raw, keyword=b"stream\r"),
+        f"PDF {mb} MB stream+SP": one_page_pdf(b"<< /Length %d /Filter /FlateDecode >>", raw, keyword=b"stream \n"),
+        f"PDF {mb} MB Flate×2": one_page_pdf(b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>", zlib.compress(raw, 9)),
     }
     out = {}
     for i, (name, data) in enumerate(cases.items()):

@@ -26,6 +26,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from pdf_maker import one_page_pdf
 
 from xladdin.audit.crossyear import find_previous, previous_in, previous_misfit, same_agency
 from xladdin.cli import main
@@ -73,23 +74,6 @@ def _bomb_stream(mb: int = BOMB_MB) -> bytes:
     return bytes(raw + comp.flush())
 
 
-def _pdf(stream_dict: bytes, data: bytes, keyword: bytes = b"stream\n") -> bytes:
-    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
-            b"/Contents 5 0 R >>")
-    stream = stream_dict % len(data) + b"\n" + keyword + data + b"\nendstream"
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", page, stream]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
-
-
 def _runlength_bomb(mb: int) -> bytes:
     return bytes([129, 32]) * ((mb << 20) // 128) + b"\x80"  # 128 spaces per 2 bytes
 
@@ -99,12 +83,12 @@ def bombs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("bombs")
     raw = _bomb_stream()
     cases = {
-        "a85": _pdf(b"<< /Length %d /Filter [/ASCII85Decode /FlateDecode] >>", base64.a85encode(raw) + b"~>"),
-        "hex": _pdf(b"<< /Length %d /Filter [/ASCIIHexDecode /FlateDecode] >>", raw.hex().encode() + b">"),
-        "cr": _pdf(b"<< /Length %d /Filter /FlateDecode >>", raw, keyword=b"stream\r"),
-        "sp": _pdf(b"<< /Length %d /Filter /FlateDecode >>", raw, keyword=b"stream \n"),
-        "twice": _pdf(b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>", zlib.compress(raw, 9)),
-        "rl": _pdf(b"<< /Length %d /Filter [/FlateDecode /RunLengthDecode] >>", zlib.compress(_runlength_bomb(60), 9)),
+        "a85": one_page_pdf(b"<< /Length %d /Filter [/ASCII85Decode /FlateDecode] >>", base64.a85encode(raw) + b"~>"),
+        "hex": one_page_pdf(b"<< /Length %d /Filter [/ASCIIHexDecode /FlateDecode] >>", raw.hex().encode() + b">"),
+        "cr": one_page_pdf(b"<< /Length %d /Filter /FlateDecode >>", raw, keyword=b"stream\r"),
+        "sp": one_page_pdf(b"<< /Length %d /Filter /FlateDecode >>", raw, keyword=b"stream \n"),
+        "twice": one_page_pdf(b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>", zlib.compress(raw, 9)),
+        "rl": one_page_pdf(b"<< /Length %d /Filter [/FlateDecode /RunLengthDecode] >>", zlib.compress(_runlength_bomb(60), 9)),
     }
     out = {}
     for name, data in cases.items():
