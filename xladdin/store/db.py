@@ -28,7 +28,8 @@ from typing import Any
 
 from .. import __version__
 from ..audit.runner import AuditRecord
-from ..check.findings import Finding, canonical_name
+from ..check.findings import Finding, canonical_name, group_blanks
+from ..check.findings import counts as severity_counts
 from ..errors import InputError
 from .codec import findings_from_json, findings_json
 from .rules import RULES_VERSION
@@ -209,9 +210,8 @@ class Store:
         ).fetchall()
         return [RunInfo(*row[:6], json.loads(row[6]), row[7]) for row in rows]  # type: ignore[arg-type]
 
-    def last_run(self, before: int | None = None, finished: bool = False) -> RunInfo | None:
-        """The latest run (before run `before`; only completed ones with `finished`)."""
-        runs = [r for r in self.runs() if (before is None or r.id < before) and (not finished or r.status == DONE)]
+    def last_run(self) -> RunInfo | None:
+        runs = self.runs()
         return runs[-1] if runs else None
 
     # ------------------------------------------------------------------ files
@@ -231,7 +231,7 @@ class Store:
         agency = str(meta.get("agency") or "")
         year = meta.get("year") if isinstance(meta.get("year"), int) else None
         shown = record.shown
-        counts = record.counts
+        counts = severity_counts(shown)  # record.counts would group the blanks again
         values = (
             sha256, size, RULES_VERSION, agency, canonical_name(agency), year, str(meta.get("level") or ""),
             json.dumps(meta, ensure_ascii=False, default=str), record.error, record.previous,
@@ -302,14 +302,6 @@ class Store:
             for path, meta, error, previous, notes, findings in rows:
                 yield AuditRecord(path, json.loads(meta), findings_from_json(findings), error, previous, json.loads(notes))
 
-    def record(self, path: str | Path) -> AuditRecord | None:
-        row = self.conn.execute(
-            "SELECT path, meta, error, previous, previous_notes, findings FROM files WHERE path = ?", (str(path),)
-        ).fetchone()
-        if row is None:
-            return None
-        return AuditRecord(row[0], json.loads(row[1]), findings_from_json(row[5]), row[2], row[3], json.loads(row[4]))
-
     def run_findings(self, run: int | None = None) -> Iterator[StoredFinding]:
         """Every finding (as people read it) of the files `run` covered (default: the latest run),
         in path order. The finding is rebuilt from the file's stored findings."""
@@ -323,8 +315,6 @@ class Store:
             "SELECT f.id, f.path, f.agency, f.year, f.findings FROM files f"
             " JOIN run_files rf ON rf.file = f.id AND rf.run = ? ORDER BY f.path", (run,),
         )
-        from ..check.findings import group_blanks
-
         while rows := cur.fetchmany(200):
             for file, path, agency, year, data in rows:
                 for f in group_blanks(findings_from_json(data)):
